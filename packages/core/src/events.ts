@@ -1,0 +1,119 @@
+import type { BulkheadType, CallOutcome, RejectionReason } from './bulkhead.js';
+
+/** Sent when a call gets a permit. */
+export interface PermittedEvent {
+  readonly bulkheadName: string;
+  readonly bulkheadType: BulkheadType;
+  /** Milliseconds spent waiting in the queue (0 on the fast path). */
+  readonly waitTime: number;
+  readonly activeCount: number;
+}
+
+/** Sent when a call is not admitted. */
+export interface RejectedEvent {
+  readonly bulkheadName: string;
+  readonly bulkheadType: BulkheadType;
+  readonly reason: RejectionReason;
+  /** Milliseconds the call waited before the verdict (0 for an immediate one). */
+  readonly waitTime: number;
+  readonly activeCount: number;
+  readonly waitingCount: number;
+}
+
+/** Sent when an admitted call ends (permit released). */
+export interface FinishedEvent {
+  readonly bulkheadName: string;
+  readonly bulkheadType: BulkheadType;
+  readonly outcome: CallOutcome;
+  /** Milliseconds between admission and release. */
+  readonly duration: number;
+  /** Milliseconds spent waiting before admission. */
+  readonly waitTime: number;
+}
+
+/** Event name to payload. */
+export interface BulkheadEventMap {
+  permitted: PermittedEvent;
+  rejected: RejectedEvent;
+  finished: FinishedEvent;
+}
+
+/** Names of bulkhead events. */
+export type BulkheadEventName = keyof BulkheadEventMap;
+
+/** A listener of one event. */
+export type BulkheadEventListener<Name extends BulkheadEventName> = (event: BulkheadEventMap[Name]) => void;
+
+type AnyListener = (event: never) => void;
+
+/**
+ * Minimal typed emitter for bulkhead events. `hasListeners` lets the hot path skip all event
+ * work (payloads and timestamps) when nobody listens. A throwing listener never breaks the
+ * bulkhead: its error becomes a process warning.
+ */
+export class BulkheadEventEmitter {
+  #permitted: AnyListener[] = [];
+  #rejected: AnyListener[] = [];
+  #finished: AnyListener[] = [];
+  /** True when at least one listener is subscribed to any event. */
+  listening = false;
+
+  /** Subscribes; returns a disposer. */
+  on<Name extends BulkheadEventName>(event: Name, listener: BulkheadEventListener<Name>): () => void {
+    if (typeof listener !== 'function') {
+      throw new TypeError(`listener must be a function, got ${typeof listener}`);
+    }
+    const key = this.#key(event);
+    // Copy on write so emitting never observes a list changing under it.
+    this.#set(key, [...this.#get(key), listener as AnyListener]);
+    this.listening = true;
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      const list = this.#get(key);
+      const index = list.indexOf(listener as AnyListener);
+      if (index !== -1) this.#set(key, [...list.slice(0, index), ...list.slice(index + 1)]);
+      this.listening = this.#permitted.length + this.#rejected.length + this.#finished.length > 0;
+    };
+  }
+
+  /** True when `event` has a listener. */
+  has(event: BulkheadEventName): boolean {
+    return this.#get(this.#key(event)).length > 0;
+  }
+
+  /** Calls each listener of `event` with `payload`. */
+  emit<Name extends BulkheadEventName>(event: Name, payload: BulkheadEventMap[Name]): void {
+    const list = this.#get(this.#key(event));
+    for (const listener of list) {
+      try {
+        (listener as (event: BulkheadEventMap[Name]) => void)(payload);
+      } catch (error) {
+        process.emitWarning(
+          `A '${event}' listener of bulkhead '${payload.bulkheadName}' threw: ${String(error)}`,
+          'BulkheadListenerWarning',
+        );
+      }
+    }
+  }
+
+  #key(event: BulkheadEventName): 0 | 1 | 2 {
+    if (event === 'permitted') return 0;
+    if (event === 'rejected') return 1;
+    if (event === 'finished') return 2;
+    throw new TypeError(
+      `unknown bulkhead event '${String(event)}'; expected permitted, rejected or finished`,
+    );
+  }
+
+  #get(key: 0 | 1 | 2): AnyListener[] {
+    return key === 0 ? this.#permitted : key === 1 ? this.#rejected : this.#finished;
+  }
+
+  #set(key: 0 | 1 | 2, list: AnyListener[]): void {
+    if (key === 0) this.#permitted = list;
+    else if (key === 1) this.#rejected = list;
+    else this.#finished = list;
+  }
+}

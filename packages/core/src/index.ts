@@ -1,0 +1,76 @@
+export type {
+  AcquireOptions,
+  Bulkhead,
+  BulkheadType,
+  CallOutcome,
+  ClosableBulkhead,
+  ExecuteOptions,
+  ExecutionContext,
+  ProtectedFunction,
+  RejectionReason,
+  ResizableBulkhead,
+} from './bulkhead.js';
+export { type BulkheadDecorator, type BulkheadDecoratorOptions, bulkhead } from './decorator.js';
+export {
+  type Entitlement,
+  type EntitlementLogger,
+  type EntitlementReason,
+  ossEntitlement,
+  type ProActivationContext,
+  type ProProvider,
+} from './entitlement.js';
+export {
+  BulkheadClosedError,
+  type BulkheadClosedErrorDetails,
+  BulkheadError,
+  type BulkheadErrorCode,
+  type BulkheadErrorOptions,
+  BulkheadFullError,
+  type BulkheadFullErrorDetails,
+  BulkheadNotFoundError,
+  type BulkheadNotFoundErrorDetails,
+  BulkheadTimeoutError,
+  type BulkheadTimeoutErrorDetails,
+} from './errors.js';
+export {
+  BulkheadEventEmitter,
+  type BulkheadEventListener,
+  type BulkheadEventMap,
+  type BulkheadEventName,
+  type FinishedEvent,
+  type PermittedEvent,
+  type RejectedEvent,
+} from './events.js';
+export {
+  getEntitlement,
+  type InitOptions,
+  init,
+  licenseKeyFingerprint,
+  registerProProvider,
+  resetEntitlementForTesting,
+} from './init.js';
+export { getBulkheadLogger, jsonStderrLogger } from './logger.js';
+export type { Permit } from './permit.js';
+export {
+  BulkheadPolicy,
+  type BulkheadPolicyFactoryOptions,
+  type BulkheadPolicyOptions,
+  bulkheadPolicy,
+  isRejection,
+} from './policy.js';
+export {
+  isPolicySuccess,
+  type PolicyFailure,
+  type PolicyOutcome,
+  type PolicyResult,
+  type PolicySuccess,
+} from './policy-result.js';
+export {
+  BulkheadRegistry,
+  getBulkheadRegistry,
+  getOssBulkheadRegistry,
+  setBulkheadRegistry,
+} from './registry.js';
+export type { BulkheadRegistryLike, GetOrCreateOptions, RegistryChange } from './registry-contract.js';
+export { SemaphoreBulkhead, type SemaphoreBulkheadOptions } from './semaphore-bulkhead.js';
+export { type BulkheadState, type BulkheadStateInput, createBulkheadState } from './state.js';

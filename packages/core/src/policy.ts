@@ -1,0 +1,85 @@
+import type { Bulkhead, ExecuteOptions, ProtectedFunction } from './bulkhead.js';
+import { BulkheadClosedError, BulkheadFullError, BulkheadTimeoutError } from './errors.js';
+import { validateName, validateOptionsObject, validateTimeout } from './internal/validate.js';
+import type { PolicyResult } from './policy-result.js';
+import { getBulkheadRegistry } from './registry.js';
+import type { GetOrCreateOptions } from './registry-contract.js';
+
+/** Options of `BulkheadPolicy`. */
+export interface BulkheadPolicyOptions {
+  /** Milliseconds to wait for a permit (omitted: fail fast); thread pools use it as the run timeout. */
+  timeout?: number;
+}
+
+/**
+ * Runs functions in a bulkhead and reports the verdict as a `PolicyResult`: rejections
+ * (`rejected`) and timeouts (`timeout`) are absorbed, business errors propagate unchanged.
+ * @throws {TypeError | RangeError} at construction for an invalid bulkhead or timeout.
+ */
+export class BulkheadPolicy {
+  readonly bulkhead: Bulkhead;
+  readonly #executeOptions: ExecuteOptions;
+
+  constructor(bulkhead: Bulkhead, options: BulkheadPolicyOptions = {}) {
+    if (typeof bulkhead !== 'object' || bulkhead === null || typeof bulkhead.execute !== 'function') {
+      throw new TypeError('bulkhead must implement the Bulkhead contract');
+    }
+    validateOptionsObject('options', options);
+    this.bulkhead = bulkhead;
+    this.#executeOptions =
+      options.timeout === undefined ? {} : { timeout: validateTimeout('timeout', options.timeout) };
+  }
+
+  /** Policy name (`bulkhead:<name>`). */
+  get name(): string {
+    return `bulkhead:${this.bulkhead.name}`;
+  }
+
+  /** Name of the protected compartment. */
+  get bulkheadName(): string {
+    return this.bulkhead.name;
+  }
+
+  /**
+   * Runs `fn` in the bulkhead. Resolves to `success`, `rejected` or `timeout`.
+   * @throws whatever `fn` throws (business errors are not absorbed).
+   */
+  async execute<T>(
+    fn: ProtectedFunction<T>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<PolicyResult<T>> {
+    const executeOptions: ExecuteOptions =
+      options.signal === undefined
+        ? this.#executeOptions
+        : { ...this.#executeOptions, signal: options.signal };
+    try {
+      const value = await this.bulkhead.execute(fn, executeOptions);
+      return { outcome: 'success', value, policyName: this.name };
+    } catch (error) {
+      if (isRejection(error)) return { outcome: 'rejected', error, policyName: this.name };
+      if (BulkheadTimeoutError.isInstance(error)) return { outcome: 'timeout', error, policyName: this.name };
+      throw error;
+    }
+  }
+}
+
+/** True for the errors a bulkhead uses to refuse a call (full, queue timeout, closed). */
+export function isRejection(error: unknown): error is BulkheadFullError | BulkheadClosedError {
+  return BulkheadFullError.isInstance(error) || BulkheadClosedError.isInstance(error);
+}
+
+/** Options of `bulkheadPolicy()`: how to create the compartment if it does not exist yet, plus the policy timeout. */
+export interface BulkheadPolicyFactoryOptions extends GetOrCreateOptions, BulkheadPolicyOptions {}
+
+/**
+ * Gets or creates the named bulkhead in the process-wide registry and returns a policy on it,
+ * so every policy of one name shares one compartment.
+ * @throws {TypeError | RangeError} for an invalid name or options.
+ */
+export function bulkheadPolicy(name: string, options: BulkheadPolicyFactoryOptions = {}): BulkheadPolicy {
+  validateName('name', name);
+  validateOptionsObject('options', options);
+  const { timeout, ...createOptions } = options;
+  const bulkhead = getBulkheadRegistry().getOrCreate(name, createOptions);
+  return new BulkheadPolicy(bulkhead, timeout === undefined ? {} : { timeout });
+}

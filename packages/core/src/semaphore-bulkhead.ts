@@ -1,0 +1,452 @@
+import type {
+  AcquireOptions,
+  CallOutcome,
+  ClosableBulkhead,
+  ExecuteOptions,
+  ExecutionContext,
+  ProtectedFunction,
+  RejectionReason,
+  ResizableBulkhead,
+} from './bulkhead.js';
+import { BulkheadClosedError, BulkheadFullError, constructWithoutStack } from './errors.js';
+import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from './events.js';
+import { now } from './internal/clock.js';
+import { type DeadlineList, type DeadlineNode, DeadlineScheduler } from './internal/deadline-scheduler.js';
+import {
+  validateBoolean,
+  validateInteger,
+  validateIntegerOrInfinity,
+  validateName,
+  validateOptionsObject,
+  validateSignal,
+  validateTimeout,
+} from './internal/validate.js';
+import { type QueueNode, WaiterQueue } from './internal/waiter-queue.js';
+import type { Permit } from './permit.js';
+import { type BulkheadState, createBulkheadState } from './state.js';
+
+/** Options of `SemaphoreBulkhead`. */
+export interface SemaphoreBulkheadOptions {
+  /** Calls admitted at once; integer >= 1, default 10. */
+  maxConcurrent?: number;
+  /** Bound on waiters; integer >= 0 or `Infinity` (default). */
+  maxQueue?: number;
+  /** Whether rejection errors capture a stack trace (default false: rejections stay cheap under overload). */
+  captureStackTrace?: boolean;
+}
+
+const NEVER_ABORTED_CONTEXT: ExecutionContext = Object.freeze({ signal: new AbortController().signal });
+
+class Waiter implements QueueNode, DeadlineNode {
+  previous: QueueNode | undefined = undefined;
+  next: QueueNode | undefined = undefined;
+  queued = false;
+  deadline = 0;
+  deadlinePrevious: DeadlineNode | undefined = undefined;
+  deadlineNext: DeadlineNode | undefined = undefined;
+  deadlineList: DeadlineList | undefined = undefined;
+  resolve!: (permit: Permit) => void;
+  reject!: (error: unknown) => void;
+  onAbort: (() => void) | undefined = undefined;
+  constructor(
+    readonly enqueuedAt: number,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+}
+
+let releaseSlot: (
+  bulkhead: SemaphoreBulkhead,
+  admittedAt: number,
+  waitTime: number,
+  outcome: CallOutcome,
+) => void;
+
+class SemaphorePermit implements Permit {
+  #bulkhead: SemaphoreBulkhead | undefined;
+  readonly #admittedAt: number;
+  readonly #waitTime: number;
+
+  constructor(bulkhead: SemaphoreBulkhead, admittedAt: number, waitTime: number) {
+    this.#bulkhead = bulkhead;
+    this.#admittedAt = admittedAt;
+    this.#waitTime = waitTime;
+  }
+
+  get bulkheadName(): string {
+    return this.#bulkhead?.name ?? '';
+  }
+
+  get released(): boolean {
+    return this.#bulkhead === undefined;
+  }
+
+  release(outcome: CallOutcome = 'success'): void {
+    const bulkhead = this.#bulkhead;
+    if (bulkhead === undefined) return;
+    this.#bulkhead = undefined;
+    releaseSlot(bulkhead, this.#admittedAt, this.#waitTime, outcome);
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    this.release();
+    return Promise.resolve();
+  }
+}
+
+/**
+ * A named compartment that admits at most `maxConcurrent` calls at once, queues up to `maxQueue`
+ * waiters in FIFO order and rejects the rest at once. All operations are O(1).
+ * @throws {TypeError | RangeError} at construction when an option is invalid (the message names it).
+ */
+export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
+  readonly name: string;
+  readonly type = 'semaphore' as const;
+  #limit: number;
+  readonly #maxQueue: number;
+  readonly #captureStackTrace: boolean;
+  #active = 0;
+  #rejectedCount = 0;
+  #lastRejectionTime: number | null = null;
+  #closed = false;
+  #idleWaiters: Array<() => void> = [];
+  readonly #queue = new WaiterQueue<Waiter>();
+  readonly #events = new BulkheadEventEmitter();
+  #scheduler: DeadlineScheduler | undefined = undefined;
+
+  static {
+    releaseSlot = (bulkhead, admittedAt, waitTime, outcome) =>
+      bulkhead.#release(admittedAt, waitTime, outcome);
+  }
+
+  constructor(name: string, options: SemaphoreBulkheadOptions = {}) {
+    this.name = validateName('name', name);
+    validateOptionsObject('options', options);
+    this.#limit =
+      options.maxConcurrent === undefined ? 10 : validateInteger('maxConcurrent', options.maxConcurrent, 1);
+    this.#maxQueue =
+      options.maxQueue === undefined
+        ? Number.POSITIVE_INFINITY
+        : validateIntegerOrInfinity('maxQueue', options.maxQueue, 0);
+    this.#captureStackTrace =
+      options.captureStackTrace === undefined
+        ? false
+        : validateBoolean('captureStackTrace', options.captureStackTrace);
+  }
+
+  /** Current limit of concurrent calls. */
+  get maxConcurrent(): number {
+    return this.#limit;
+  }
+
+  /** Bound on waiters (`Infinity` when unbounded). */
+  get maxQueue(): number {
+    return this.#maxQueue;
+  }
+
+  /** Calls holding a permit now. */
+  get activeCount(): number {
+    return this.#active;
+  }
+
+  /** Calls waiting in the queue now. */
+  get waitingCount(): number {
+    return this.#queue.size;
+  }
+
+  /**
+   * Resolves to a permit. Without `timeout` (or with 0) the verdict is immediate; with one the call
+   * waits in FIFO order up to `timeout` ms (`Infinity`: no timer).
+   * @throws {BulkheadFullError} (rejection) when full (`queue_full`) or the wait timed out (`queue_timeout`).
+   * @throws {BulkheadClosedError} (rejection) after `close()`; the signal's reason when aborted.
+   */
+  acquire(options?: AcquireOptions): Promise<Permit> {
+    let timeout: number | undefined;
+    let signal: AbortSignal | undefined;
+    if (options !== undefined) {
+      try {
+        validateOptionsObject('options', options);
+        if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
+        if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (signal?.aborted) return Promise.reject(this.#rejectAborted(signal, 0));
+    if (this.#closed) return Promise.reject(this.#rejectClosed(0));
+    if (this.#active < this.#limit && this.#queue.size === 0) {
+      return Promise.resolve(this.#grant(0));
+    }
+    return this.#enqueue(timeout, signal);
+  }
+
+  /** Synchronous verdict: a permit if one is free (and nobody waits), else `undefined` (counted as a rejection). */
+  tryAcquire(): Permit | undefined {
+    if (!this.#closed && this.#active < this.#limit && this.#queue.size === 0) return this.#grant(0);
+    this.#countRejection(this.#closed ? 'shutdown' : 'queue_full', 0);
+    return undefined;
+  }
+
+  /**
+   * Runs `fn({ signal })` inside a permit and always releases it, whatever `fn` does.
+   * @throws the same rejections as `acquire()`; errors of `fn` propagate unchanged.
+   */
+  execute<T>(fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T> {
+    if (typeof fn !== 'function') {
+      return Promise.reject(new TypeError(`fn must be a function, got ${typeof fn}`));
+    }
+    const signal = options?.signal;
+    if (
+      this.#active < this.#limit &&
+      this.#queue.size === 0 &&
+      !this.#closed &&
+      (signal === undefined || (signal instanceof AbortSignal && !signal.aborted)) &&
+      (options?.timeout === undefined || (typeof options.timeout === 'number' && options.timeout >= 0))
+    ) {
+      // Fast path: no Permit object, no extra promise, no timestamps when nobody listens.
+      this.#active++;
+      let admittedAt = -1;
+      if (this.#events.listening) {
+        admittedAt = now();
+        this.#emitPermitted(0);
+      }
+      return this.#run(fn, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal }, admittedAt, 0);
+    }
+    return this.acquire(options).then((permit) => this.#runWithPermit(fn, permit, signal));
+  }
+
+  /** Returns `fn` protected by this bulkhead (each call goes through `execute`). */
+  wrap<Arguments extends unknown[], T>(
+    fn: (...args: Arguments) => T | PromiseLike<T>,
+    options?: ExecuteOptions,
+  ): (...args: Arguments) => Promise<T> {
+    if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${typeof fn}`);
+    return (...args: Arguments) => this.execute(() => fn(...args), options);
+  }
+
+  /**
+   * Changes the limit in place. Growing admits waiters at once; shrinking never blocks or cancels
+   * in-flight work: new admissions wait until `activeCount` < the new limit.
+   * @throws {TypeError | RangeError} unless `maxConcurrent` is an integer >= 1.
+   */
+  resize(maxConcurrent: number): void {
+    this.#limit = validateInteger('maxConcurrent', maxConcurrent, 1);
+    this.#admitWaiters();
+  }
+
+  /**
+   * Stops admitting: every queued call and every later call rejects with `BulkheadClosedError`
+   * (reason `shutdown`). Resolves once in-flight calls have released their permits. Idempotent.
+   */
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      for (let waiter = this.#queue.shift(); waiter !== undefined; waiter = this.#queue.shift()) {
+        this.#detach(waiter);
+        waiter.reject(this.#rejectClosed(this.#waitTimeOf(waiter)));
+      }
+      this.#scheduler?.clear();
+    }
+    if (this.#active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** A frozen snapshot of the compartment. */
+  getState(): BulkheadState {
+    return createBulkheadState({
+      name: this.name,
+      type: this.type,
+      maxConcurrent: this.#limit,
+      activeCount: this.#active,
+      waitingCount: this.#queue.size,
+      maxQueue: this.#maxQueue,
+      rejectedCount: this.#rejectedCount,
+      lastRejectionTime: this.#lastRejectionTime,
+      closed: this.#closed,
+    });
+  }
+
+  /**
+   * Subscribes to `permitted`, `rejected` or `finished`; returns a disposer.
+   * @throws {TypeError} for an unknown event name or a listener that is not a function.
+   */
+  on<Name extends BulkheadEventName>(event: Name, listener: BulkheadEventListener<Name>): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  async #run<T>(
+    fn: ProtectedFunction<T>,
+    context: ExecutionContext,
+    admittedAt: number,
+    waitTime: number,
+  ): Promise<T> {
+    let outcome: CallOutcome = 'failure';
+    try {
+      const result = await fn(context);
+      outcome = 'success';
+      return result;
+    } finally {
+      this.#release(admittedAt, waitTime, outcome);
+    }
+  }
+
+  async #runWithPermit<T>(
+    fn: ProtectedFunction<T>,
+    permit: Permit,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
+    let outcome: CallOutcome = 'failure';
+    try {
+      const result = await fn(signal === undefined ? NEVER_ABORTED_CONTEXT : { signal });
+      outcome = 'success';
+      return result;
+    } finally {
+      permit.release(outcome);
+    }
+  }
+
+  #grant(waitTime: number): Permit {
+    this.#active++;
+    let admittedAt = -1;
+    if (this.#events.listening) {
+      admittedAt = now();
+      this.#emitPermitted(waitTime);
+    }
+    return new SemaphorePermit(this, admittedAt, waitTime);
+  }
+
+  #enqueue(timeout: number | undefined, signal: AbortSignal | undefined): Promise<Permit> {
+    if (timeout === undefined || timeout === 0 || this.#queue.size >= this.#maxQueue) {
+      return Promise.reject(this.#rejectFull('queue_full', 0));
+    }
+    const finite = timeout !== Number.POSITIVE_INFINITY;
+    const start = finite || this.#events.listening ? now() : -1;
+    const waiter = new Waiter(start, signal);
+    const promise = new Promise<Permit>((resolve, reject) => {
+      waiter.resolve = resolve;
+      waiter.reject = reject;
+    });
+    this.#queue.push(waiter);
+    if (finite) {
+      this.#scheduler ??= new DeadlineScheduler((node) => this.#expire(node as Waiter));
+      this.#scheduler.add(waiter, timeout, start);
+    }
+    if (signal !== undefined) {
+      waiter.onAbort = () => {
+        if (!waiter.queued) return;
+        this.#queue.remove(waiter);
+        this.#detach(waiter);
+        waiter.reject(this.#rejectAborted(signal, this.#waitTimeOf(waiter)));
+      };
+      signal.addEventListener('abort', waiter.onAbort, { once: true });
+    }
+    return promise;
+  }
+
+  #expire(waiter: Waiter): void {
+    if (!waiter.queued) return;
+    this.#queue.remove(waiter);
+    this.#detach(waiter);
+    waiter.reject(this.#rejectFull('queue_timeout', this.#waitTimeOf(waiter)));
+  }
+
+  /** Drops the waiter's timer entry and abort listener. */
+  #detach(waiter: Waiter): void {
+    if (waiter.deadlineList !== undefined) this.#scheduler?.remove(waiter);
+    if (waiter.onAbort !== undefined) {
+      waiter.signal?.removeEventListener('abort', waiter.onAbort);
+      waiter.onAbort = undefined;
+    }
+  }
+
+  #release(admittedAt: number, waitTime: number, outcome: CallOutcome): void {
+    this.#active--;
+    if (admittedAt >= 0 && this.#events.listening) {
+      this.#events.emit('finished', {
+        bulkheadName: this.name,
+        bulkheadType: this.type,
+        outcome,
+        duration: now() - admittedAt,
+        waitTime,
+      });
+    }
+    if (this.#queue.size > 0) this.#admitWaiters();
+    else if (this.#active === 0 && this.#idleWaiters.length > 0) {
+      const idle = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of idle) resolve();
+    }
+  }
+
+  /** Hands free permits to the head waiters directly (FIFO, no thundering herd). */
+  #admitWaiters(): void {
+    while (this.#active < this.#limit) {
+      const waiter = this.#queue.shift();
+      if (waiter === undefined) break;
+      this.#detach(waiter);
+      waiter.resolve(this.#grant(this.#waitTimeOf(waiter)));
+    }
+  }
+
+  #waitTimeOf(waiter: Waiter): number {
+    return waiter.enqueuedAt >= 0 && this.#events.listening ? now() - waiter.enqueuedAt : 0;
+  }
+
+  #emitPermitted(waitTime: number): void {
+    this.#events.emit('permitted', {
+      bulkheadName: this.name,
+      bulkheadType: this.type,
+      waitTime,
+      activeCount: this.#active,
+    });
+  }
+
+  #countRejection(reason: RejectionReason, waitTime: number): void {
+    this.#rejectedCount++;
+    this.#lastRejectionTime = Date.now();
+    if (this.#events.listening) {
+      this.#events.emit('rejected', {
+        bulkheadName: this.name,
+        bulkheadType: this.type,
+        reason,
+        waitTime,
+        activeCount: this.#active,
+        waitingCount: this.#queue.size,
+      });
+    }
+  }
+
+  #rejectFull(reason: 'queue_full' | 'queue_timeout', waitTime: number): BulkheadFullError {
+    this.#countRejection(reason, waitTime);
+    const details = {
+      bulkheadName: this.name,
+      maxConcurrent: this.#limit,
+      activeCount: this.#active,
+      reason,
+    };
+    return this.#captureStackTrace
+      ? new BulkheadFullError(details)
+      : constructWithoutStack(() => new BulkheadFullError(details));
+  }
+
+  #rejectClosed(waitTime: number): BulkheadClosedError {
+    this.#countRejection('shutdown', waitTime);
+    const details = { bulkheadName: this.name };
+    return this.#captureStackTrace
+      ? new BulkheadClosedError(details)
+      : constructWithoutStack(() => new BulkheadClosedError(details));
+  }
+
+  #rejectAborted(signal: AbortSignal, waitTime: number): unknown {
+    this.#countRejection('aborted', waitTime);
+    return signal.reason;
+  }
+}
