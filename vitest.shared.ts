@@ -22,6 +22,8 @@ export function sharedVitestConfig(packageName: string, overrides: ViteUserConfi
       ]
     : ['default'];
   return defineConfig({
+    // Node 20 has neither `using` declarations nor standard decorators: lower them in tests.
+    esbuild: { target: 'node20' },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       reporters,

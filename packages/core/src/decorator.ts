@@ -33,7 +33,12 @@ export function bulkhead<Arguments extends unknown[] = unknown[], T = unknown>(
   nameOrBulkhead: string | Bulkhead,
   options: BulkheadDecoratorOptions<Arguments, T> = {},
 ): BulkheadDecorator {
-  if (typeof nameOrBulkhead !== 'string' && (typeof nameOrBulkhead !== 'object' || nameOrBulkhead === null)) {
+  if (
+    typeof nameOrBulkhead !== 'string' &&
+    (typeof nameOrBulkhead !== 'object' ||
+      nameOrBulkhead === null ||
+      typeof nameOrBulkhead.execute !== 'function')
+  ) {
     throw new TypeError('bulkhead() needs a bulkhead name or a Bulkhead');
   }
   validateOptionsObject('options', options);

@@ -52,12 +52,15 @@ function validateInitOptions(options: InitOptions): void {
   }
 }
 
+/** The ways Node (ESM, CJS) and bundler/test runners (Vite: `Could not resolve "…"`) say a package is missing. */
+const PRO_NOT_FOUND_PATTERN = new RegExp(
+  `(?:cannot find (?:package|module)|could not resolve|failed to resolve(?: import)?) ['"]${PRO_PACKAGE}['"]`,
+  'i',
+);
+
+/** True when the PRO package itself is missing (not a dependency or a file inside an installed but broken PRO). */
 function isModuleNotFound(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
-    String((error as { message?: unknown }).message).includes(PRO_PACKAGE)
-  );
+  return PRO_NOT_FOUND_PATTERN.test(String((error as { message?: unknown } | null)?.message));
 }
 
 function asProvider(module: unknown): ProProvider | undefined {
@@ -148,7 +151,9 @@ export function init(options: InitOptions = {}): Promise<Entitlement> {
   const previous = slot.initRuns.get(runKey);
   if (previous !== undefined) return previous;
   slot.initRuns.clear();
-  const run = activate(licenseKey, logger).then((entitlement) => {
+  const run: Promise<Entitlement> = activate(licenseKey, logger).then((entitlement) => {
+    // A later init() with another key superseded this run while it was verifying: the latest call wins.
+    if (slot.initRuns.get(runKey) !== run) return entitlement;
     if (entitlement.tier !== 'pro') slot.registry = undefined;
     slot.entitlement = entitlement;
     return entitlement;

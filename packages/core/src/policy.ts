@@ -80,6 +80,8 @@ export function bulkheadPolicy(name: string, options: BulkheadPolicyFactoryOptio
   validateName('name', name);
   validateOptionsObject('options', options);
   const { timeout, ...createOptions } = options;
+  // Validate before getOrCreate so invalid options never leave a compartment behind in the registry.
+  const policyOptions = timeout === undefined ? {} : { timeout: validateTimeout('timeout', timeout) };
   const bulkhead = getBulkheadRegistry().getOrCreate(name, createOptions);
-  return new BulkheadPolicy(bulkhead, timeout === undefined ? {} : { timeout });
+  return new BulkheadPolicy(bulkhead, policyOptions);
 }

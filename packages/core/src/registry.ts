@@ -1,7 +1,7 @@
 import type { Bulkhead } from './bulkhead.js';
 import { BulkheadNotFoundError } from './errors.js';
 import { getGlobalSlot } from './internal/global-slot.js';
-import { validateName } from './internal/validate.js';
+import { validateName, validateOptionsObject } from './internal/validate.js';
 import type { BulkheadRegistryLike, GetOrCreateOptions, RegistryChange } from './registry-contract.js';
 import { SemaphoreBulkhead } from './semaphore-bulkhead.js';
 import type { BulkheadState } from './state.js';
@@ -63,6 +63,7 @@ export class BulkheadRegistry implements BulkheadRegistryLike {
    */
   getOrCreate(name: string, options: GetOrCreateOptions = {}): Bulkhead {
     validateName('name', name);
+    validateOptionsObject('options', options);
     const existing = this.#bulkheads.get(name);
     if (existing !== undefined) return existing;
     if (options.type !== undefined && options.type !== 'semaphore') {

@@ -62,9 +62,10 @@ let releaseSlot: (
 ) => void;
 
 class SemaphorePermit implements Permit {
-  #bulkhead: SemaphoreBulkhead | undefined;
+  readonly #bulkhead: SemaphoreBulkhead;
   readonly #admittedAt: number;
   readonly #waitTime: number;
+  #released = false;
 
   constructor(bulkhead: SemaphoreBulkhead, admittedAt: number, waitTime: number) {
     this.#bulkhead = bulkhead;
@@ -72,19 +73,19 @@ class SemaphorePermit implements Permit {
     this.#waitTime = waitTime;
   }
 
+  /** Stays the granting bulkhead's name after release. */
   get bulkheadName(): string {
-    return this.#bulkhead?.name ?? '';
+    return this.#bulkhead.name;
   }
 
   get released(): boolean {
-    return this.#bulkhead === undefined;
+    return this.#released;
   }
 
   release(outcome: CallOutcome = 'success'): void {
-    const bulkhead = this.#bulkhead;
-    if (bulkhead === undefined) return;
-    this.#bulkhead = undefined;
-    releaseSlot(bulkhead, this.#admittedAt, this.#waitTime, outcome);
+    if (this.#released) return;
+    this.#released = true;
+    releaseSlot(this.#bulkhead, this.#admittedAt, this.#waitTime, outcome);
   }
 
   [Symbol.dispose](): void {
@@ -200,6 +201,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
     }
     const signal = options?.signal;
     if (
+      // A non-object `options` (null, a number) takes the slow path so `acquire` rejects it, as it does under load.
+      (options === undefined || (typeof options === 'object' && options !== null)) &&
       this.#active < this.#limit &&
       this.#queue.size === 0 &&
       !this.#closed &&

@@ -1,2 +1,28 @@
-/** Placeholder entry; replaced by the package's implementation. */
-export const placeholder = true;
+export type { ContextPropagator } from './context-propagator.js';
+export {
+  ThreadPoolBulkhead,
+  type ThreadPoolCloseOptions,
+  type ThreadPoolExecuteOptions,
+} from './thread-pool-bulkhead.js';
+export type { ThreadPoolBulkheadOptions, WorkerExitWatcher } from './thread-pool-options.js';
+export {
+  type WorkerCrashedErrorDetails,
+  WorkerCrashedError,
+  type WorkerCrashReason,
+} from './worker-crashed-error.js';
+export {
+  type AcquireSyncOptions,
+  SharedBulkhead,
+  type SharedBulkheadHandle,
+  type SharedBulkheadLocalOptions,
+  type SharedBulkheadOptions,
+} from './shared-bulkhead.js';
+export {
+  type AsyncLocalStoragePropagatorOptions,
+  asyncLocalStoragePropagator,
+} from './async-local-storage-propagator.js';
+export {
+  type TraceContextCarrier,
+  type TraceContextPropagatorOptions,
+  traceContextPropagator,
+} from './trace-context-propagator.js';

@@ -22,12 +22,16 @@ export class DeadlineList {
   constructor(readonly timeout: number) {}
 }
 
+/** Longest delay `setTimeout` honours; a longer one would fire after 1 ms (TimeoutOverflowWarning). */
+const MAX_TIMER_DELAY = 2_147_483_647;
+
 export class DeadlineScheduler {
   readonly #lists = new Map<number, DeadlineList>();
   readonly #heap: DeadlineList[] = [];
   readonly #onExpired: (node: DeadlineNode) => void;
   #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #armedAt = Number.POSITIVE_INFINITY;
+  #size = 0;
 
   constructor(onExpired: (node: DeadlineNode) => void) {
     this.#onExpired = onExpired;
@@ -43,6 +47,7 @@ export class DeadlineScheduler {
       this.#lists.set(timeout, list);
     }
     node.deadlineList = list;
+    this.#size++;
     node.deadlineNext = undefined;
     node.deadlinePrevious = list.tail;
     if (list.tail === undefined) {
@@ -58,7 +63,12 @@ export class DeadlineScheduler {
     if (deadline < this.#armedAt) this.#arm(deadline);
   }
 
-  /** Cancels the deadline of `node` (admitted or aborted); O(1). */
+  /** Number of scheduled nodes. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Cancels the deadline of `node` (admitted or aborted); O(1). The last removal also drops the timer. */
   remove(node: DeadlineNode): void {
     const list = node.deadlineList;
     if (list === undefined) return;
@@ -70,6 +80,8 @@ export class DeadlineScheduler {
     node.deadlineList = undefined;
     node.deadlinePrevious = undefined;
     node.deadlineNext = undefined;
+    // No deadline left: drop the timer so a stale one never keeps the process alive.
+    if (--this.#size === 0) this.clear();
   }
 
   /** Drops every list and the timer (called when no waiter is left). */
@@ -77,6 +89,7 @@ export class DeadlineScheduler {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#armedAt = Number.POSITIVE_INFINITY;
+    this.#size = 0;
     for (const list of this.#heap) list.heapIndex = -1;
     this.#heap.length = 0;
     this.#lists.clear();
@@ -85,7 +98,7 @@ export class DeadlineScheduler {
   #arm(deadline: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#armedAt = deadline;
-    this.#timer = setTimeout(this.#fire, Math.max(0, deadline - now()));
+    this.#timer = setTimeout(this.#fire, Math.min(MAX_TIMER_DELAY, Math.max(0, deadline - now())));
   }
 
   readonly #fire = (): void => {

@@ -1,2 +1,23 @@
-/** Placeholder entry; replaced by the package's implementation. */
-export const placeholder = true;
+export type { BulkheadSource } from '../internal/bulkhead-source.js';
+export { DEFAULT_DURATION_BUCKETS, DEFAULT_WAIT_BUCKETS } from '../internal/default-buckets.js';
+export { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
+export { bulkheadOperationSpan, bulkheadSpan } from './bulkhead-span.js';
+export {
+  type BulkheadTracing,
+  type InstrumentBulkheadsOptions,
+  instrumentBulkheads,
+} from './instrument-bulkheads.js';
+export { INSTRUMENTATION_SCOPE } from './instrumentation-scope.js';
+export { OTEL_METRIC_NAMES } from './metric-names.js';
+export {
+  type BulkheadOtelMetrics,
+  type RegisterBulkheadOtelMetricsOptions,
+  registerBulkheadOtelMetrics,
+} from './register-bulkhead-otel-metrics.js';
+export type { SpanData } from './span-data.js';
+export {
+  type TraceContextCarrier,
+  type TraceContextPropagator,
+  traceContextPropagator,
+} from './trace-context-propagator.js';
+export type { TracingMode } from './traced-passage.js';

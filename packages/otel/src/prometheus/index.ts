@@ -1,2 +1,16 @@
-/** Placeholder entry; replaced by the package's implementation. */
-export const placeholder = true;
+export type { BulkheadSource } from '../internal/bulkhead-source.js';
+export { DEFAULT_DURATION_BUCKETS, DEFAULT_WAIT_BUCKETS } from '../internal/default-buckets.js';
+export { PROMETHEUS_METRIC_NAMES, type PrometheusMetricKey } from './metric-names.js';
+export {
+  type MetricsUpdater,
+  type MetricsUpdaterOptions,
+  startMetricsUpdater,
+  stopMetricsUpdater,
+  updateBulkheadMetrics,
+} from './metrics-updater.js';
+export {
+  type BulkheadMetrics,
+  type PrometheusRegistry,
+  type RegisterBulkheadMetricsOptions,
+  registerBulkheadMetrics,
+} from './register-bulkhead-metrics.js';

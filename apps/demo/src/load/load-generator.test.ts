@@ -1,0 +1,101 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { assertLoopback, runLoad } from './load-generator.js';
+
+let server: Server | undefined;
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => (server === undefined ? resolve(undefined) : server.close(resolve)));
+  server = undefined;
+});
+
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
+  server = createServer(handler);
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('runLoad', () => {
+  it('classifies answers: 2xx ok, 503 + Retry-After rejected, other statuses error, silence timeout', async () => {
+    const baseUrl = await listen((request, response) => {
+      if (request.url === '/api/user') response.writeHead(200).end('{}');
+      else if (request.url === '/api/payment') response.writeHead(503, { 'retry-after': '1' }).end();
+      else if (request.url === '/api/inventory') response.writeHead(502).end();
+      // /api/cpu never answers
+    });
+    const samples = await runLoad({
+      baseUrl,
+      routes: [
+        { route: 'user', rate: 20 },
+        { route: 'payment', rate: 20 },
+        { route: 'inventory', rate: 20 },
+        { route: 'cpu', rate: 20 },
+      ],
+      durationMs: 60_000,
+      maxRequests: 8,
+      timeoutMs: 200,
+    });
+    expect(samples).toHaveLength(8);
+    const outcomes = Object.fromEntries(samples.map((sample) => [sample.route, sample.outcome]));
+    expect(outcomes).toEqual({ user: 'ok', payment: 'rejected', inventory: 'error', cpu: 'timeout' });
+    for (const sample of samples) expect(sample.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(samples.map((sample) => sample.sentAt)).toEqual([...samples.map((sample) => sample.sentAt)].sort((a, b) => a - b));
+  });
+
+  it('stops at maxRequests and runs scheduled actions in order', async () => {
+    const baseUrl = await listen((_request, response) => response.writeHead(200).end());
+    const trace: string[] = [];
+    const samples = await runLoad({
+      baseUrl,
+      routes: [{ route: 'user', rate: 1000 }],
+      durationMs: 60_000,
+      maxRequests: 5,
+      timeoutMs: 10_000,
+      schedule: [
+        { atMs: 0, run: () => trace.push('second') },
+        { atMs: -1, run: () => trace.push('first') },
+      ],
+    });
+    expect(samples).toHaveLength(5);
+    expect(trace).toEqual(['first', 'second']);
+  });
+
+  it('stops sending when its signal aborts', async () => {
+    const baseUrl = await listen((_request, response) => response.writeHead(200).end());
+    const controller = new AbortController();
+    controller.abort();
+    const samples = await runLoad({
+      baseUrl,
+      routes: [{ route: 'user', rate: 10 }],
+      durationMs: 60_000,
+      maxRequests: 100,
+      timeoutMs: 1000,
+      signal: controller.signal,
+    });
+    expect(samples).toEqual([]);
+  });
+
+  it.each([
+    ['durationMs', { durationMs: 0 }, 'options.durationMs must be a finite number > 0, got 0'],
+    ['maxRequests', { maxRequests: -1 }, 'options.maxRequests must be a finite number > 0, got -1'],
+    ['timeoutMs', { timeoutMs: Number.NaN }, 'options.timeoutMs must be a finite number > 0, got NaN'],
+    [
+      'routes[].rate',
+      { routes: [{ route: 'user' as const, rate: -1 }] },
+      'options.routes[user].rate must be a finite number >= 0, got -1',
+    ],
+    ['baseUrl', { baseUrl: 'http://example.com' }, 'options.baseUrl must be a loopback http URL, got http://example.com'],
+  ])('validates options.%s', async (_name, override, message) => {
+    const options = { baseUrl: 'http://127.0.0.1:1', routes: [], durationMs: 1, maxRequests: 1, timeoutMs: 1, ...override };
+    await expect(runLoad(options)).rejects.toThrow(new RangeError(message));
+  });
+
+  it('accepts only loopback targets', () => {
+    expect(assertLoopback('http://localhost:3000').port).toBe('3000');
+    expect(assertLoopback('http://[::1]:3000').hostname).toBe('[::1]');
+    expect(() => assertLoopback('https://127.0.0.1')).toThrow(RangeError);
+    expect(() => assertLoopback('http://10.0.0.1')).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,144 @@
+import { Agent, request as httpRequest } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { RouteName } from '../config.js';
+import type { RequestOutcome, RequestSample } from './request-sample.js';
+
+/** Open-loop load on one route: a constant request rate, whatever the latency. */
+export interface RouteLoad {
+  readonly route: RouteName;
+  /** Requests per second. */
+  readonly rate: number;
+}
+
+/** Options of `runLoad`. */
+export interface LoadOptions {
+  /** Gateway base URL; must be loopback (127.0.0.1, localhost or [::1]). */
+  baseUrl: string;
+  /** Routes and their rates. */
+  routes: readonly RouteLoad[];
+  /** How long to send, in ms; the run then waits for the requests in flight. */
+  durationMs: number;
+  /** Hard bound on requests sent in this run. */
+  maxRequests: number;
+  /** A request without a full answer after this many ms counts as `timeout`. */
+  timeoutMs: number;
+  /** Stops sending early. */
+  signal?: AbortSignal;
+  /** Actions run once the run's clock reaches `atMs` (phase changes), in order. */
+  schedule?: readonly ScheduledAction[];
+}
+
+/** Something to do at a point of the run (e.g. make payment hang). */
+export interface ScheduledAction {
+  /** Milliseconds since the run started. */
+  readonly atMs: number;
+  readonly run: () => void;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Validates that `baseUrl` points at this machine.
+ * @throws {RangeError} naming `options.baseUrl` when it is not a loopback http URL.
+ */
+export function assertLoopback(baseUrl: string): URL {
+  const url = new URL(baseUrl);
+  if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new RangeError(`options.baseUrl must be a loopback http URL, got ${baseUrl}`);
+  }
+  return url;
+}
+
+function validate(options: LoadOptions): void {
+  assertLoopback(options.baseUrl);
+  for (const key of ['durationMs', 'maxRequests', 'timeoutMs'] as const) {
+    const value = options[key];
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new RangeError(`options.${key} must be a finite number > 0, got ${String(value)}`);
+    }
+  }
+  for (const load of options.routes) {
+    if (!Number.isFinite(load.rate) || load.rate < 0) {
+      throw new RangeError(`options.routes[${load.route}].rate must be a finite number >= 0, got ${load.rate}`);
+    }
+  }
+}
+
+/**
+ * Sends requests at a constant rate per route (open loop, like real users: a slow answer does not
+ * slow the arrivals), each route through its own keep-alive agent, and resolves with one sample per
+ * request once every request settled. Bounded by `durationMs`, `maxRequests` and `timeoutMs`.
+ * @throws {RangeError} for invalid options (the message names the option).
+ */
+export async function runLoad(options: LoadOptions): Promise<RequestSample[]> {
+  validate(options);
+  const samples: RequestSample[] = [];
+  const agents = new Map(
+    options.routes.map((load) => [load.route, new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })]),
+  );
+  const sentPerRoute = new Map<RouteName, number>(options.routes.map((load) => [load.route, 0]));
+  const inFlight = new Set<Promise<void>>();
+  let total = 0;
+  const startedAt = performance.now();
+
+  const send = (route: RouteName): void => {
+    const sentAt = performance.now() - startedAt;
+    const done = new Promise<void>((resolve) => {
+      let settled = false;
+      const finish = (outcome: RequestOutcome, status: number): void => {
+        if (settled) return;
+        settled = true;
+        samples.push({ route, sentAt, latencyMs: performance.now() - startedAt - sentAt, outcome, status });
+        resolve();
+      };
+      const outgoing = httpRequest(`${options.baseUrl}/api/${route}`, { agent: agents.get(route) }, (incoming) => {
+        const status = incoming.statusCode ?? 0;
+        incoming.resume();
+        incoming.on('end', () => {
+          if (status >= 200 && status < 300) finish('ok', status);
+          else if (status === 503 && incoming.headers['retry-after'] !== undefined) finish('rejected', status);
+          else finish('error', status);
+        });
+        incoming.on('error', () => finish('error', status));
+      });
+      const timer = setTimeout(() => {
+        finish('timeout', 0);
+        outgoing.destroy();
+      }, options.timeoutMs);
+      outgoing.on('error', () => finish('error', 0));
+      outgoing.on('close', () => clearTimeout(timer));
+      outgoing.end();
+    });
+    inFlight.add(done);
+    void done.then(() => inFlight.delete(done));
+  };
+
+  const pendingActions = [...(options.schedule ?? [])].sort((left, right) => left.atMs - right.atMs);
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const elapsed = performance.now() - startedAt;
+      while (pendingActions.length > 0 && (pendingActions[0]?.atMs ?? 0) <= elapsed) pendingActions.shift()?.run();
+      const end = elapsed >= options.durationMs || total >= options.maxRequests || options.signal?.aborted === true;
+      if (!end) {
+        for (const load of options.routes) {
+          const due = Math.floor((elapsed * load.rate) / 1000);
+          let sent = sentPerRoute.get(load.route) ?? 0;
+          while (sent < due && total < options.maxRequests) {
+            send(load.route);
+            sent++;
+            total++;
+          }
+          sentPerRoute.set(load.route, sent);
+        }
+        return;
+      }
+      clearInterval(interval);
+      resolve();
+    };
+    const interval = setInterval(tick, 5);
+    tick();
+  });
+  await Promise.all(inFlight);
+  for (const agent of agents.values()) agent.destroy();
+  return samples.sort((left, right) => left.sentAt - right.sentAt);
+}

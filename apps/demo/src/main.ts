@@ -1,0 +1,37 @@
+import { helpText, parseCliOptions } from './cli/parse-options.js';
+import { runDemo } from './run-demo.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  let request: ReturnType<typeof parseCliOptions>;
+  try {
+    request = parseCliOptions(argv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${helpText()}\n`);
+    return 2;
+  }
+  if (request.kind === 'help') {
+    process.stdout.write(`${helpText()}\n`);
+    return 0;
+  }
+  const { config } = request;
+  const result = await runDemo({
+    config,
+    log: (line) => process.stdout.write(`${line}\n`),
+    onListening: (url) =>
+      process.stdout.write(
+        `Gateway on ${url}\n  live dashboard: ${url}/dashboard\n  states:         ${url}/bulkheads\n  metrics:        ${url}/metrics\n`,
+      ),
+  });
+  process.stdout.write(`\n${result.summary}\n\nHTML report: ${result.reportPath}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2).filter((argument) => argument !== '--')).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,71 @@
+import type { RouteName } from '../config.js';
+import type { ScenarioRun } from '../run-scenario.js';
+import { percentile } from '../stats/percentile.js';
+import type { RouteStats } from '../stats/summarize.js';
+
+/** The acceptance bounds of issue 7: p99 within 1.2x, throughput within 90% of the healthy phase. */
+export const ACCEPTANCE_BOUNDS = Object.freeze({ maxP99Ratio: 1.2, minThroughputRatio: 0.9 });
+
+/** How one healthy route fared while payment hung, relative to the all-healthy phase. */
+export interface RouteVerdict {
+  readonly route: RouteName;
+  readonly healthyP99: number;
+  readonly hangP99: number;
+  /** `hangP99 / healthyP99`. */
+  readonly p99Ratio: number;
+  readonly healthyThroughput: number;
+  readonly hangThroughput: number;
+  /** `hangThroughput / healthyThroughput`. */
+  readonly throughputRatio: number;
+  readonly passed: boolean;
+}
+
+/** Verdicts of a run plus how payment overflow was answered. */
+export interface RunVerdict {
+  readonly routes: readonly RouteVerdict[];
+  /** Payment requests answered 503 + Retry-After while it hung. */
+  readonly paymentRejected: number;
+  /** Median latency of those rejections, ms (`NaN` when none). */
+  readonly paymentRejectionP50: number;
+}
+
+const HEALTHY_ROUTES: readonly RouteName[] = ['user', 'inventory', 'cpu'];
+
+function find(stats: readonly RouteStats[], route: RouteName, phase: string): RouteStats | undefined {
+  return stats.find((entry) => entry.route === route && entry.phase === phase);
+}
+
+/** Compares the hang phase with the healthy phase for every route that does not depend on payment. */
+export function judgeRun(run: ScenarioRun): RunVerdict {
+  const routes: RouteVerdict[] = [];
+  for (const route of HEALTHY_ROUTES) {
+    const healthy = find(run.stats, route, 'healthy');
+    const hang = find(run.stats, route, 'hang');
+    if (healthy === undefined || hang === undefined || healthy.sent === 0) continue;
+    const p99Ratio = hang.p99 / healthy.p99;
+    const throughputRatio = healthy.throughput > 0 ? hang.throughput / healthy.throughput : 0;
+    routes.push({
+      route,
+      healthyP99: healthy.p99,
+      hangP99: hang.p99,
+      p99Ratio,
+      healthyThroughput: healthy.throughput,
+      hangThroughput: hang.throughput,
+      throughputRatio,
+      passed: p99Ratio <= ACCEPTANCE_BOUNDS.maxP99Ratio && throughputRatio >= ACCEPTANCE_BOUNDS.minThroughputRatio,
+    });
+  }
+  const hangWindow = run.windows.find((window) => window.phase === 'hang');
+  const rejections = run.samples
+    .filter(
+      (sample) =>
+        sample.route === 'payment' &&
+        sample.outcome === 'rejected' &&
+        hangWindow !== undefined &&
+        sample.sentAt >= hangWindow.startMs &&
+        sample.sentAt < hangWindow.endMs,
+    )
+    .map((sample) => sample.latencyMs)
+    .sort((left, right) => left - right);
+  return { routes, paymentRejected: rejections.length, paymentRejectionP50: percentile(rejections, 50) };
+}

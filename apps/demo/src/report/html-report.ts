@@ -1,0 +1,148 @@
+import { ROUTE_NAMES, type DemoConfig, type RouteName } from '../config.js';
+import type { ScenarioRun } from '../run-scenario.js';
+import { type SeriesPoint, timeSeries } from '../stats/time-series.js';
+import { judgeRun } from './acceptance.js';
+import { escapeHtml } from './escape-html.js';
+import { formatMs, formatPercent, formatRate } from './format.js';
+import { type ChartBand, renderLineChart } from './svg-chart.js';
+
+/** Options of `renderHtmlReport`. */
+export interface HtmlReportOptions {
+  readonly runs: readonly ScenarioRun[];
+  readonly config: DemoConfig;
+  /** When and where it ran, e.g. `2026-11-22T12:00:00Z, linux x64, 2 cores`. */
+  readonly environment: string;
+}
+
+const MODE_TITLES: Record<string, string> = { bulkheads: 'With bulkheads', shared: 'Without bulkheads (shared pool)' };
+const PHASE_COLORS: Record<string, string> = { healthy: '#ffffff', hang: '#fdecea', recovered: '#eef7f0' };
+const BUCKET_MS = 500;
+
+function bandsOf(run: ScenarioRun): ChartBand[] {
+  return run.windows.map((window) => ({
+    from: window.startMs / 1000,
+    to: window.endMs / 1000,
+    label: window.phase,
+    color: PHASE_COLORS[window.phase] ?? '#ffffff',
+  }));
+}
+
+function maxOf(values: readonly number[], floor: number): number {
+  return values.reduce((max, value) => (Number.isNaN(value) ? max : Math.max(max, value)), floor);
+}
+
+function routeSection(route: RouteName, runs: readonly ScenarioRun[]): string {
+  const series = new Map<ScenarioRun, SeriesPoint[]>(
+    runs.map((run) => [run, timeSeries(run.samples, { route, bucketMs: BUCKET_MS, totalMs: run.totalMs })]),
+  );
+  const all = [...series.values()].flat();
+  const latencyMax = 10 ** Math.ceil(Math.log10(maxOf(all.map((point) => point.p99), 10)));
+  const throughputMax = maxOf(all.map((point) => Math.max(point.okPerSecond, point.failedPerSecond)), 1) * 1.1;
+  const cells = runs.map((run) => {
+    const points = series.get(run) ?? [];
+    const xMax = run.totalMs / 1000;
+    const latency = renderLineChart({
+      title: `${route} latency - ${MODE_TITLES[run.mode] ?? run.mode}`,
+      series: [
+        { label: 'p50', color: '#3b82c4', points: points.map((point) => [point.atSeconds, point.p50]) },
+        { label: 'p99', color: '#c53030', points: points.map((point) => [point.atSeconds, point.p99]) },
+      ],
+      bands: bandsOf(run),
+      xMax,
+      yMin: 1,
+      yMax: latencyMax,
+      yScale: 'log',
+      yUnit: 'ms',
+    });
+    const throughput = renderLineChart({
+      title: `${route} throughput (req/s) - ${MODE_TITLES[run.mode] ?? run.mode}`,
+      series: [
+        { label: 'ok/s', color: '#2f855a', points: points.map((point) => [point.atSeconds, point.okPerSecond]) },
+        {
+          label: 'failed or rejected/s',
+          color: '#c05621',
+          points: points.map((point) => [point.atSeconds, point.failedPerSecond]),
+        },
+      ],
+      bands: bandsOf(run),
+      xMax,
+      yMin: 0,
+      yMax: throughputMax,
+      yScale: 'linear',
+      yUnit: '',
+    });
+    return `<div class="cell">${latency}${throughput}</div>`;
+  });
+  return `<section><h2>${escapeHtml(route)}</h2><div class="row">${cells.join('')}</div></section>`;
+}
+
+function statsTable(runs: readonly ScenarioRun[]): string {
+  const head = runs
+    .map((run) => `<th colspan="5" class="group">${escapeHtml(MODE_TITLES[run.mode] ?? run.mode)}</th>`)
+    .join('');
+  const subhead = runs.map(() => '<th>ok/s</th><th>p50</th><th>p99</th><th>errors</th><th>rejected</th>').join('');
+  const first = runs[0];
+  const rows = (first?.stats ?? []).map((stats) => {
+    const cells = runs
+      .map((run) => {
+        const entry = run.stats.find((item) => item.route === stats.route && item.phase === stats.phase);
+        if (entry === undefined) return '<td></td>'.repeat(5);
+        return [
+          formatRate(entry.throughput),
+          formatMs(entry.p50),
+          formatMs(entry.p99),
+          formatPercent(entry.errorRate),
+          formatPercent(entry.rejectionRate),
+        ]
+          .map((text) => `<td>${escapeHtml(text)}</td>`)
+          .join('');
+      })
+      .join('');
+    return `<tr class="${escapeHtml(stats.phase)}"><th>${escapeHtml(stats.route)}</th><th>${escapeHtml(stats.phase)}</th>${cells}</tr>`;
+  });
+  return `<table><thead><tr><th></th><th></th>${head}</tr><tr><th>route</th><th>phase</th>${subhead}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function verdicts(runs: readonly ScenarioRun[]): string {
+  const items = runs.map((run) => {
+    const verdict = judgeRun(run);
+    const routes = verdict.routes
+      .map(
+        (route) =>
+          `<li><strong>${escapeHtml(route.route)}</strong>: p99 ${escapeHtml(formatMs(route.healthyP99))} &rarr; ${escapeHtml(formatMs(route.hangP99))} (${route.p99Ratio.toFixed(2)}x), throughput ${formatRate(route.healthyThroughput)} &rarr; ${formatRate(route.hangThroughput)} ok/s (${escapeHtml(formatPercent(route.throughputRatio))}) <span class="${route.passed ? 'pass' : 'fail'}">${route.passed ? 'PASS' : 'FAIL'}</span></li>`,
+      )
+      .join('');
+    return `<div><h3>${escapeHtml(MODE_TITLES[run.mode] ?? run.mode)}</h3><ul>${routes}<li>payment overflow: ${verdict.paymentRejected} answered 503 + Retry-After, median ${escapeHtml(formatMs(verdict.paymentRejectionP50))}</li></ul></div>`;
+  });
+  return `<div class="row">${items.join('')}</div>`;
+}
+
+/**
+ * The self-contained HTML report (inline CSS and SVG, no script, no CDN): the table, the
+ * acceptance verdicts and, per route, latency and throughput over time for each run side by side.
+ */
+export function renderHtmlReport(options: HtmlReportOptions): string {
+  const { config, runs } = options;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Bulkhead demo report</title>
+<style>
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2733; margin: 24px auto; max-width: 1120px; padding: 0 16px; }
+h1 { font-size: 24px; margin-bottom: 4px; } h2 { margin: 28px 0 6px; font-size: 18px; text-transform: capitalize; }
+.meta { color: #5b6776; }
+.row { display: flex; gap: 16px; flex-wrap: wrap; } .row > * { flex: 1 1 520px; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin-top: 12px; }
+th, td { padding: 3px 9px; border-bottom: 1px solid #e3e8ee; text-align: right; }
+tbody th { text-align: left; } th.group { text-align: center; border-bottom: 2px solid #b8c2cc; }
+tr.hang td, tr.hang th { background: #fdecea; }
+.pass { color: #2f855a; font-weight: 600; } .fail { color: #c53030; font-weight: 600; }
+svg { display: block; margin-bottom: 6px; }
+</style></head><body>
+<h1>Bulkhead demo: a hanging payment service</h1>
+<p class="meta">${escapeHtml(options.environment)} &middot; phases ${config.healthySeconds} s healthy, ${config.hangSeconds} s payment hangs (${config.hangLatencyMs} ms), ${config.recoveredSeconds} s recovered &middot; ${config.rate} req/s per downstream route, ${config.cpuRate} req/s CPU route &middot; compartments payment ${config.paymentSize}, user ${config.userSize}, inventory ${config.inventorySize}, queue ${config.queueSize}, CPU workers ${config.cpuWorkers} &middot; one shared keep-alive pool of ${config.poolSize} sockets, downstream timeout ${config.downstreamTimeoutMs} ms</p>
+<p>Without bulkheads every downstream call shares one keep-alive <code>http.Agent</code> pool (all downstreams sit behind one origin). When payment hangs, its calls hold every socket; user and inventory calls queue behind them until they time out. With bulkheads, payment may hold at most ${config.paymentSize} sockets; the rest of its traffic gets a fast 503 with <code>Retry-After</code>, and the CPU route runs on worker threads instead of the event loop.</p>
+${statsTable(runs)}
+${verdicts(runs)}
+${ROUTE_NAMES.map((route) => routeSection(route, runs)).join('\n')}
+</body></html>
+`;
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, ROUTE_NAMES, type RouteName } from '../config.js';
+import type { RequestSample } from '../load/request-sample.js';
+import type { ScenarioRun } from '../run-scenario.js';
+import { phaseWindows } from '../stats/phase-window.js';
+import { summarize } from '../stats/summarize.js';
+import { judgeRun } from './acceptance.js';
+import { escapeHtml } from './escape-html.js';
+import { formatMs, formatPercent } from './format.js';
+import { renderHtmlReport } from './html-report.js';
+import { renderLineChart } from './svg-chart.js';
+import { renderAcceptance, renderTerminalTable } from './terminal-table.js';
+
+const windows = phaseWindows({ healthyMs: 1000, hangMs: 1000, recoveredMs: 1000 });
+
+/** A synthetic run: every route answers in `latency(route, phase)` ms; payment is rejected while it hangs. */
+function syntheticRun(mode: ScenarioRun['mode'], hangLatency: (route: RouteName) => number): ScenarioRun {
+  const samples: RequestSample[] = [];
+  for (const route of ROUTE_NAMES) {
+    for (let sentAt = 0; sentAt < 3000; sentAt += 50) {
+      const hanging = sentAt >= 1000 && sentAt < 2000;
+      const rejected = hanging && route === 'payment' && mode === 'bulkheads';
+      samples.push({
+        route,
+        sentAt,
+        latencyMs: rejected ? 2 : hanging ? hangLatency(route) : 50,
+        outcome: rejected ? 'rejected' : 'ok',
+        status: rejected ? 503 : 200,
+      });
+    }
+  }
+  return { mode, windows, samples, totalMs: 3000, stats: summarize(samples, ROUTE_NAMES, windows) };
+}
+
+const withBulkheads = syntheticRun('bulkheads', () => 55);
+const without = syntheticRun('shared', () => 900);
+
+describe('judgeRun', () => {
+  it('passes healthy routes within 1.2x p99 and 90% throughput, and reports payment rejections', () => {
+    const verdict = judgeRun(withBulkheads);
+    expect(verdict.routes.map((route) => [route.route, route.passed])).toEqual([
+      ['user', true],
+      ['inventory', true],
+      ['cpu', true],
+    ]);
+    expect(verdict.routes[0]?.p99Ratio).toBeCloseTo(1.1);
+    expect(verdict.paymentRejected).toBe(20);
+    expect(verdict.paymentRejectionP50).toBe(2);
+  });
+
+  it('fails routes whose p99 grew beyond 1.2x', () => {
+    const verdict = judgeRun(without);
+    expect(verdict.routes.every((route) => !route.passed)).toBe(true);
+    expect(verdict.paymentRejected).toBe(0);
+  });
+});
+
+describe('terminal output', () => {
+  it('has one row per route and phase and a column group per run', () => {
+    const table = renderTerminalTable([withBulkheads, without]);
+    const lines = table.split('\n');
+    expect(lines[0]).toContain('with bulkheads');
+    expect(lines[0]).toContain('without bulkheads');
+    expect(lines[1]).toMatch(/route\s+phase\s+\|\s+ok\/s\s+p50\s+p99\s+errors\s+rejected/);
+    expect(lines).toHaveLength(2 + ROUTE_NAMES.length * 3);
+    expect(lines.find((line) => line.startsWith('payment    hang'))).toContain('100.0%');
+  });
+
+  it('prints a verdict per healthy route and run', () => {
+    const text = renderAcceptance([withBulkheads, without]);
+    expect(text).toMatch(/with bulkheads:\n\s+user .*\(1\.10x\).*PASS/);
+    expect(text).toMatch(/without bulkheads:\n\s+user .*\(18\.00x\).*FAIL/);
+    expect(text).toContain('payment overflow: 20 answered 503 + Retry-After, median 2.0 ms');
+  });
+
+  it('formats durations and shares', () => {
+    expect(formatMs(1234)).toBe('1.23 s');
+    expect(formatMs(123.4)).toBe('123 ms');
+    expect(formatMs(12.34)).toBe('12.3 ms');
+    expect(formatMs(Number.NaN)).toBe('-');
+    expect(formatPercent(0.125)).toBe('12.5%');
+  });
+});
+
+describe('HTML report', () => {
+  const html = renderHtmlReport({ runs: [withBulkheads, without], config: DEFAULT_CONFIG, environment: 'test machine' });
+
+  it('is self-contained: no script, no external stylesheet, image or font', () => {
+    expect(html).not.toMatch(/<script|<link|src=|@import|url\(/i);
+    expect(html.match(/https?:\/\/[^"]*/g) ?? []).toEqual(
+      Array.from(html.match(/<svg /g) ?? [], () => 'http://www.w3.org/2000/svg'),
+    );
+  });
+
+  it('draws latency and throughput charts per route for both runs', () => {
+    expect(html.match(/<svg /g)).toHaveLength(ROUTE_NAMES.length * 2 * 2);
+    for (const route of ROUTE_NAMES) {
+      expect(html).toContain(`${route} latency - With bulkheads`);
+      expect(html).toContain(`${route} throughput (req/s) - Without bulkheads (shared pool)`);
+    }
+    expect(html).toContain('test machine');
+  });
+
+  it('escapes text', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    const svg = renderLineChart({
+      title: '<b>',
+      series: [{ label: 's', color: '#000', points: [[0, 1], [1, Number.NaN], [2, 3]] }],
+      bands: [],
+      xMax: 2,
+      yMin: 0,
+      yMax: 4,
+      yScale: 'linear',
+      yUnit: '',
+    });
+    expect(svg).toContain('&lt;b&gt;');
+    expect(svg).toMatch(/d="M[\d.]+,[\d.]+M[\d.]+,[\d.]+"/);
+  });
+});

@@ -1,0 +1,69 @@
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { DemoConfig, GatewayMode, PhaseName } from './config.js';
+import { startDemoEnvironment } from './demo-environment.js';
+import { renderHtmlReport } from './report/html-report.js';
+import { renderAcceptance, renderTerminalTable } from './report/terminal-table.js';
+import { runScenario, type ScenarioRun } from './run-scenario.js';
+
+/** Options of `runDemo`. */
+export interface RunDemoOptions {
+  config: DemoConfig;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
+  /** Called once the gateway listens, with its base URL. */
+  onListening?: (url: string) => void;
+  /** Called when a run enters a phase. */
+  onPhase?: (mode: GatewayMode, phase: PhaseName) => void;
+}
+
+/** What `runDemo` produced. */
+export interface DemoResult {
+  readonly runs: readonly ScenarioRun[];
+  /** Terminal table plus acceptance lines. */
+  readonly summary: string;
+  /** Absolute path of the HTML report. */
+  readonly reportPath: string;
+}
+
+/** Date, platform and CPU of this machine, for the report. */
+export function describeMachine(): string {
+  const cpus = os.cpus();
+  return `${new Date().toISOString()} · ${os.platform()} ${os.arch()} · ${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'} · Node ${process.versions.node}`;
+}
+
+/**
+ * Starts the services, runs the scenario once per mode, writes the HTML report and returns the
+ * figures. Everything listens on 127.0.0.1 and is stopped before it resolves.
+ * @throws the gateway's listen error (e.g. `EADDRINUSE`), or the report's write error.
+ */
+export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
+  const { config } = options;
+  const log = options.log ?? (() => {});
+  const environment = await startDemoEnvironment(config);
+  const runs: ScenarioRun[] = [];
+  try {
+    options.onListening?.(environment.gateway.url);
+    for (const mode of config.modes) {
+      log(`\n▶ run ${runs.length + 1}/${config.modes.length}: ${mode === 'bulkheads' ? 'WITH bulkheads' : 'WITHOUT bulkheads (one shared pool)'}`);
+      runs.push(
+        await runScenario({
+          environment,
+          config,
+          mode,
+          onPhase: (phase) => {
+            log(`  ${new Date().toISOString().slice(11, 19)}  phase: ${phase}`);
+            options.onPhase?.(mode, phase);
+          },
+        }),
+      );
+    }
+  } finally {
+    await environment.close();
+  }
+  const summary = `${renderTerminalTable(runs)}\n\n${renderAcceptance(runs)}`;
+  const reportPath = path.resolve(config.outputPath);
+  await writeFile(reportPath, renderHtmlReport({ runs, config, environment: describeMachine() }), 'utf8');
+  return { runs, summary, reportPath };
+}

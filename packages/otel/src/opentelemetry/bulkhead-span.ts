@@ -1,0 +1,71 @@
+import type { Attributes } from '@opentelemetry/api';
+import { describe } from '../internal/describe.js';
+import { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
+import { runInSpan } from './run-in-span.js';
+import type { SpanData } from './span-data.js';
+
+function validateName(name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new TypeError(`name must be a non-empty string, got ${describe(name)}`);
+  }
+  return name;
+}
+
+function validateCallback(fn: unknown): void {
+  if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${describe(fn)}`);
+}
+
+/**
+ * Runs `fn(spanData)` in a span `bulkhead <name>` with `bulkhead.name`, `bulkhead.max_concurrent`
+ * and `bulkhead.timeout_ms`; `spanData` entries become attributes. Without an SDK it just runs `fn`.
+ * @throws {TypeError | RangeError} for invalid arguments; whatever `fn` throws, after recording it.
+ */
+export function bulkheadSpan<T>(name: string, maxConcurrent: number, fn: (spanData: SpanData) => T): T;
+/** Same, with the timeout (milliseconds) recorded as `bulkhead.timeout_ms`. */
+export function bulkheadSpan<T>(
+  name: string,
+  maxConcurrent: number,
+  timeout: number | undefined,
+  fn: (spanData: SpanData) => T,
+): T;
+export function bulkheadSpan<T>(
+  name: string,
+  maxConcurrent: number,
+  timeoutOrFn: number | undefined | ((spanData: SpanData) => T),
+  maybeFn?: (spanData: SpanData) => T,
+): T {
+  validateName(name);
+  if (typeof maxConcurrent !== 'number' || !Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
+    throw new RangeError(`maxConcurrent must be an integer >= 1, got ${describe(maxConcurrent)}`);
+  }
+  const fn = typeof timeoutOrFn === 'function' ? timeoutOrFn : maybeFn;
+  const timeout = typeof timeoutOrFn === 'function' ? undefined : timeoutOrFn;
+  if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) {
+    throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${describe(timeout)}`);
+  }
+  validateCallback(fn);
+  const attributes: Attributes = {
+    [BULKHEAD_ATTRIBUTES.name]: name,
+    [BULKHEAD_ATTRIBUTES.maxConcurrent]: maxConcurrent,
+  };
+  if (timeout !== undefined) attributes[BULKHEAD_ATTRIBUTES.timeoutMs] = timeout;
+  return runInSpan(`bulkhead ${name}`, attributes, fn as (spanData: SpanData) => T);
+}
+
+/**
+ * Runs `fn(spanData)` in a span `bulkhead <name> <operation>` for one operation inside a
+ * bulkhead; `spanData` entries become attributes. Without an SDK it just runs `fn`.
+ * @throws {TypeError} for invalid arguments; whatever `fn` throws, after recording it.
+ */
+export function bulkheadOperationSpan<T>(name: string, operation: string, fn: (spanData: SpanData) => T): T {
+  validateName(name);
+  if (typeof operation !== 'string' || operation.length === 0) {
+    throw new TypeError(`operation must be a non-empty string, got ${describe(operation)}`);
+  }
+  validateCallback(fn);
+  return runInSpan(
+    `bulkhead ${name} ${operation}`,
+    { [BULKHEAD_ATTRIBUTES.name]: name, [BULKHEAD_ATTRIBUTES.operation]: operation },
+    fn,
+  );
+}

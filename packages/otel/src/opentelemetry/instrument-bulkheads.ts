@@ -1,0 +1,124 @@
+import type { Tracer } from '@opentelemetry/api';
+import type { Bulkhead, ExecuteOptions, ProtectedFunction } from '@x/bulkhead-core';
+import { type BulkheadSource, BulkheadTracker, resolveSource } from '../internal/bulkhead-source.js';
+import { describe } from '../internal/describe.js';
+import { validateOptionsObject } from '../internal/validate-options.js';
+import { type PassageSettings, type TracingMode, tracedPassage } from './traced-passage.js';
+import { resolveTracer } from './tracer-resolution.js';
+
+/** Options of `instrumentBulkheads()`. */
+export interface InstrumentBulkheadsOptions {
+  /** Tracer for child spans; default: the global provider's (no-op until an SDK registers). */
+  tracer?: Tracer;
+  /** A registry of bulkheads (followed as it changes) or a fixed list; default `getBulkheadRegistry()`. */
+  source?: BulkheadSource;
+  /**
+   * `active-span` (default): add a `bulkhead` event to the caller's active span (rejections set its
+   * status to error). `child-span`: wrap each call in a span `bulkhead <name>`.
+   */
+  mode?: TracingMode;
+}
+
+/** Handle returned by `instrumentBulkheads()`. */
+export interface BulkheadTracing {
+  /** Restores the bulkheads' own `execute` and stops following the source. Idempotent. */
+  unregister(): void;
+}
+
+interface Patch {
+  enabled: boolean;
+  readonly original: Bulkhead['execute'];
+  instrumented: Bulkhead['execute'];
+  readonly hadOwnExecute: boolean;
+}
+
+const patched = new WeakMap<Bulkhead, Patch>();
+
+function validateMode(value: unknown): TracingMode {
+  if (value === undefined) return 'active-span';
+  if (value !== 'active-span' && value !== 'child-span') {
+    throw new RangeError(`options.mode must be 'active-span' or 'child-span', got ${describe(value)}`);
+  }
+  return value;
+}
+
+function validateTracer(value: unknown): Tracer | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || typeof (value as Tracer).startSpan !== 'function') {
+    throw new TypeError(`options.tracer must be an OpenTelemetry Tracer, got ${describe(value)}`);
+  }
+  return value as Tracer;
+}
+
+function patch(bulkhead: Bulkhead, settings: PassageSettings, isLive: () => boolean): Patch | undefined {
+  if (patched.get(bulkhead)?.enabled === true) {
+    process.emitWarning(
+      `bulkhead '${bulkhead.name}' is already instrumented by another instrumentBulkheads(); skipped`,
+      'BulkheadInstrumentationWarning',
+    );
+    return undefined;
+  }
+  if (!Object.isExtensible(bulkhead)) {
+    process.emitWarning(
+      `bulkhead '${bulkhead.name}' is frozen or sealed and cannot be traced; skipped`,
+      'BulkheadInstrumentationWarning',
+    );
+    return undefined;
+  }
+  const original = bulkhead.execute;
+  const entry: Patch = {
+    enabled: true,
+    original,
+    instrumented: original,
+    hadOwnExecute: Object.hasOwn(bulkhead, 'execute'),
+  };
+  const instrumented = function execute<T>(fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T> {
+    if (!entry.enabled || !isLive()) return original.call(bulkhead, fn, options) as Promise<T>;
+    return tracedPassage(settings, bulkhead, original, fn, options);
+  } as Bulkhead['execute'];
+  entry.instrumented = instrumented;
+  Object.defineProperty(bulkhead, 'execute', { value: instrumented, writable: true, configurable: true });
+  patched.set(bulkhead, entry);
+  return entry;
+}
+
+function unpatch(bulkhead: Bulkhead, entry: Patch): void {
+  entry.enabled = false;
+  if (patched.get(bulkhead) === entry) patched.delete(bulkhead);
+  // Only undo our own patch; if someone wrapped it since, the disabled wrapper just passes through.
+  if (bulkhead.execute !== entry.instrumented) return;
+  if (entry.hadOwnExecute) {
+    Object.defineProperty(bulkhead, 'execute', { value: entry.original, writable: true, configurable: true });
+  } else {
+    delete (bulkhead as { execute?: unknown }).execute;
+  }
+}
+
+/**
+ * Traces every protected call (`execute`, `wrap`, policies, the decorator) of the bulkheads of
+ * `options.source`: wait time, outcome, rejection reason, on the active span or a child span.
+ * Without an SDK each call pays one property read.
+ * @throws {TypeError | RangeError} for invalid options; {Error} if a bulkhead is already instrumented.
+ */
+export function instrumentBulkheads(options: InstrumentBulkheadsOptions = {}): BulkheadTracing {
+  validateOptionsObject(options);
+  const explicitTracer = validateTracer(options.tracer);
+  const mode = validateMode(options.mode);
+  const source = resolveSource(options.source);
+  for (const bulkhead of source.initial) {
+    if (patched.get(bulkhead)?.enabled === true) {
+      throw new Error(
+        `bulkhead '${bulkhead.name}' is already instrumented; call unregister() on the other instrumentBulkheads() handle first`,
+      );
+    }
+  }
+  const { tracer, isLive } = resolveTracer(explicitTracer);
+  const settings: PassageSettings = { tracer, mode };
+  const tracker = new BulkheadTracker<Patch | undefined>(source, {
+    create: (bulkhead) => patch(bulkhead, settings, isLive),
+    dispose: (entry, bulkhead) => {
+      if (entry !== undefined) unpatch(bulkhead, entry);
+    },
+  });
+  return { unregister: () => tracker.close() };
+}

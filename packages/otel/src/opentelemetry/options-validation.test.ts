@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { instrumentBulkheads } from './instrument-bulkheads.js';
+import { registerBulkheadOtelMetrics } from './register-bulkhead-otel-metrics.js';
+
+describe('registerBulkheadOtelMetrics option validation', () => {
+  it('options must be an object', () => {
+    expect(() => registerBulkheadOtelMetrics('x' as never)).toThrow(
+      new TypeError("options must be an object, got 'x'"),
+    );
+  });
+  it('options.meter must be a Meter', () => {
+    expect(() => registerBulkheadOtelMetrics({ meter: {} as never, source: [] })).toThrow(
+      new TypeError('options.meter must be an OpenTelemetry Meter, got an object'),
+    );
+  });
+  it('options.attributes must not reuse the bulkhead attribute names', () => {
+    expect(() => registerBulkheadOtelMetrics({ attributes: { 'bulkhead.name': 'x' }, source: [] })).toThrow(
+      /options\.attributes has an invalid or reserved name 'bulkhead\.name'/,
+    );
+    expect(() => registerBulkheadOtelMetrics({ attributes: { region: 5 as never }, source: [] })).toThrow(
+      new TypeError('options.attributes.region must be a string, got 5'),
+    );
+  });
+  it('options.source must be a registry or a list', () => {
+    expect(() => registerBulkheadOtelMetrics({ source: 'db' as never })).toThrow(
+      new TypeError("options.source must be a bulkhead registry or a list of bulkheads, got 'db'"),
+    );
+  });
+  it('options.waitBuckets and options.durationBuckets must be valid bounds', () => {
+    expect(() => registerBulkheadOtelMetrics({ waitBuckets: [2, 1], source: [] })).toThrow(
+      new RangeError('options.waitBuckets must be strictly ascending; 1 follows 2'),
+    );
+    expect(() => registerBulkheadOtelMetrics({ durationBuckets: [-1], source: [] })).toThrow(
+      new RangeError('options.durationBuckets[0] must be a finite number > 0, got -1'),
+    );
+  });
+});
+
+describe('instrumentBulkheads option validation', () => {
+  it('options must be an object', () => {
+    expect(() => instrumentBulkheads([] as never)).toThrow(
+      new TypeError('options must be an object, got an array'),
+    );
+  });
+  it('options.tracer must be a Tracer', () => {
+    expect(() => instrumentBulkheads({ tracer: {} as never, source: [] })).toThrow(
+      new TypeError('options.tracer must be an OpenTelemetry Tracer, got an object'),
+    );
+  });
+  it("options.mode must be 'active-span' or 'child-span'", () => {
+    expect(() => instrumentBulkheads({ mode: 'span' as never, source: [] })).toThrow(
+      new RangeError("options.mode must be 'active-span' or 'child-span', got 'span'"),
+    );
+  });
+  it('options.source must be a registry or a list', () => {
+    expect(() => instrumentBulkheads({ source: null as never })).toThrow(
+      new TypeError('options.source must be a bulkhead registry or a list of bulkheads, got null'),
+    );
+  });
+});

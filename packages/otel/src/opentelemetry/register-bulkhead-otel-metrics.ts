@@ -1,0 +1,225 @@
+import {
+  type Attributes,
+  type BatchObservableCallback,
+  createNoopMeter,
+  type Histogram,
+  type Meter,
+  metrics,
+  type Observable,
+  type ObservableCounter,
+  type ObservableGauge,
+} from '@opentelemetry/api';
+import type { BulkheadState } from '@x/bulkhead-core';
+import { type BulkheadSource, BulkheadTracker, resolveSource } from '../internal/bulkhead-source.js';
+import { DEFAULT_DURATION_BUCKETS, DEFAULT_WAIT_BUCKETS } from '../internal/default-buckets.js';
+import { describe } from '../internal/describe.js';
+import {
+  CALL_OUTCOMES,
+  outcomeIndex,
+  REJECTED_INDEX,
+  REJECTION_REASONS,
+  reasonIndex,
+} from '../internal/outcome-index.js';
+import {
+  validateBuckets,
+  validateOptionsObject,
+  validateStringRecord,
+} from '../internal/validate-options.js';
+import { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
+import { INSTRUMENTATION_SCOPE } from './instrumentation-scope.js';
+import { OTEL_METRIC_NAMES } from './metric-names.js';
+
+/** Options of `registerBulkheadOtelMetrics()`. */
+export interface RegisterBulkheadOtelMetricsOptions {
+  /** Meter to create the instruments on; default `metrics.getMeter('@x/bulkhead-otel')`. */
+  meter?: Meter;
+  /** A registry of bulkheads (followed as it changes) or a fixed list; default `getBulkheadRegistry()`. */
+  source?: BulkheadSource;
+  /** Constant attributes added to every data point. */
+  attributes?: Readonly<Record<string, string>>;
+  /** Bucket advice (seconds) for `bulkhead.wait.duration`. */
+  waitBuckets?: readonly number[];
+  /** Bucket advice (seconds) for `bulkhead.call.duration`. */
+  durationBuckets?: readonly number[];
+}
+
+/** Handle returned by `registerBulkheadOtelMetrics()`. */
+export interface BulkheadOtelMetrics {
+  /** False when the meter is the no-op meter (no SDK): nothing was created and calls pay nothing. */
+  readonly enabled: boolean;
+  /** Removes the observable callback and stops listening to bulkheads and the source. Idempotent. */
+  unregister(): void;
+}
+
+interface TrackedBulkhead {
+  readonly attributes: Attributes;
+  readonly outcomeAttributes: readonly Attributes[];
+  readonly reasonAttributes: readonly Attributes[];
+  readonly calls: Float64Array;
+  readonly rejections: Float64Array;
+  readonly detach: () => void;
+}
+
+type GaugeKey =
+  | 'activeCalls'
+  | 'maxConcurrentCalls'
+  | 'waitingCalls'
+  | 'availablePermits'
+  | 'utilization'
+  | 'queueCapacity'
+  | 'poolSize';
+
+const GAUGES: ReadonlyArray<
+  readonly [GaugeKey, string, string, (state: BulkheadState) => number | undefined]
+> = [
+  ['activeCalls', '{call}', 'Calls holding a permit now.', (state) => state.activeCount],
+  ['maxConcurrentCalls', '{call}', 'Calls the bulkhead admits at once.', (state) => state.maxConcurrent],
+  ['waitingCalls', '{call}', 'Calls waiting in the queue now.', (state) => state.waitingCount],
+  ['availablePermits', '{permit}', 'Permits free now.', (state) => state.availablePermits],
+  [
+    'utilization',
+    '1',
+    'Active calls divided by the limit (0 to 1).',
+    (state) => state.utilizationPercent / 100,
+  ],
+  ['queueCapacity', '{task}', 'Thread pools: bound on queued tasks.', (state) => state.queueCapacity],
+  ['poolSize', '{worker}', 'Thread pools: live workers.', (state) => state.poolSize],
+];
+
+const ATTRIBUTE_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_.-]*$/;
+
+const DISABLED: BulkheadOtelMetrics = Object.freeze({ enabled: false, unregister: () => {} });
+
+function validateMeter(value: unknown): Meter {
+  const candidate = value as Partial<Meter> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.createHistogram !== 'function' ||
+    typeof candidate.createObservableGauge !== 'function' ||
+    typeof candidate.addBatchObservableCallback !== 'function'
+  ) {
+    throw new TypeError(`options.meter must be an OpenTelemetry Meter, got ${describe(value)}`);
+  }
+  return value as Meter;
+}
+
+/**
+ * Reports every bulkhead of `options.source` through an OpenTelemetry `Meter`: observable gauges
+ * and counters read at collection time, histograms recorded per call. With the no-op meter (no
+ * SDK) it creates nothing and subscribes to nothing.
+ * @throws {TypeError | RangeError} for invalid options (the message names the option).
+ */
+export function registerBulkheadOtelMetrics(
+  options: RegisterBulkheadOtelMetricsOptions = {},
+): BulkheadOtelMetrics {
+  validateOptionsObject(options);
+  const meter =
+    options.meter === undefined ? metrics.getMeter(INSTRUMENTATION_SCOPE) : validateMeter(options.meter);
+  const constantAttributes =
+    options.attributes === undefined
+      ? {}
+      : validateStringRecord('attributes', options.attributes, {
+          pattern: ATTRIBUTE_NAME_PATTERN,
+          reserved: Object.values(BULKHEAD_ATTRIBUTES),
+        });
+  const waitBuckets = validateBuckets('waitBuckets', options.waitBuckets ?? DEFAULT_WAIT_BUCKETS);
+  const durationBuckets = validateBuckets(
+    'durationBuckets',
+    options.durationBuckets ?? DEFAULT_DURATION_BUCKETS,
+  );
+  const source = resolveSource(options.source);
+  if (meter === createNoopMeter()) return DISABLED;
+
+  const gauges = GAUGES.map(
+    ([key, unit, description, pick]) =>
+      [meter.createObservableGauge(OTEL_METRIC_NAMES[key], { unit, description }), pick] as const,
+  );
+  const calls: ObservableCounter = meter.createObservableCounter(OTEL_METRIC_NAMES.calls, {
+    unit: '{call}',
+    description: 'Calls through the bulkhead by outcome (success, failure, rejected, timeout).',
+  });
+  const rejections: ObservableCounter = meter.createObservableCounter(OTEL_METRIC_NAMES.rejections, {
+    unit: '{call}',
+    description: 'Calls the bulkhead refused by reason (queue_full, queue_timeout, aborted, shutdown).',
+  });
+  const waitHistogram: Histogram = meter.createHistogram(OTEL_METRIC_NAMES.waitDuration, {
+    unit: 's',
+    description: 'Seconds admitted calls waited for a permit.',
+    advice: { explicitBucketBoundaries: [...waitBuckets] },
+  });
+  const durationHistogram: Histogram = meter.createHistogram(OTEL_METRIC_NAMES.callDuration, {
+    unit: 's',
+    description: 'Seconds admitted calls held their permit.',
+    advice: { explicitBucketBoundaries: [...durationBuckets] },
+  });
+
+  const tracker = new BulkheadTracker<TrackedBulkhead>(source, {
+    create: (bulkhead) => {
+      const attributes: Attributes = Object.freeze({
+        [BULKHEAD_ATTRIBUTES.name]: bulkhead.name,
+        [BULKHEAD_ATTRIBUTES.type]: bulkhead.type,
+        ...constantAttributes,
+      });
+      const tracked = {
+        attributes,
+        outcomeAttributes: CALL_OUTCOMES.map((outcome) =>
+          Object.freeze({ ...attributes, [BULKHEAD_ATTRIBUTES.outcome]: outcome }),
+        ),
+        reasonAttributes: REJECTION_REASONS.map((reason) =>
+          Object.freeze({ ...attributes, [BULKHEAD_ATTRIBUTES.rejectionReason]: reason }),
+        ),
+        calls: new Float64Array(CALL_OUTCOMES.length),
+        rejections: new Float64Array(REJECTION_REASONS.length),
+      };
+      const offFinished = bulkhead.on('finished', (event) => {
+        const index = outcomeIndex(event.outcome);
+        tracked.calls[index] = (tracked.calls[index] as number) + 1;
+        waitHistogram.record(event.waitTime / 1000, attributes);
+        durationHistogram.record(event.duration / 1000, attributes);
+      });
+      const offRejected = bulkhead.on('rejected', (event) => {
+        const index = reasonIndex(event.reason);
+        tracked.rejections[index] = (tracked.rejections[index] as number) + 1;
+        tracked.calls[REJECTED_INDEX] = (tracked.calls[REJECTED_INDEX] as number) + 1;
+      });
+      return {
+        ...tracked,
+        detach: () => {
+          offFinished();
+          offRejected();
+        },
+      };
+    },
+    dispose: (entry) => entry.detach(),
+  });
+
+  const observables: Observable[] = [...gauges.map(([gauge]) => gauge as ObservableGauge), calls, rejections];
+  const callback: BatchObservableCallback = (result) => {
+    for (const [bulkhead, entry] of tracker.entries()) {
+      const state = bulkhead.getState();
+      for (const [gauge, pick] of gauges) {
+        const value = pick(state);
+        if (value !== undefined) result.observe(gauge, value, entry.attributes);
+      }
+      for (let index = 0; index < entry.calls.length; index++) {
+        result.observe(calls, entry.calls[index] as number, entry.outcomeAttributes[index]);
+      }
+      for (let index = 0; index < entry.rejections.length; index++) {
+        result.observe(rejections, entry.rejections[index] as number, entry.reasonAttributes[index]);
+      }
+    }
+  };
+  meter.addBatchObservableCallback(callback, observables);
+
+  let registered = true;
+  return {
+    enabled: true,
+    unregister: () => {
+      if (!registered) return;
+      registered = false;
+      meter.removeBatchObservableCallback(callback, observables);
+      tracker.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { SemaphoreBulkhead } from '@x/bulkhead-core';
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { type RegisterBulkheadMetricsOptions, registerBulkheadMetrics } from './register-bulkhead-metrics.js';
+
+function attempt(options: Partial<Record<keyof RegisterBulkheadMetricsOptions, unknown>>): () => void {
+  return () => registerBulkheadMetrics({ registry: new Registry(), source: [], ...options } as never);
+}
+
+describe('registerBulkheadMetrics option validation', () => {
+  it('options must be an object', () => {
+    expect(() => registerBulkheadMetrics(undefined as never)).toThrow(
+      new TypeError('options must be an object, got undefined'),
+    );
+  });
+  it('options.registry must be a prom-client registry', () => {
+    expect(attempt({ registry: {} })).toThrow(
+      new TypeError('options.registry must be a prom-client Registry, got an object'),
+    );
+  });
+  it('options.prefix must be a string', () => {
+    expect(attempt({ prefix: 3 })).toThrow(new TypeError('options.prefix must be a string, got 3'));
+  });
+  it('options.prefix must be a valid metric name start', () => {
+    expect(attempt({ prefix: 'my-app_' })).toThrow(RangeError);
+    expect(attempt({ prefix: 'my-app_' })).toThrow(/options\.prefix must match/);
+  });
+  it('options.labels must hold string values under valid, unreserved names', () => {
+    expect(attempt({ labels: 'x' })).toThrow(
+      new TypeError("options.labels must be an object of string values, got 'x'"),
+    );
+    expect(attempt({ labels: { type: 'a' } })).toThrow(
+      /options\.labels has an invalid or reserved name 'type'/,
+    );
+    expect(attempt({ labels: { __meta: 'a' } })).toThrow(RangeError);
+    expect(attempt({ labels: { region: 1 } })).toThrow(
+      new TypeError('options.labels.region must be a string, got 1'),
+    );
+  });
+  it('options.source must be a registry or a list of bulkheads with unique names', () => {
+    expect(attempt({ source: 42 })).toThrow(
+      new TypeError('options.source must be a bulkhead registry or a list of bulkheads, got 42'),
+    );
+    expect(attempt({ source: [{}] })).toThrow(/options\.source must contain only bulkheads/);
+    expect(attempt({ source: [new SemaphoreBulkhead('a'), new SemaphoreBulkhead('a')] })).toThrow(
+      new TypeError("options.source contains two bulkheads named 'a'"),
+    );
+  });
+  it('options.waitBuckets must be ascending positive finite numbers', () => {
+    expect(attempt({ waitBuckets: [] })).toThrow(
+      new TypeError('options.waitBuckets must be a non-empty array of numbers, got an array'),
+    );
+    expect(attempt({ waitBuckets: [0.1, 0.1] })).toThrow(
+      new RangeError('options.waitBuckets must be strictly ascending; 0.1 follows 0.1'),
+    );
+    expect(attempt({ waitBuckets: [0] })).toThrow(
+      new RangeError('options.waitBuckets[0] must be a finite number > 0, got 0'),
+    );
+  });
+  it('options.durationBuckets must be ascending positive finite numbers', () => {
+    expect(attempt({ durationBuckets: [1, Number.POSITIVE_INFINITY] })).toThrow(
+      new RangeError('options.durationBuckets[1] must be a finite number > 0, got Infinity'),
+    );
+  });
+  it("options.refresh must be 'scrape' or 'update'", () => {
+    expect(attempt({ refresh: 'push' })).toThrow(
+      new RangeError("options.refresh must be 'scrape' or 'update', got 'push'"),
+    );
+  });
+});

@@ -1,0 +1,101 @@
+import {
+  type Entitlement,
+  type EntitlementLogger,
+  ossEntitlement,
+  type ProActivationContext,
+  setBulkheadRegistry,
+} from '@x/bulkhead-core';
+import { verifyLicenseKey } from './license/verify-license.js';
+import { ProBulkheadRegistry, type ProBulkheadRegistryOptions } from './registry/pro-registry.js';
+
+/** Options of `configureProRegistry()`: how the registry that `init()` installs is built. */
+export type ConfigureProRegistryOptions = Omit<ProBulkheadRegistryOptions, 'logger'>;
+
+let configuredOptions: ConfigureProRegistryOptions = {};
+let installedRegistry: ProBulkheadRegistry | undefined;
+
+/**
+ * Sets the settings of the PRO registry that a later successful `init()` installs (call it before
+ * `init()`; afterwards use `registry.applySettings()`).
+ * @throws {TypeError} when `options` is not an object.
+ */
+export function configureProRegistry(options: ConfigureProRegistryOptions): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  configuredOptions = { ...options };
+}
+
+function grants(features: readonly string[], feature: string): boolean {
+  return features.includes(feature) || features.includes('*');
+}
+
+function validateContext(context: ProActivationContext): void {
+  if (typeof context !== 'object' || context === null) throw new TypeError('context must be an object');
+  if (typeof context.licenseKey !== 'string') throw new TypeError('context.licenseKey must be a string');
+  if (typeof context.keyFingerprint !== 'string') throw new TypeError('context.keyFingerprint must be a string');
+  if (typeof context.logger?.info !== 'function' || typeof context.logger.warn !== 'function') {
+    throw new TypeError('context.logger must have info() and warn() methods');
+  }
+}
+
+function skip(logger: EntitlementLogger, entitlement: Entitlement, detail: string): Entitlement {
+  logger.warn(
+    {
+      event: 'entitlement.pro_registration_skipped',
+      reason: entitlement.reason,
+      keyFingerprint: entitlement.keyFingerprint,
+      detail,
+    },
+    'Bulkhead PRO license rejected; running with OSS defaults',
+  );
+  return entitlement;
+}
+
+/**
+ * Called by core's `init()`: verifies the license key offline and, when valid, installs the PRO registry
+ * (`setBulkheadRegistry`) and logs `entitlement.pro_registered`. An invalid key logs
+ * `entitlement.pro_registration_skipped` with the precise `reason` and resolves to an OSS entitlement.
+ * The key itself is never logged.
+ * @throws {TypeError} when `context` is malformed; settings errors propagate (core reports them).
+ */
+export async function registerProServices(context: ProActivationContext): Promise<Entitlement> {
+  validateContext(context);
+  const { licenseKey, keyFingerprint, logger } = context;
+  const verification = await verifyLicenseKey(licenseKey, { logger });
+  if (!verification.valid) {
+    const detail = verification.detail.split(licenseKey).join('[license key]');
+    return skip(logger, ossEntitlement(verification.reason, keyFingerprint), detail);
+  }
+  const { license } = verification;
+  if (grants(license.features, 'pro_registry')) {
+    const watch = configuredOptions.watchSettingsFile === true && grants(license.features, 'live_reconfiguration');
+    installedRegistry ??= new ProBulkheadRegistry({ ...configuredOptions, watchSettingsFile: watch, logger });
+    setBulkheadRegistry(installedRegistry);
+  }
+  const entitlement: Entitlement = Object.freeze({
+    tier: 'pro',
+    licensee: license.licensee,
+    expiresAt: license.expiresAt,
+    features: license.features,
+    keyFingerprint,
+  });
+  logger.info(
+    {
+      event: 'entitlement.pro_registered',
+      licensee: license.licensee,
+      expiresAt: license.expiresAt.toISOString(),
+      features: license.features,
+      keyId: license.keyId,
+      keyFingerprint,
+      ...(verification.testKeyUsed ? { testKeyUsed: true } : {}),
+    },
+    'Bulkhead PRO activated',
+  );
+  return entitlement;
+}
+
+/** Test helper: closes and forgets the PRO registry installed by `registerProServices()` and the configuration. */
+export function resetProServicesForTesting(): void {
+  installedRegistry?.close();
+  installedRegistry = undefined;
+  configuredOptions = {};
+}

@@ -1,0 +1,4 @@
+import type { EntitlementLogger } from '@x/bulkhead-core';
+
+/** A logger that drops everything. */
+export const silentLogger: EntitlementLogger = { info: () => undefined, warn: () => undefined };
