@@ -1,16 +1,19 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  // The worker runtime is its own entry: worker threads load it by path, beside the bundle that needs it.
-  entry: { index: 'src/index.ts', 'worker-runtime': 'src/worker-runtime.ts' },
-  format: ['esm', 'cjs'],
+const shared = {
+  // Both builds write to dist concurrently: the build script empties it first instead of `clean`.
+  clean: false,
   dts: true,
   sourcemap: true,
-  clean: true,
-  // Shims `import.meta.url` in the CJS build, which locates the worker runtime.
-  shims: true,
   target: 'node20',
   splitting: false,
   treeshake: true,
   tsconfig: 'tsconfig.build.json',
-});
+} as const;
+
+export default defineConfig([
+  // Shims `import.meta.url` in the CJS build, which locates the worker runtime beside the bundle.
+  { ...shared, entry: { index: 'src/index.ts' }, format: ['esm', 'cjs'], shims: true },
+  // The worker runtime: its own CommonJS file, loaded by path in every worker thread.
+  { ...shared, entry: { 'worker-runtime': 'src/worker-runtime.cts' }, format: ['cjs'], dts: false },
+]);

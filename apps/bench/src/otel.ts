@@ -1,16 +1,16 @@
 /**
  * Cost per protected call of the @x/bulkhead-otel adapters.
  *
- * Each scenario has its own SemaphoreBulkhead (limit 1000) and runs batches of 100 concurrent
- * `execute()` calls that all take the fast path; ns/call = batch time / 100. Scenarios are measured
- * in interleaved rounds and the median of the rounds is reported, so drift hits all of them alike.
+ * Each scenario has its own SemaphoreBulkhead (limit 1000); a sample is 1000 `execute()` calls in
+ * concurrent batches (100 in phase 1, 10 per request span in phase 2) that all take the fast path. Time is process CPU time (mitata with a
+ * `process.cpuUsage()` clock), so other processes competing for the cores do not inflate it.
+ * Scenarios are measured in interleaved rounds and the median of the rounds is reported.
  * Phase 1 has no OpenTelemetry SDK (and no context manager); phase 2 registers an
  * AsyncLocalStorage context manager and uses real SDK providers, so it has its own baseline.
  *
- * Run: node --expose-gc --import tsx apps/bench/src/otel.ts
+ * Run: node --expose-gc --import tsx apps/bench/src/otel.ts [--quick]
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { pathToFileURL } from 'node:url';
 import { type Context, type ContextManager, context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import {
   AggregationTemporality,
@@ -18,16 +18,27 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, type SpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { SemaphoreBulkhead } from '@x/bulkhead-core';
 import { instrumentBulkheads, registerBulkheadOtelMetrics } from '@x/bulkhead-otel/opentelemetry';
 import { registerBulkheadMetrics } from '@x/bulkhead-otel/prometheus';
 import { measure } from 'mitata';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { type BenchOptions, quickFromArgv } from './bench-options.js';
+import { isMainModule } from './is-main-module.js';
 
 const BATCH = 100;
-const ROUNDS = 5;
-const MIN_CPU_TIME_NS = 250e6;
+const CALLS_PER_SAMPLE = 1000;
+/** Phase 2: calls per request span (an SDK span keeps at most 128 events, then shifts its array). */
+const REQUEST_BATCH = 10;
+const FULL = { rounds: 5, minCpuTimeNs: 200e6 };
+const QUICK = { rounds: 1, minCpuTimeNs: 30e6 };
+
+/** Process CPU time in ns: unlike wall time it does not count the time other processes hold the cores. */
+function cpuNow(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) * 1000;
+}
 
 interface Scenario {
   readonly name: string;
@@ -35,25 +46,37 @@ interface Scenario {
   readonly samples: number[];
 }
 
-function scenario(name: string, bulkhead: SemaphoreBulkhead, wrap?: (fn: () => Promise<unknown>) => Promise<unknown>): Scenario {
+function scenario(
+  name: string,
+  bulkhead: SemaphoreBulkhead,
+  perBatch?: { size: number; wrap: (fn: () => Promise<unknown>) => Promise<unknown> },
+): Scenario {
   const task = () => 1;
+  const size = perBatch?.size ?? BATCH;
   const batch = () => {
     const calls: Array<Promise<number>> = [];
-    for (let index = 0; index < BATCH; index++) calls.push(bulkhead.execute(task));
+    for (let index = 0; index < size; index++) calls.push(bulkhead.execute(task));
     return Promise.all(calls);
   };
-  return { name, run: wrap === undefined ? batch : () => wrap(batch), samples: [] };
+  const wrappedBatch = perBatch === undefined ? batch : () => perBatch.wrap(batch);
+  const run = async () => {
+    for (let calls = 0; calls < CALLS_PER_SAMPLE; calls += size) await wrappedBatch();
+  };
+  return { name, run, samples: [] };
 }
 
 function bulkhead(name: string): SemaphoreBulkhead {
   return new SemaphoreBulkhead(name, { maxConcurrent: 1000 });
 }
 
-async function measureRounds(scenarios: readonly Scenario[]): Promise<void> {
-  for (let round = 0; round < ROUNDS; round++) {
+async function measureRounds(
+  scenarios: readonly Scenario[],
+  settings: { rounds: number; minCpuTimeNs: number },
+): Promise<void> {
+  for (let round = 0; round < settings.rounds; round++) {
     for (const current of scenarios) {
-      const stats = await measure(current.run, { min_cpu_time: MIN_CPU_TIME_NS });
-      current.samples.push(stats.p50 / BATCH);
+      const stats = await measure(current.run, { min_cpu_time: settings.minCpuTimeNs, now: cpuNow });
+      current.samples.push(stats.avg / CALLS_PER_SAMPLE);
     }
   }
 }
@@ -61,7 +84,9 @@ async function measureRounds(scenarios: readonly Scenario[]): Promise<void> {
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function table(title: string, scenarios: readonly Scenario[]): string {
@@ -75,7 +100,7 @@ function table(title: string, scenarios: readonly Scenario[]): string {
   return [
     `### ${title}`,
     '',
-    '| scenario | ns/call (median of rounds) | range of rounds | Δ vs baseline (ns) | ratio |',
+    '| scenario | CPU ns/call (median of rounds) | range of rounds | Δ vs baseline (ns) | ratio |',
     '| --- | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
@@ -116,13 +141,29 @@ const discardingExporter: SpanExporter = {
   shutdown: () => Promise.resolve(),
 };
 
-/** Runs the benchmark and prints the tables. */
-export async function main(): Promise<void> {
+/** Runs the benchmark and prints the tables; `quick` measures one short round. */
+export async function main(options: BenchOptions = {}): Promise<void> {
+  const settings = options.quick === true ? QUICK : FULL;
   // Phase 1: no SDK anywhere.
   const naiveRegistry = new Registry();
-  const naiveCalls = new Counter({ name: 'naive_calls_total', help: 'x', labelNames: ['bulkhead', 'type', 'outcome'], registers: [naiveRegistry] });
-  const naiveWait = new Histogram({ name: 'naive_wait_seconds', help: 'x', labelNames: ['bulkhead', 'type'], registers: [naiveRegistry] });
-  const naiveDuration = new Histogram({ name: 'naive_duration_seconds', help: 'x', labelNames: ['bulkhead', 'type'], registers: [naiveRegistry] });
+  const naiveCalls = new Counter({
+    name: 'naive_calls_total',
+    help: 'x',
+    labelNames: ['bulkhead', 'type', 'outcome'],
+    registers: [naiveRegistry],
+  });
+  const naiveWait = new Histogram({
+    name: 'naive_wait_seconds',
+    help: 'x',
+    labelNames: ['bulkhead', 'type'],
+    registers: [naiveRegistry],
+  });
+  const naiveDuration = new Histogram({
+    name: 'naive_duration_seconds',
+    help: 'x',
+    labelNames: ['bulkhead', 'type'],
+    registers: [naiveRegistry],
+  });
   const naive = bulkhead('naive');
   naive.on('finished', (event) => {
     const labels = { bulkhead: event.bulkheadName, type: event.bulkheadType };
@@ -151,12 +192,16 @@ export async function main(): Promise<void> {
     scenario('Prometheus adapter', prometheus),
     scenario('naive prom-client inc/observe per call', naive),
   ];
-  await measureRounds(phaseOne);
+  await measureRounds(phaseOne, settings);
   if (apiMetrics.enabled) throw new Error('phase 1 must run without an OpenTelemetry SDK');
   apiMetrics.unregister();
   apiTracing.unregister();
   // Keep the scrape honest: the aggregated numbers reach prom-client.
-  if (!(await promRegistry.metrics()).includes('bulkhead_calls_total{bulkhead="prometheus",type="semaphore",outcome="success"}')) {
+  if (
+    !(await promRegistry.metrics()).includes(
+      'bulkhead_calls_total{bulkhead="prometheus",type="semaphore",outcome="success"}',
+    )
+  ) {
     throw new Error('Prometheus adapter did not count the calls');
   }
 
@@ -170,20 +215,26 @@ export async function main(): Promise<void> {
       }),
     ],
   });
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(discardingExporter)] });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [
+      new BatchSpanProcessor(discardingExporter, { maxQueueSize: 65_536, maxExportBatchSize: 4096 }),
+    ],
+  });
   trace.setGlobalTracerProvider(tracerProvider);
   const meter = meterProvider.getMeter('bench');
   const tracer = tracerProvider.getTracer('bench');
 
   const sdkMetrics = bulkhead('sdk-metrics');
   registerBulkheadOtelMetrics({ meter, source: [sdkMetrics] });
+  const sdkCounters = bulkhead('sdk-counters');
+  registerBulkheadOtelMetrics({ meter, source: [sdkCounters], histograms: false });
   const sdkActiveSpan = bulkhead('sdk-active-span');
   registerBulkheadOtelMetrics({ meter, source: [sdkActiveSpan] });
   instrumentBulkheads({ source: [sdkActiveSpan], tracer, mode: 'active-span' });
   const sdkChildSpan = bulkhead('sdk-child-span');
   registerBulkheadOtelMetrics({ meter, source: [sdkChildSpan] });
   instrumentBulkheads({ source: [sdkChildSpan], tracer, mode: 'child-span' });
-  const inRequestSpan = (fn: () => Promise<unknown>) =>
+  const inRequestSpanWrap = (fn: () => Promise<unknown>) =>
     tracer.startActiveSpan('request', async (span) => {
       try {
         return await fn();
@@ -192,24 +243,33 @@ export async function main(): Promise<void> {
       }
     });
 
+  const inRequestSpan = { size: REQUEST_BATCH, wrap: inRequestSpanWrap };
   const phaseTwo = [
     scenario('no adapter (baseline, inside a request span)', bulkhead('baseline-2'), inRequestSpan),
+    scenario('OTel SDK metrics, histograms: false', sdkCounters, inRequestSpan),
     scenario('OTel SDK metrics', sdkMetrics, inRequestSpan),
     scenario('OTel SDK metrics + tracing, active-span mode', sdkActiveSpan, inRequestSpan),
     scenario('OTel SDK metrics + tracing, child-span mode', sdkChildSpan, inRequestSpan),
   ];
-  await measureRounds(phaseTwo);
+  await measureRounds(phaseTwo, settings);
   await meterProvider.shutdown();
   await tracerProvider.shutdown();
   trace.disable();
   context.disable();
 
-  console.log(`## @x/bulkhead-otel: cost per protected call (Node ${process.versions.node}, ${BATCH} fast-path calls per sample, ${ROUNDS} rounds)\n`);
+  console.log(
+    `## @x/bulkhead-otel: CPU cost per protected call (Node ${process.versions.node}, ${CALLS_PER_SAMPLE} fast-path calls per sample in concurrent batches of ${BATCH}, ${settings.rounds} interleaved rounds)\n`,
+  );
   console.log(table('Phase 1: no OpenTelemetry SDK registered', phaseOne));
   console.log('');
-  console.log(table('Phase 2: OpenTelemetry SDK + AsyncLocalStorage context manager (one request span per batch)', phaseTwo));
+  console.log(
+    table(
+      'Phase 2: OpenTelemetry SDK + AsyncLocalStorage context manager (BatchSpanProcessor, one request span per 10 concurrent calls)',
+      phaseTwo,
+    ),
+  );
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await main();
+if (isMainModule(import.meta.url)) {
+  await main({ quick: quickFromArgv() });
 }

@@ -89,7 +89,7 @@ export const DEFAULT_CONFIG: Readonly<DemoConfig> = Object.freeze<DemoConfig>({
   clientTimeoutMs: 10_000,
   maxRequests: 50_000,
   port: 3000,
-  outputPath: 'bulkhead-demo-report.html',
+  outputPath: 'demo-report.html',
   modes: ['bulkheads', 'shared'],
 });
 

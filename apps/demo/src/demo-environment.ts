@@ -1,5 +1,5 @@
 import { BulkheadRegistry } from '@x/bulkhead-core';
-import { DOWNSTREAM_NAMES, type DemoConfig, type DownstreamName, type PhaseName } from './config.js';
+import { type DemoConfig, DOWNSTREAM_NAMES, type DownstreamName, type PhaseName } from './config.js';
 import { type DownstreamHost, startDownstreamHost } from './downstream/downstream-host.js';
 import type { FaultSettings } from './downstream/fault-settings.js';
 import { createGatewayApp, type GatewayApp } from './gateway/gateway-app.js';

@@ -31,7 +31,13 @@ main(process.argv.slice(2).filter((argument) => argument !== '--')).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const message =
+      (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE'
+        ? 'the gateway port is in use; pass --port <n> (0 picks a free port)'
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`demo failed: ${message}\n`);
     process.exitCode = 1;
   },
 );

@@ -46,7 +46,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   try {
     options.onListening?.(environment.gateway.url);
     for (const mode of config.modes) {
-      log(`\n▶ run ${runs.length + 1}/${config.modes.length}: ${mode === 'bulkheads' ? 'WITH bulkheads' : 'WITHOUT bulkheads (one shared pool)'}`);
+      log(
+        `\n▶ run ${runs.length + 1}/${config.modes.length}: ${mode === 'bulkheads' ? 'WITH bulkheads' : 'WITHOUT bulkheads (one shared pool)'}`,
+      );
       runs.push(
         await runScenario({
           environment,

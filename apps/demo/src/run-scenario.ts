@@ -26,7 +26,10 @@ export interface ScenarioOptions {
 
 /** The load each route gets. */
 export function routeLoads(config: Pick<DemoConfig, 'rate' | 'cpuRate'>): RouteLoad[] {
-  return ROUTE_NAMES.map((route: RouteName) => ({ route, rate: route === 'cpu' ? config.cpuRate : config.rate }));
+  return ROUTE_NAMES.map((route: RouteName) => ({
+    route,
+    rate: route === 'cpu' ? config.cpuRate : config.rate,
+  }));
 }
 
 /**

@@ -17,7 +17,10 @@ function* files(directory: string): Generator<string> {
 
 describe('repository hygiene', () => {
   it('no private signing key is stored in the license issuer or the PRO package', () => {
-    const offenders = [path.join(repositoryRoot, 'apps/license-issuer'), path.join(repositoryRoot, 'packages/pro')]
+    const offenders = [
+      path.join(repositoryRoot, 'apps/license-issuer'),
+      path.join(repositoryRoot, 'packages/pro'),
+    ]
       .flatMap((directory) => [...files(directory)])
       .filter((file) => PRIVATE_KEY.test(readFileSync(file, 'utf8')));
     expect(offenders).toEqual([]);

@@ -54,7 +54,10 @@ describe('keygen', () => {
   });
 
   it('requires --out', async () => {
-    expect(await cli('keygen')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--out is required/) });
+    expect(await cli('keygen')).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--out is required/),
+    });
   });
 });
 
@@ -62,7 +65,15 @@ describe('issue and inspect', () => {
   it('issues a license that inspect decodes and verifies with the trusted public key', async () => {
     const { privateKey, publicJwk } = await keyPair();
     const issued = await cli(
-      'issue', '--key', privateKey, '--licensee', 'Acme Corp', '--features', 'pro_registry, admin_api', '--expires', '2099-12-31',
+      'issue',
+      '--key',
+      privateKey,
+      '--licensee',
+      'Acme Corp',
+      '--features',
+      'pro_registry, admin_api',
+      '--expires',
+      '2099-12-31',
     );
     expect(issued.code).toBe(0);
     const token = issued.stdout.trim();
@@ -70,9 +81,16 @@ describe('issue and inspect', () => {
 
     const inspected = await cli('inspect', token, '--trust', publicJwk);
     expect(inspected.code).toBe(0);
-    const report = JSON.parse(inspected.stdout) as { status: string; header: Record<string, unknown>; claims: Record<string, unknown> };
+    const report = JSON.parse(inspected.stdout) as {
+      status: string;
+      header: Record<string, unknown>;
+      claims: Record<string, unknown>;
+    };
     expect(report.status).toBe('valid');
-    expect(report.header).toMatchObject({ alg: 'EdDSA', kid: JSON.parse(readFileSync(publicJwk, 'utf8')).kid });
+    expect(report.header).toMatchObject({
+      alg: 'EdDSA',
+      kid: JSON.parse(readFileSync(publicJwk, 'utf8')).kid,
+    });
     expect(report.claims).toMatchObject({
       licensee: 'Acme Corp',
       product: 'x-bulkhead-pro',
@@ -84,7 +102,9 @@ describe('issue and inspect', () => {
 
   it('inspect reports the rejection reason without a trusted key, for garbage and tampering', async () => {
     const { privateKey } = await keyPair();
-    const token = (await cli('issue', '--key', privateKey, '--licensee', 'A', '--features', '*', '--expires', '2099-01-01')).stdout.trim();
+    const token = (
+      await cli('issue', '--key', privateKey, '--licensee', 'A', '--features', '*', '--expires', '2099-01-01')
+    ).stdout.trim();
     const untrusted = await cli('inspect', token);
     expect(untrusted.code).toBe(1);
     expect(JSON.parse(untrusted.stdout)).toMatchObject({ status: 'unknown_key_id' });
@@ -97,11 +117,37 @@ describe('issue and inspect', () => {
     [['--key', 'k.pem', '--features', '*', '--expires', '2099-01-01'], /--licensee is required/],
     [['--key', 'k.pem', '--licensee', 'A', '--expires', '2099-01-01'], /--features is required/],
     [['--key', 'k.pem', '--licensee', 'A', '--features', '*'], /--expires is required/],
-    [['--key', 'k.pem', '--licensee', 'A', '--features', ' , ', '--expires', '2099-01-01'], /--features must list at least one/],
-    [['--key', 'k.pem', '--licensee', 'A', '--features', '*', '--expires', 'soon'], /--expires must be a date/],
-    [['--key', 'k.pem', '--licensee', 'A', '--features', '*', '--expires', '2001-01-01'], /--expires must be in the future/],
-    [['--key', 'k.pem', '--licensee', 'A', '--features', '*', '--expires', '2099-01-01', '--not-before', '2099-06-01'], /--not-before must be before --expires/],
-    [['--key', '/nonexistent/k.pem', '--licensee', 'A', '--features', '*', '--expires', '2099-01-01'], /cannot read the private key/],
+    [
+      ['--key', 'k.pem', '--licensee', 'A', '--features', ' , ', '--expires', '2099-01-01'],
+      /--features must list at least one/,
+    ],
+    [
+      ['--key', 'k.pem', '--licensee', 'A', '--features', '*', '--expires', 'soon'],
+      /--expires must be a date/,
+    ],
+    [
+      ['--key', 'k.pem', '--licensee', 'A', '--features', '*', '--expires', '2001-01-01'],
+      /--expires must be in the future/,
+    ],
+    [
+      [
+        '--key',
+        'k.pem',
+        '--licensee',
+        'A',
+        '--features',
+        '*',
+        '--expires',
+        '2099-01-01',
+        '--not-before',
+        '2099-06-01',
+      ],
+      /--not-before must be before --expires/,
+    ],
+    [
+      ['--key', '/nonexistent/k.pem', '--licensee', 'A', '--features', '*', '--expires', '2099-01-01'],
+      /cannot read the private key/,
+    ],
     [['--bogus'], /Unknown option/],
   ])('issue validates %j', async (argv, message) => {
     const result = await cli('issue', ...argv);
@@ -112,8 +158,21 @@ describe('issue and inspect', () => {
 
   it('issue refuses a file that is not a private key', async () => {
     const { publicJwk } = await keyPair();
-    const result = await cli('issue', '--key', publicJwk, '--licensee', 'A', '--features', '*', '--expires', '2099-01-01');
-    expect(result).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a PKCS#8 PEM Ed25519 private key/) });
+    const result = await cli(
+      'issue',
+      '--key',
+      publicJwk,
+      '--licensee',
+      'A',
+      '--features',
+      '*',
+      '--expires',
+      '2099-01-01',
+    );
+    expect(result).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/not a PKCS#8 PEM Ed25519 private key/),
+    });
   });
 
   it('inspect validates its arguments', async () => {
@@ -125,17 +184,27 @@ describe('issue and inspect', () => {
 
 describe('the command line', () => {
   it('prints usage for --help and for an unknown command', async () => {
-    expect(await cli('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: issue-license') });
+    expect(await cli('--help')).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('Usage: issue-license'),
+    });
     expect(await cli()).toMatchObject({ code: 2 });
-    expect(await cli('frobnicate')).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown command 'frobnicate'") });
+    expect(await cli('frobnicate')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("unknown command 'frobnicate'"),
+    });
   });
 
   it('runs as a real process through tsx', async () => {
     const appDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--help'], {
-      cwd: appDirectory,
-      timeout: 60_000,
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', '--help'],
+      {
+        cwd: appDirectory,
+        timeout: 60_000,
+      },
+    );
     expect(stdout).toContain('keygen --out <private.pem>');
   }, 60_000);
 });

@@ -70,8 +70,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         options: { trust: { type: 'string' } },
       });
       const token = positionals[0];
-      if (token === undefined || positionals.length > 1) throw new UsageError('inspect takes exactly one token');
-      const report = await inspect({ token, ...(values.trust === undefined ? {} : { trust: values.trust }) }, io);
+      if (token === undefined || positionals.length > 1)
+        throw new UsageError('inspect takes exactly one token');
+      const report = await inspect(
+        { token, ...(values.trust === undefined ? {} : { trust: values.trust }) },
+        io,
+      );
       return report.status === 'valid' ? 0 : 1;
     }
     throw new UsageError(`unknown command '${command}'`);

@@ -1,4 +1,4 @@
-import type { BulkheadType, RejectionReason } from './bulkhead.js';
+import type { RejectionReason } from './bulkhead.js';
 
 const BASE_MARKER = Symbol.for('x.bulkhead.error');
 const marker = (name: string): symbol => Symbol.for(`x.bulkhead.error.${name}`);
@@ -64,7 +64,6 @@ export interface BulkheadFullErrorDetails {
   maxConcurrent: number;
   activeCount: number;
   reason: RejectionReason;
-  bulkheadType?: BulkheadType;
 }
 
 /** A call was rejected: no permit was free and it could not (or no longer could) wait. */

@@ -127,10 +127,29 @@ describe('init() with a registered provider', () => {
     expect(entitlement).toBe(proEntitlement);
     expect(getEntitlement()).toBe(proEntitlement);
     expect(contexts).toEqual([
-      { licenseKey: LICENSE_KEY, keyFingerprint: licenseKeyFingerprint(LICENSE_KEY), logger },
+      {
+        licenseKey: LICENSE_KEY,
+        keyFingerprint: licenseKeyFingerprint(LICENSE_KEY),
+        logger: { info: expect.any(Function), warn: expect.any(Function) },
+      },
     ]);
     expect(logger.records).toEqual([]);
-    expect(getBulkheadLogger()).toBe(logger);
+    // The provider and getBulkheadLogger() get a never-throwing wrapper that forwards to the user's logger.
+    contexts[0]?.logger.info({ event: 'from-provider' });
+    getBulkheadLogger().warn({ event: 'from-core' });
+    expect(logger.records.map((record) => record.event)).toEqual(['from-provider', 'from-core']);
+  });
+
+  it('keeps running when the logger throws', async () => {
+    const logger = {
+      info: () => {
+        throw new Error('logger down');
+      },
+      warn: () => {
+        throw new Error('logger down');
+      },
+    };
+    await expect(init({ env: {}, logger })).resolves.toMatchObject({ tier: 'oss', reason: 'missing_key' });
   });
 
   it('reads the key from options.env (BULKHEAD_LICENSE_KEY) when licenseKey is omitted', async () => {
@@ -251,7 +270,8 @@ describe('init() with overlapping calls', () => {
   it('the latest call wins even when an earlier key finishes verifying last', async () => {
     const pending = new Map<string, (entitlement: Entitlement) => void>();
     registerProProvider({
-      registerProServices: (context) => new Promise<Entitlement>((resolve) => pending.set(context.licenseKey, resolve)),
+      registerProServices: (context) =>
+        new Promise<Entitlement>((resolve) => pending.set(context.licenseKey, resolve)),
     });
     const logger = capturingLogger();
     const first = init({ licenseKey: LICENSE_KEY, logger });
@@ -392,7 +412,7 @@ describe('init() when @x/bulkhead-pro is not installed', () => {
         'process.stdout.write(JSON.stringify(entitlement));',
       ].join('\n'),
     );
-  });
+  }, 120_000);
 
   afterAll(async () => {
     if (isolatedDirectory !== '') await rm(isolatedDirectory, { recursive: true, force: true });
@@ -416,7 +436,9 @@ describe('init() when @x/bulkhead-pro is not installed', () => {
     });
   }
 
-  it('in a child process: pro_not_installed, one JSON line on stderr, the key never logged', async () => {
+  it('in a child process: pro_not_installed, one JSON line on stderr, the key never logged', {
+    timeout: 120_000,
+  }, async () => {
     const { stdout, stderr } = await runIsolated(isolatedDirectory);
     expect(JSON.parse(stdout)).toEqual({
       tier: 'oss',
@@ -435,7 +457,9 @@ describe('init() when @x/bulkhead-pro is not installed', () => {
     expect(stderr + stdout).not.toContain(LICENSE_KEY);
   });
 
-  it('in a child process: an installed but broken PRO (missing dependency) is pro_registration_failed', async () => {
+  it('in a child process: an installed but broken PRO (missing dependency) is pro_registration_failed', {
+    timeout: 120_000,
+  }, async () => {
     const application = path.join(isolatedDirectory, 'application');
     const pro = path.join(application, 'node_modules', '@x', 'bulkhead-pro');
     await mkdir(pro, { recursive: true });

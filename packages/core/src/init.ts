@@ -127,6 +127,26 @@ async function activate(licenseKey: string | undefined, logger: EntitlementLogge
   }
 }
 
+/** A logger that swallows its own failures: a broken logger must never turn a license problem into a crash. */
+function neverThrowing(logger: EntitlementLogger): EntitlementLogger {
+  return {
+    info: (object, message) => {
+      try {
+        logger.info(object, message);
+      } catch {
+        // Logging is best effort.
+      }
+    },
+    warn: (object, message) => {
+      try {
+        logger.warn(object, message);
+      } catch {
+        // Logging is best effort.
+      }
+    },
+  };
+}
+
 function errorSummary(error: unknown, licenseKey: string): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return text.split(licenseKey).join('[license key]').slice(0, 300);
@@ -142,7 +162,7 @@ function errorSummary(error: unknown, licenseKey: string): string {
 export function init(options: InitOptions = {}): Promise<Entitlement> {
   validateInitOptions(options);
   const slot = getGlobalSlot();
-  const logger = options.logger ?? jsonStderrLogger;
+  const logger = neverThrowing(options.logger ?? jsonStderrLogger);
   slot.logger = logger;
   const env = options.env ?? process.env;
   const licenseKey = options.licenseKey ?? env.BULKHEAD_LICENSE_KEY;

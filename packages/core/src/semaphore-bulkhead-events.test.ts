@@ -141,6 +141,60 @@ describe('event order', () => {
   });
 });
 
+describe('re-entrant listeners', () => {
+  it('a finished listener cannot barge past queued waiters', async () => {
+    const bulkhead = new SemaphoreBulkhead('reentrant-finished', { maxConcurrent: 1 });
+    const barged: Array<unknown> = [];
+    bulkhead.on('finished', () => barged.push(bulkhead.tryAcquire()));
+    const held = bulkhead.tryAcquire()!;
+    const waiter = track(bulkhead.acquire({ timeout: 1000 }));
+    held.release();
+    await flush();
+    expect(barged).toEqual([undefined]);
+    expect(waiter.status).toBe('fulfilled');
+    expect(bulkhead.activeCount).toBe(1);
+  });
+
+  it('a rejected listener may queue a new waiter from inside a timer expiry', async () => {
+    const bulkhead = new SemaphoreBulkhead('reentrant-rejected', { maxConcurrent: 1 });
+    bulkhead.tryAcquire();
+    const retries: Array<ReturnType<typeof track>> = [];
+    bulkhead.on('rejected', (event) => {
+      if (event.reason === 'queue_timeout' && retries.length === 0) {
+        retries.push(track(bulkhead.acquire({ timeout: 20 })));
+      }
+    });
+    const first = track(bulkhead.acquire({ timeout: 10 }));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(first.status).toBe('rejected');
+    expect(bulkhead.waitingCount).toBe(1);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(19);
+    expect(retries[0]?.status).toBe('pending');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(retries[0]?.error).toMatchObject({ reason: 'queue_timeout' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a permitted listener that closes the bulkhead during a resize stops further admissions', async () => {
+    const bulkhead = new SemaphoreBulkhead('reentrant-close', { maxConcurrent: 1 });
+    const held = bulkhead.tryAcquire()!;
+    const waiters = [0, 1, 2].map(() => track(bulkhead.acquire({ timeout: Number.POSITIVE_INFINITY })));
+    let closing: Promise<void> | undefined;
+    bulkhead.on('permitted', () => {
+      closing ??= bulkhead.close();
+    });
+    bulkhead.resize(4);
+    await flush();
+    expect(waiters.map((waiter) => waiter.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(bulkhead.activeCount).toBe(2);
+    held.release();
+    (waiters[0]!.value as { release(): void }).release();
+    await closing;
+    expect(bulkhead.getState()).toMatchObject({ activeCount: 0, closed: true });
+  });
+});
+
 describe('listeners', () => {
   it('the disposer unsubscribes (and is idempotent); other listeners stay', async () => {
     const bulkhead = new SemaphoreBulkhead('dispose');

@@ -221,13 +221,19 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
     return this.acquire(options).then((permit) => this.#runWithPermit(fn, permit, signal));
   }
 
-  /** Returns `fn` protected by this bulkhead (each call goes through `execute`). */
+  /**
+   * Returns `fn` protected by this bulkhead (each call goes through `execute`; `this` is passed through).
+   * @throws {TypeError} when `fn` is not a function.
+   */
   wrap<Arguments extends unknown[], T>(
     fn: (...args: Arguments) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): (...args: Arguments) => Promise<T> {
     if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${typeof fn}`);
-    return (...args: Arguments) => this.execute(() => fn(...args), options);
+    const bulkhead = this;
+    return function protectedCall(this: unknown, ...args: Arguments): Promise<T> {
+      return bulkhead.execute(() => fn.apply(this, args), options);
+    };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { SemaphoreBulkhead } from '@x/bulkhead-core';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bulkheadFastifyPlugin, createBulkheadFastifyHook } from './fastify-plugin.js';
 import { type Deferred, deferred, get, nextEvent } from './test-support/http-test-kit.js';
 
@@ -90,6 +90,25 @@ describe('Fastify 5 integration', () => {
     // end README
     const port = await start(app);
     expect(JSON.parse((await get(port, '/api/ping').result).body)).toEqual({ pong: true });
+  });
+
+  it('stops listening to the bulkhead when the Fastify instance closes', async () => {
+    const bulkhead = new SemaphoreBulkhead('closing');
+    const disposed = vi.fn();
+    const on = bulkhead.on.bind(bulkhead);
+    vi.spyOn(bulkhead, 'on').mockImplementation((event, listener) => {
+      const off = on(event, listener);
+      return () => {
+        disposed();
+        off();
+      };
+    });
+    const app = Fastify();
+    await app.register(bulkheadFastifyPlugin, { bulkhead });
+    await app.ready();
+    expect(disposed).not.toHaveBeenCalled();
+    await app.close();
+    expect(disposed).toHaveBeenCalledTimes(1);
   });
 
   it('reports an invalid option through Fastify registration', async () => {

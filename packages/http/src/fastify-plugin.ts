@@ -29,6 +29,7 @@ export interface FastifyBulkheadHook {
 /** The part of a Fastify instance the plugin uses. */
 export interface FastifyInstanceLike {
   addHook(name: 'onRequest', hook: FastifyBulkheadHook): unknown;
+  addHook(name: 'onClose', hook: (instance: never, done: () => void) => void): unknown;
 }
 
 /** The plugin function, marked like `fastify-plugin` output so its hook applies to the registering scope. */
@@ -69,6 +70,10 @@ function registerBulkhead(
     return;
   }
   instance.addHook('onRequest', hook);
+  instance.addHook('onClose', (_instance, closed) => {
+    hook.guard.dispose();
+    closed();
+  });
   done();
 }
 

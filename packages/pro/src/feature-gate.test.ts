@@ -15,7 +15,12 @@ describe('isProFeatureEnabled', () => {
     expect(isProFeatureEnabled('admin_api')).toBe(false);
     expect(isProFeatureEnabled('drain')).toBe(false);
     expect(logs.events('entitlement.pro_feature_unavailable').map((record) => record.object)).toEqual([
-      { event: 'entitlement.pro_feature_unavailable', feature: 'admin_api', tier: 'oss', reason: 'missing_key' },
+      {
+        event: 'entitlement.pro_feature_unavailable',
+        feature: 'admin_api',
+        tier: 'oss',
+        reason: 'missing_key',
+      },
       { event: 'entitlement.pro_feature_unavailable', feature: 'drain', tier: 'oss', reason: 'missing_key' },
     ]);
   });

@@ -9,7 +9,11 @@ export type ProFeature =
   | 'policy_composer'
   | (string & {});
 
-const reported = new Set<string>();
+// Kept on globalThis so every bundle of this package (index and compose) reports a feature only once.
+const REPORTED_KEY = Symbol.for('x.bulkhead.pro.unavailable-features.v1');
+const holder = globalThis as typeof globalThis & { [REPORTED_KEY]?: Set<string> };
+holder[REPORTED_KEY] ??= new Set<string>();
+const reported: Set<string> = holder[REPORTED_KEY];
 
 /**
  * True when the current entitlement is PRO and includes `feature` (an entitlement whose features

@@ -1,7 +1,11 @@
 import { registerProProvider } from '@x/bulkhead-core';
 import { registerProServices } from './pro-services.js';
 
-export { type AdminHandlerOptions, type AdminRequestListener, createAdminHandler } from './admin/admin-handler.js';
+export {
+  type AdminHandlerOptions,
+  type AdminRequestListener,
+  createAdminHandler,
+} from './admin/admin-handler.js';
 export { drain } from './drain.js';
 export { isProFeatureEnabled, type ProFeature, resetFeatureReportsForTesting } from './feature-gate.js';
 export type { DrainOptions, DrainResult } from './internal/drain-bulkheads.js';

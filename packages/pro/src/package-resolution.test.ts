@@ -28,6 +28,11 @@ init({ logger }).then((entitlement) => {
 });
 `;
 
+const requireProFirstScript = `
+require('@x/bulkhead-pro');
+${cjsScript}
+`;
+
 const importProFirstScript = `
 import '@x/bulkhead-pro';
 ${esmScript}
@@ -65,14 +70,19 @@ describe('init() finds the installed @x/bulkhead-pro without any wiring', () => 
     ['ESM, importing only core', esmScript, 'module'],
     ['CommonJS, requiring only core', cjsScript, 'commonjs'],
     ['ESM, importing @x/bulkhead-pro first', importProFirstScript, 'module'],
-  ] as const)('%s', async (_label, script, type) => {
-    const result = await runNode(script, type, env);
-    expect(result.tier).toBe('pro');
-    expect(result.names).toEqual(['database', 'cache', 'external_api', 'message_queue']);
-    expect(result.events).toContain('entitlement.pro_registered');
-    expect(result.events).toContain('entitlement.test_keys_trusted');
-    expect(result.logs).not.toContain(licenseKey);
-  }, 60_000);
+    ['CommonJS, requiring @x/bulkhead-pro first', requireProFirstScript, 'commonjs'],
+  ] as const)(
+    '%s',
+    async (_label, script, type) => {
+      const result = await runNode(script, type, env);
+      expect(result.tier).toBe('pro');
+      expect(result.names).toEqual(['database', 'cache', 'external_api', 'message_queue']);
+      expect(result.events).toContain('entitlement.pro_registered');
+      expect(result.events).toContain('entitlement.test_keys_trusted');
+      expect(result.logs).not.toContain(licenseKey);
+    },
+    60_000,
+  );
 
   it('falls back to OSS with a reason for a bad key in a fresh process', async () => {
     const result = await runNode(esmScript, 'module', { ...env, BULKHEAD_LICENSE_KEY: `${licenseKey}x` });

@@ -31,7 +31,8 @@ function grants(features: readonly string[], feature: string): boolean {
 function validateContext(context: ProActivationContext): void {
   if (typeof context !== 'object' || context === null) throw new TypeError('context must be an object');
   if (typeof context.licenseKey !== 'string') throw new TypeError('context.licenseKey must be a string');
-  if (typeof context.keyFingerprint !== 'string') throw new TypeError('context.keyFingerprint must be a string');
+  if (typeof context.keyFingerprint !== 'string')
+    throw new TypeError('context.keyFingerprint must be a string');
   if (typeof context.logger?.info !== 'function' || typeof context.logger.warn !== 'function') {
     throw new TypeError('context.logger must have info() and warn() methods');
   }
@@ -67,7 +68,14 @@ export async function registerProServices(context: ProActivationContext): Promis
   }
   const { license } = verification;
   if (grants(license.features, 'pro_registry')) {
-    const watch = configuredOptions.watchSettingsFile === true && grants(license.features, 'live_reconfiguration');
+    const wantsWatch = configuredOptions.watchSettingsFile === true;
+    const watch = wantsWatch && grants(license.features, 'live_reconfiguration');
+    if (wantsWatch && !watch && installedRegistry === undefined) {
+      logger.warn(
+        { event: 'entitlement.pro_feature_unavailable', feature: 'live_reconfiguration', tier: 'pro' },
+        "PRO feature 'live_reconfiguration' is not licensed; the settings file is read once, not watched",
+      );
+    }
     installedRegistry ??= new ProBulkheadRegistry({ ...configuredOptions, watchSettingsFile: watch, logger });
     setBulkheadRegistry(installedRegistry);
   }

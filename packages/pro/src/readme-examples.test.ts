@@ -117,11 +117,17 @@ describe('README examples', () => {
     const app = express().use('/admin/bulkheads', admin);
     const expressServer = createServer(app).listen(0, '127.0.0.1');
     const fastify = Fastify();
-    const fastifyAdmin = createAdminHandler({ token: process.env.BULKHEAD_ADMIN_TOKEN!, basePath: '/admin/bulkheads' });
+    const fastifyAdmin = createAdminHandler({
+      token: process.env.BULKHEAD_ADMIN_TOKEN!,
+      basePath: '/admin/bulkheads',
+    });
     await fastify.register(async (instance) => {
       instance.removeAllContentTypeParsers();
       instance.addContentTypeParser('*', (_request, _payload, done) => done(null));
-      const route = (request: { raw: Parameters<typeof admin>[0] }, reply: { hijack(): void; raw: Parameters<typeof admin>[1] }) => {
+      const route = (
+        request: { raw: Parameters<typeof admin>[0] },
+        reply: { hijack(): void; raw: Parameters<typeof admin>[1] },
+      ) => {
         reply.hijack();
         fastifyAdmin(request.raw, reply.raw);
       };
@@ -131,7 +137,10 @@ describe('README examples', () => {
     await fastify.listen({ port: 0, host: '127.0.0.1' });
     await Promise.all(
       [plain, expressServer].map(
-        (server) => new Promise((resolve) => (server.listening ? resolve(undefined) : server.once('listening', resolve))),
+        (server) =>
+          new Promise((resolve) =>
+            server.listening ? resolve(undefined) : server.once('listening', resolve),
+          ),
       ),
     );
     const port = (server: { address(): unknown }) => (server.address() as AddressInfo).port;
@@ -143,7 +152,10 @@ describe('README examples', () => {
       ]) {
         const response = await fetch(url, {
           method: 'PATCH',
-          headers: { authorization: `Bearer ${process.env.BULKHEAD_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          headers: {
+            authorization: `Bearer ${process.env.BULKHEAD_ADMIN_TOKEN}`,
+            'content-type': 'application/json',
+          },
           body: '{"maxConcurrent": 12}',
         });
         expect(response.status).toBe(200);

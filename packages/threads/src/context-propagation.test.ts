@@ -52,7 +52,9 @@ describe('context propagation into worker tasks', () => {
   it('makes a request id set on the caller side visible inside the worker task', async () => {
     const ids = await Promise.all(
       ['req-1', 'req-2', 'req-3'].map((requestId) =>
-        requestContext.run({ requestId }, () => bulkhead.execute<string>(undefined, { name: 'readRequestId' })),
+        requestContext.run({ requestId }, () =>
+          bulkhead.execute<string>(undefined, { name: 'readRequestId' }),
+        ),
       ),
     );
     expect(ids).toEqual(['req-1', 'req-2', 'req-3']);
@@ -151,7 +153,9 @@ describe('built-in propagators', () => {
   });
 
   it('traceContextPropagator validates its options and captures nothing without an active span', () => {
-    expect(() => traceContextPropagator({ mode: 'b3' as never })).toThrow("options.mode must be 'w3c' or 'global'");
+    expect(() => traceContextPropagator({ mode: 'b3' as never })).toThrow(
+      "options.mode must be 'w3c' or 'global'",
+    );
     expect(() => traceContextPropagator({ name: '' })).toThrow('options.name must not be empty');
     expect(traceContextPropagator().capture()).toBeUndefined();
     expect(traceContextPropagator().restore({ traceparent: 'garbage' }, () => 'ran')).toBe('ran');

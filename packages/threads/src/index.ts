@@ -1,15 +1,8 @@
+export {
+  type AsyncLocalStoragePropagatorOptions,
+  asyncLocalStoragePropagator,
+} from './async-local-storage-propagator.js';
 export type { ContextPropagator } from './context-propagator.js';
-export {
-  ThreadPoolBulkhead,
-  type ThreadPoolCloseOptions,
-  type ThreadPoolExecuteOptions,
-} from './thread-pool-bulkhead.js';
-export type { ThreadPoolBulkheadOptions, WorkerExitWatcher } from './thread-pool-options.js';
-export {
-  type WorkerCrashedErrorDetails,
-  WorkerCrashedError,
-  type WorkerCrashReason,
-} from './worker-crashed-error.js';
 export {
   type AcquireSyncOptions,
   SharedBulkhead,
@@ -18,11 +11,18 @@ export {
   type SharedBulkheadOptions,
 } from './shared-bulkhead.js';
 export {
-  type AsyncLocalStoragePropagatorOptions,
-  asyncLocalStoragePropagator,
-} from './async-local-storage-propagator.js';
+  ThreadPoolBulkhead,
+  type ThreadPoolCloseOptions,
+  type ThreadPoolExecuteOptions,
+} from './thread-pool-bulkhead.js';
+export type { ThreadPoolBulkheadOptions, WorkerExitWatcher } from './thread-pool-options.js';
 export {
   type TraceContextCarrier,
   type TraceContextPropagatorOptions,
   traceContextPropagator,
 } from './trace-context-propagator.js';
+export {
+  WorkerCrashedError,
+  type WorkerCrashedErrorDetails,
+  type WorkerCrashReason,
+} from './worker-crashed-error.js';

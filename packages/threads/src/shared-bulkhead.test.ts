@@ -33,13 +33,17 @@ afterEach(async () => {
 
 describe('SharedBulkhead: options', () => {
   it('validates options.maxConcurrent', () => {
-    expect(() => new SharedBulkhead('s', { maxConcurrent: 0 })).toThrow('options.maxConcurrent must be >= 1, got 0');
+    expect(() => new SharedBulkhead('s', { maxConcurrent: 0 })).toThrow(
+      'options.maxConcurrent must be >= 1, got 0',
+    );
   });
   it('validates options.maxQueue', () => {
     expect(() => new SharedBulkhead('s', { maxQueue: -1 })).toThrow('options.maxQueue must be >= 0, got -1');
   });
   it('validates options.maxThreads', () => {
-    expect(() => new SharedBulkhead('s', { maxThreads: 1.5 })).toThrow('options.maxThreads must be an integer');
+    expect(() => new SharedBulkhead('s', { maxThreads: 1.5 })).toThrow(
+      'options.maxThreads must be an integer',
+    );
   });
   it('validates options.captureStackTrace', () => {
     expect(() => new SharedBulkhead('s', { captureStackTrace: 'yes' as never })).toThrow(
@@ -260,7 +264,10 @@ describe('SharedBulkhead: across real worker threads', () => {
           ),
       );
       // All three block on the permits the crasher holds.
-      await vi.waitFor(() => expect(shared.getState().waitingCount).toBe(3), { timeout: 20_000, interval: 5 });
+      await vi.waitFor(() => expect(shared.getState().waitingCount).toBe(3), {
+        timeout: 20_000,
+        interval: 5,
+      });
       const exited = exitOf(crasher);
       crasher.postMessage(crash);
       await exited;

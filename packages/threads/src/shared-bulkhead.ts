@@ -223,7 +223,9 @@ export class SharedBulkhead implements ClosableBulkhead {
     }
     const buffer = candidate.buffer;
     if (candidate.version !== LAYOUT_VERSION || new Int32Array(buffer)[VERSION] !== LAYOUT_VERSION) {
-      throw new TypeError(`handle has layout version ${String(candidate.version)}; expected ${LAYOUT_VERSION}`);
+      throw new TypeError(
+        `handle has layout version ${String(candidate.version)}; expected ${LAYOUT_VERSION}`,
+      );
     }
     validateOptionsObject('options', options);
     const { maxQueue, captureStackTrace } = options;
@@ -383,7 +385,9 @@ export class SharedBulkhead implements ClosableBulkhead {
       throw new TypeError(`threadId must be an integer >= 0, got ${describe(exitedThreadId)}`);
     }
     if (exitedThreadId === threadId) {
-      throw new RangeError(`threadId ${exitedThreadId} is the calling thread, which is alive; release its permits instead`);
+      throw new RangeError(
+        `threadId ${exitedThreadId} is the calling thread, which is alive; release its permits instead`,
+      );
     }
     const state = this.#state;
     const owner = exitedThreadId + 1;

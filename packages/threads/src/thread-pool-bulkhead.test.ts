@@ -21,7 +21,10 @@ function pool(name: string, options: { maxWorkers?: number; queueSize?: number; 
 
 /** A barrier the worker task blocks on until `open()` is called (no sleeps). */
 function latch() {
-  const state = { latch: new Int32Array(new SharedArrayBuffer(4)), started: new Int32Array(new SharedArrayBuffer(4)) };
+  const state = {
+    latch: new Int32Array(new SharedArrayBuffer(4)),
+    started: new Int32Array(new SharedArrayBuffer(4)),
+  };
   return {
     task: state,
     /** Resolves once `count` tasks have entered the latch. */
@@ -208,7 +211,9 @@ describe('ThreadPoolBulkhead: timeouts really stop the task', () => {
   it('aborting a running task terminates its worker and rejects with the reason', async () => {
     const bulkhead = pool('abort-running');
     const controller = new AbortController();
-    const finished = new Promise<string>((resolve) => bulkhead.on('finished', (event) => resolve(event.outcome)));
+    const finished = new Promise<string>((resolve) =>
+      bulkhead.on('finished', (event) => resolve(event.outcome)),
+    );
     const spinning = bulkhead.execute(undefined, { name: 'spinForever', signal: controller.signal });
     controller.abort(new Error('stop'));
     await expect(spinning).rejects.toThrow('stop');
@@ -231,7 +236,9 @@ describe('ThreadPoolBulkhead: timeouts really stop the task', () => {
 
   it('rejects an already aborted signal at once', async () => {
     const bulkhead = pool('aborted');
-    await expect(bulkhead.execute(1, { signal: AbortSignal.abort(new Error('early')) })).rejects.toThrow('early');
+    await expect(bulkhead.execute(1, { signal: AbortSignal.abort(new Error('early')) })).rejects.toThrow(
+      'early',
+    );
   });
 
   it('a timed-out execute(fn) aborts the signal and keeps its slot (orphaned) until fn settles', async () => {
@@ -282,7 +289,9 @@ describe('ThreadPoolBulkhead: crashes fail only their own task', () => {
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
     });
     open.push(bulkhead);
-    const error = await bulkhead.execute(undefined, { name: 'allocateForever' }).catch((caught: unknown) => caught);
+    const error = await bulkhead
+      .execute(undefined, { name: 'allocateForever' })
+      .catch((caught: unknown) => caught);
     expect(WorkerCrashedError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ reason: 'resource_limits' });
     expect((error as Error).cause).toMatchObject({ code: 'ERR_WORKER_OUT_OF_MEMORY' });

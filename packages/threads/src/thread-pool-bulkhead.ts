@@ -21,7 +21,12 @@ import { Piscina } from 'piscina';
 import { now } from './internal/clock.js';
 import { toWorkerCrashedError } from './internal/crash.js';
 import { JobQueue, type JobQueueNode } from './internal/job-queue.js';
-import { isTaskFailure, type TaskEnvelope, unwrapTaskFailure } from './internal/task-envelope.js';
+import {
+  type CapturedContext,
+  encodeHandlerKey,
+  isTaskFailure,
+  unwrapTaskFailure,
+} from './internal/task-protocol.js';
 import {
   describe,
   validateName,
@@ -61,7 +66,6 @@ export interface ThreadPoolCloseOptions {
 const JobKind = { Task: 0, Function: 1, Permit: 2 } as const;
 type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
-const NO_RUN_OPTIONS = Object.freeze({});
 const NEVER_ABORTED_CONTEXT: ExecutionContext = Object.freeze({ signal: new AbortController().signal });
 
 class Job implements JobQueueNode {
@@ -79,12 +83,28 @@ class Job implements JobQueueNode {
   reject!: (error: unknown) => void;
   constructor(
     readonly kind: JobKind,
+    /** The task as sent (with its context when captured), or the function to run. */
     readonly payload: unknown,
-    readonly envelope: TaskEnvelope | undefined,
+    /** Piscina handler name of a task. */
+    readonly handlerName: string | undefined,
     readonly transferList: readonly TransferListItem[] | undefined,
     readonly signal: AbortSignal | undefined,
     readonly timeout: number | undefined,
   ) {}
+}
+
+function validateTaskName(name: unknown): string | undefined {
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
+    throw new TypeError(`options.name must be a non-empty string, got ${describe(name)}`);
+  }
+  return name;
+}
+
+function validateTransferList(transferList: unknown): readonly TransferListItem[] | undefined {
+  if (transferList !== undefined && !Array.isArray(transferList)) {
+    throw new TypeError(`options.transferList must be an array, got ${describe(transferList)}`);
+  }
+  return transferList;
 }
 
 let releasePermit: (bulkhead: ThreadPoolBulkhead, job: Job, outcome: CallOutcome) => void;
@@ -147,6 +167,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   #terminating = false;
   #closing: Promise<void> | undefined = undefined;
   #idleWaiters: Array<() => void> = [];
+  readonly #runOptionsCache = new Map<string, { name: string }>();
 
   static {
     releasePermit = (bulkhead, job, outcome) => bulkhead.#release(job, outcome);
@@ -158,7 +179,6 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     const resolved = this.#options;
     this.#pool = new Piscina({
       filename: workerRuntimePath(),
-      name: 'runBulkheadTask',
       minThreads: resolved.minWorkers,
       maxThreads: resolved.maxWorkers,
       idleTimeout: resolved.idleTimeout,
@@ -233,7 +253,9 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   /** Synchronous verdict: a reserved slot if one is free (and nobody waits), else `undefined` (counted as a rejection). */
   tryAcquire(): Permit | undefined {
     if (!this.#closed && this.#hasFreeSlot()) {
-      return this.#grantPermit(new Job(JobKind.Permit, undefined, undefined, undefined, undefined, undefined));
+      return this.#grantPermit(
+        new Job(JobKind.Permit, undefined, undefined, undefined, undefined, undefined),
+      );
     }
     this.#countRejection(this.#closed ? 'shutdown' : 'queue_full', 0);
     return undefined;
@@ -258,13 +280,13 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   execute(task: unknown, options?: ThreadPoolExecuteOptions): Promise<unknown> {
     const isFunction = typeof task === 'function';
     if (
-      options === undefined &&
       !isFunction &&
-      !this.#closed &&
+      (options === undefined || (options.timeout === undefined && options.signal === undefined)) &&
       this.#options.timeout === undefined &&
+      !this.#closed &&
       this.#hasFreeSlot()
     ) {
-      return this.#runFast(task);
+      return this.#runFast(task, options);
     }
     let job: Job;
     try {
@@ -334,11 +356,18 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     return this.#active < this.#options.maxWorkers && this.#queue.size === 0;
   }
 
-  /** Fast path: a free worker, no options, no timeout; no job object, no extra promise. */
-  #runFast(task: unknown): Promise<unknown> {
-    let envelope: TaskEnvelope;
+  /** Fast path: a free worker, no timeout, no signal; no job object, no extra promise. */
+  #runFast(task: unknown, options: ThreadPoolExecuteOptions | undefined): Promise<unknown> {
+    let payload: unknown;
+    let runOptions: { name: string; transferList?: TransferListItem[] };
     try {
-      envelope = this.#envelope(task, undefined);
+      validateOptionsObject('options', options);
+      const exportName = validateTaskName(options?.name);
+      const context = this.#capture();
+      payload = context === undefined ? task : [task, context];
+      runOptions = this.#runOptions(exportName, context !== undefined);
+      const transferList = validateTransferList(options?.transferList);
+      if (transferList !== undefined) runOptions = { ...runOptions, transferList: [...transferList] };
     } catch (error) {
       return Promise.reject(error);
     }
@@ -348,7 +377,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
       admittedAt = now();
       this.#emitPermitted(0);
     }
-    return this.#pool.run(envelope, NO_RUN_OPTIONS).then(
+    return this.#pool.run(payload, runOptions).then(
       (result: unknown) => {
         this.#releaseSlot(admittedAt, 0, 'success');
         return result;
@@ -368,26 +397,40 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     if (isFunction) {
       return new Job(JobKind.Function, task, undefined, undefined, signal, timeout);
     }
-    const name = options?.name;
-    if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
-      throw new TypeError(`options.name must be a non-empty string, got ${describe(name)}`);
-    }
-    const transferList = options?.transferList;
-    if (transferList !== undefined && !Array.isArray(transferList)) {
-      throw new TypeError(`options.transferList must be an array, got ${describe(transferList)}`);
-    }
-    return new Job(JobKind.Task, task, this.#envelope(task, name), transferList, signal, timeout);
+    const exportName = validateTaskName(options?.name);
+    const transferList = validateTransferList(options?.transferList);
+    const context = this.#capture();
+    const payload = context === undefined ? task : [task, context];
+    const { name } = this.#runOptions(exportName, context !== undefined);
+    return new Job(JobKind.Task, payload, name, transferList, signal, timeout);
   }
 
-  /** Captures the caller's context now, while it is active. */
-  #envelope(task: unknown, name: string | undefined): TaskEnvelope {
-    const propagators = this.#options.contextPropagators;
+  /** Captures the caller's context now, while it is active; `undefined` when nothing was captured. */
+  #capture(): CapturedContext | undefined {
     let context: Array<readonly [string, unknown]> | undefined;
-    for (const propagator of propagators) {
+    for (const propagator of this.#options.contextPropagators) {
       const value = propagator.capture();
-      if (value !== undefined) (context ??= []).push([propagator.name, value]);
+      if (value === undefined) continue;
+      context ??= [];
+      context.push([propagator.name, value]);
     }
-    return { module: this.#options.moduleUrl, name, task, context };
+    return context;
+  }
+
+  /** Piscina run options naming the handler of `exportName` (cached: one object per export). */
+  #runOptions(exportName: string | undefined, withContext: boolean): { name: string } {
+    const cacheKey = `${withContext ? 'c' : 'p'}${exportName ?? ''}`;
+    let runOptions = this.#runOptionsCache.get(cacheKey);
+    if (runOptions === undefined) {
+      const name = encodeHandlerKey({
+        module: this.#options.moduleUrl,
+        exportName: exportName ?? 'default',
+        withContext,
+      });
+      runOptions = Object.freeze({ name });
+      this.#runOptionsCache.set(cacheKey, runOptions);
+    }
+    return runOptions;
   }
 
   #submit(job: Job): Promise<unknown> {
@@ -462,15 +505,15 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   }
 
   #startTask(job: Job): void {
-    let runOptions: { signal?: AbortSignal; transferList?: TransferListItem[] } = NO_RUN_OPTIONS;
+    const runOptions: { name: string; signal?: AbortSignal; transferList?: TransferListItem[] } = {
+      name: job.handlerName ?? '',
+    };
     if (job.timer !== undefined || job.signal !== undefined) {
       job.controller = new AbortController();
-      runOptions = { signal: job.controller.signal };
+      runOptions.signal = job.controller.signal;
     }
-    if (job.transferList !== undefined) {
-      runOptions = { ...runOptions, transferList: job.transferList as TransferListItem[] };
-    }
-    this.#pool.run(job.envelope, runOptions).then(
+    if (job.transferList !== undefined) runOptions.transferList = [...job.transferList];
+    this.#pool.run(job.payload, runOptions).then(
       (result: unknown) => this.#finishTask(job, 'success', result),
       (error: unknown) => this.#finishTask(job, 'failure', error),
     );
@@ -492,7 +535,9 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     if (job.timer !== undefined) {
       job.controller = new AbortController();
       const signal =
-        job.signal === undefined ? job.controller.signal : AbortSignal.any([job.signal, job.controller.signal]);
+        job.signal === undefined
+          ? job.controller.signal
+          : AbortSignal.any([job.signal, job.controller.signal]);
       context = { signal };
     } else if (job.signal !== undefined) {
       context = { signal: job.signal };
@@ -647,7 +692,9 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   }
 
   #watchWorker(threadId: number): void {
-    const worker: Worker | undefined = this.#pool.threads.find((candidate) => candidate.threadId === threadId);
+    const worker: Worker | undefined = this.#pool.threads.find(
+      (candidate) => candidate.threadId === threadId,
+    );
     if (worker === undefined) return;
     for (const shared of this.#options.sharedBulkheads) shared.watch(worker);
   }

@@ -15,11 +15,15 @@ describe('ThreadPoolBulkhead call options', () => {
   });
 
   it('validates execute options.name', async () => {
-    await expect(bulkhead.execute(1, { name: '' })).rejects.toThrow('options.name must be a non-empty string');
+    await expect(bulkhead.execute(1, { name: '' })).rejects.toThrow(
+      'options.name must be a non-empty string',
+    );
   });
 
   it('validates execute options.timeout', async () => {
-    await expect(bulkhead.execute(1, { timeout: -1 })).rejects.toThrow('options.timeout must be >= 0, got -1');
+    await expect(bulkhead.execute(1, { timeout: -1 })).rejects.toThrow(
+      'options.timeout must be >= 0, got -1',
+    );
   });
 
   it('validates execute options.signal', async () => {

@@ -62,7 +62,9 @@ describe('ThreadPoolBulkhead options', () => {
   });
 
   it('validates options.timeout', () => {
-    expect(() => resolve({ timeout: Number.NaN })).toThrow('options.timeout must be a number of milliseconds');
+    expect(() => resolve({ timeout: Number.NaN })).toThrow(
+      'options.timeout must be a number of milliseconds',
+    );
   });
 
   it('validates options.resourceLimits', () => {
@@ -82,7 +84,11 @@ describe('ThreadPoolBulkhead options', () => {
     expect(() => resolve({ contextPropagators: [{ name: 'x' }] as never })).toThrow(
       'options.contextPropagators[0] must have a non-empty name, capture() and restore()',
     );
-    const propagator = { name: 'same', capture: () => undefined, restore: <R>(_: unknown, run: () => R) => run() };
+    const propagator = {
+      name: 'same',
+      capture: () => undefined,
+      restore: <R>(_: unknown, run: () => R) => run(),
+    };
     expect(() => resolve({ contextPropagators: [propagator, propagator] })).toThrow(
       "options.contextPropagators has two propagators named 'same'",
     );
@@ -92,10 +98,14 @@ describe('ThreadPoolBulkhead options', () => {
     expect(() => resolve({ sharedBulkheads: [{}] as never })).toThrow(
       'options.sharedBulkheads[0] must be a SharedBulkhead',
     );
-    expect(() => resolve({ sharedBulkheads: 'x' as never })).toThrow('options.sharedBulkheads must be an array');
+    expect(() => resolve({ sharedBulkheads: 'x' as never })).toThrow(
+      'options.sharedBulkheads must be an array',
+    );
   });
 
   it('validates options.captureStackTrace', () => {
-    expect(() => resolve({ captureStackTrace: 1 as never })).toThrow('options.captureStackTrace must be a boolean');
+    expect(() => resolve({ captureStackTrace: 1 as never })).toThrow(
+      'options.captureStackTrace must be a boolean',
+    );
   });
 });

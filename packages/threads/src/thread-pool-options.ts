@@ -59,7 +59,12 @@ export interface ResolvedThreadPoolOptions {
   captureStackTrace: boolean;
 }
 
-const RESOURCE_LIMIT_KEYS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
+const RESOURCE_LIMIT_KEYS = [
+  'maxOldGenerationSizeMb',
+  'maxYoungGenerationSizeMb',
+  'codeRangeSizeMb',
+  'stackSizeMb',
+];
 
 /**
  * Validates `ThreadPoolBulkhead` options and applies defaults.
@@ -72,17 +77,22 @@ export function resolveThreadPoolOptions(options: ThreadPoolBulkheadOptions): Re
   validateOptionsObject('options', options);
   const moduleUrl = resolveModuleUrl(options.filename);
   const maxWorkers =
-    options.maxWorkers === undefined ? availableParallelism() : validateInteger('maxWorkers', options.maxWorkers, 1);
+    options.maxWorkers === undefined
+      ? availableParallelism()
+      : validateInteger('maxWorkers', options.maxWorkers, 1);
   const minWorkers =
     options.minWorkers === undefined ? maxWorkers : validateInteger('minWorkers', options.minWorkers, 0);
   if (minWorkers > maxWorkers) {
-    throw new RangeError(`options.minWorkers must be <= options.maxWorkers (${maxWorkers}), got ${minWorkers}`);
+    throw new RangeError(
+      `options.minWorkers must be <= options.maxWorkers (${maxWorkers}), got ${minWorkers}`,
+    );
   }
   return {
     moduleUrl,
     maxWorkers,
     minWorkers,
-    idleTimeout: options.idleTimeout === undefined ? 30_000 : validateTimeout('idleTimeout', options.idleTimeout),
+    idleTimeout:
+      options.idleTimeout === undefined ? 30_000 : validateTimeout('idleTimeout', options.idleTimeout),
     queueSize:
       options.queueSize === undefined ? 100 : validateIntegerOrInfinity('queueSize', options.queueSize, 0),
     timeout: options.timeout === undefined ? undefined : validateTimeout('timeout', options.timeout),
@@ -105,11 +115,15 @@ function resolveModuleUrl(filename: unknown): string {
     return filename.href;
   }
   if (typeof filename !== 'string') {
-    throw new TypeError(`options.filename must be an absolute path or a file: URL, got ${describe(filename)}`);
+    throw new TypeError(
+      `options.filename must be an absolute path or a file: URL, got ${describe(filename)}`,
+    );
   }
   if (filename.startsWith('file:')) return new URL(filename).href;
   if (!isAbsolute(filename)) {
-    throw new RangeError(`options.filename must be an absolute path or a file: URL, got ${JSON.stringify(filename)}`);
+    throw new RangeError(
+      `options.filename must be an absolute path or a file: URL, got ${JSON.stringify(filename)}`,
+    );
   }
   return pathToFileURL(filename).href;
 }
@@ -121,7 +135,9 @@ function validateResourceLimits(limits: unknown): ResourceLimits | undefined {
   }
   for (const [key, value] of Object.entries(limits)) {
     if (!RESOURCE_LIMIT_KEYS.includes(key)) {
-      throw new RangeError(`options.resourceLimits.${key} is not a resource limit; use ${RESOURCE_LIMIT_KEYS.join(', ')}`);
+      throw new RangeError(
+        `options.resourceLimits.${key} is not a resource limit; use ${RESOURCE_LIMIT_KEYS.join(', ')}`,
+      );
     }
     if (typeof value !== 'number' || !(value > 0)) {
       throw new RangeError(`options.resourceLimits.${key} must be a number > 0, got ${describe(value)}`);
@@ -164,8 +180,14 @@ function validateWatchers(watchers: unknown): readonly WorkerExitWatcher[] {
     throw new TypeError(`options.sharedBulkheads must be an array, got ${describe(watchers)}`);
   }
   for (const [index, watcher] of watchers.entries()) {
-    if (typeof watcher !== 'object' || watcher === null || typeof (watcher as WorkerExitWatcher).watch !== 'function') {
-      throw new TypeError(`options.sharedBulkheads[${index}] must be a SharedBulkhead, got ${describe(watcher)}`);
+    if (
+      typeof watcher !== 'object' ||
+      watcher === null ||
+      typeof (watcher as WorkerExitWatcher).watch !== 'function'
+    ) {
+      throw new TypeError(
+        `options.sharedBulkheads[${index}] must be a SharedBulkhead, got ${describe(watcher)}`,
+      );
     }
   }
   return Object.freeze([...(watchers as WorkerExitWatcher[])]);

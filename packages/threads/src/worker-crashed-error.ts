@@ -30,7 +30,11 @@ export class WorkerCrashedError extends BulkheadError {
         : details.reason === 'resource_limits'
           ? 'exceeded its resourceLimits'
           : 'failed outside the task';
-    super(`The worker running a task of bulkhead '${details.bulkheadName}' ${what}`, 'BULKHEAD_ERROR', options);
+    super(
+      `The worker running a task of bulkhead '${details.bulkheadName}' ${what}`,
+      'BULKHEAD_ERROR',
+      options,
+    );
     this.name = 'WorkerCrashedError';
     this.bulkheadName = details.bulkheadName;
     this.reason = details.reason;
@@ -39,6 +43,10 @@ export class WorkerCrashedError extends BulkheadError {
 
   /** True for a `WorkerCrashedError` from any installed copy of this package. */
   static override isInstance(error: unknown): error is WorkerCrashedError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[CRASHED_MARKER] === true;
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      (error as Record<symbol, unknown>)[CRASHED_MARKER] === true
+    );
   }
 }

@@ -9,12 +9,16 @@ const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 describe('the built package', () => {
   it('runs a worker task from the ESM build (import)', async () => {
-    const { stdout } = await run(process.execPath, [`${fixtures}smoke-import.mjs`], { cwd: packageDirectory });
+    const { stdout } = await run(process.execPath, [`${fixtures}smoke-import.mjs`], {
+      cwd: packageDirectory,
+    });
     expect(stdout).toBe('esm:42');
   });
 
   it('runs a worker task from the CJS build (require)', async () => {
-    const { stdout } = await run(process.execPath, [`${fixtures}smoke-require.cjs`], { cwd: packageDirectory });
+    const { stdout } = await run(process.execPath, [`${fixtures}smoke-require.cjs`], {
+      cwd: packageDirectory,
+    });
     expect(stdout).toBe('cjs:42');
   });
 
@@ -25,7 +29,12 @@ describe('the built package', () => {
     const [pack] = JSON.parse(stdout) as [{ files: Array<{ path: string }> }];
     const paths = pack.files.map((file) => file.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['dist/index.js', 'dist/index.cjs', 'dist/worker-runtime.js', 'dist/worker-runtime.cjs']),
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.cjs',
+        'dist/worker-runtime.js',
+        'dist/worker-runtime.cjs',
+      ]),
     );
     expect(paths.filter((path) => path.startsWith('test/') || path.startsWith('src/'))).toEqual([]);
   });

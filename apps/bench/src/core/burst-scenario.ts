@@ -1,6 +1,6 @@
 import { formatCount, formatMilliseconds, formatNanoseconds, formatOperationsPerSecond, formatRatio } from '../format-number.js';
 import { formatTable } from '../format-table.js';
-import { collectGarbage, minimumOf, timeRun } from '../measure.js';
+import { collectGarbage, minimumOf, type RunTime, timeRun } from '../measure.js';
 import { bareContender, type Contender, type Limiter, limiterContenders } from './contenders.js';
 import { compareWithPeers, oursFigure, peerFigures, type ScenarioReport } from './report.js';
 import type { CoreBenchSettings } from './settings.js';
@@ -15,7 +15,7 @@ async function launchAll(limiter: Limiter, size: number): Promise<void> {
   await Promise.all(pending);
 }
 
-async function timeBurst(contender: Contender, size: number, timeout: number | undefined): Promise<number> {
+async function timeBurst(contender: Contender, size: number, timeout: number | undefined): Promise<RunTime> {
   const limiter = contender.create({ limit: LIMIT, ...(timeout === undefined ? {} : { timeout }) });
   const elapsed = await timeRun(() => launchAll(limiter, size));
   await limiter.dispose();
@@ -39,15 +39,19 @@ export async function runBurstScenario(
     timeout === undefined ? [...limiterContenders, bareContender] : limiterContenders;
   for (const contender of contenders) await timeBurst(contender, Math.ceil(size / 10), timeout);
   const samples = contenders.map((): number[] => []);
+  const wallSamples = contenders.map((): number[] => []);
   for (let run = 0; run < settings.burstRuns; run++) {
     for (const [index, contender] of contenders.entries()) {
       const previous = samples[index] ?? [];
       if (previous.length > 0 && minimumOf(previous) > settings.slowRunMs) continue;
       collectGarbage();
-      previous.push(await timeBurst(contender, size, timeout));
+      const { cpuMs, wallMs } = await timeBurst(contender, size, timeout);
+      previous.push(cpuMs);
+      wallSamples[index]?.push(wallMs);
     }
   }
   const batches = samples.map(minimumOf);
+  const walls = wallSamples.map(minimumOf);
   const ours = oursFigure(contenders, batches);
   const rows = contenders.map((contender, index) => {
     const batch = batches[index] ?? Number.NaN;
@@ -58,13 +62,15 @@ export async function runBurstScenario(
       formatNanoseconds(perTask),
       formatOperationsPerSecond(perTask),
       formatRatio(batch / ours),
+      formatMilliseconds(walls[index] ?? Number.NaN),
       String(samples[index]?.length ?? 0),
     ];
   });
   const label = timeout === undefined ? 'waiting without timeout' : `${TIMEOUT_MS / 1000} s timeout on every waiter`;
   const notes = [
-    `Time from the first launch until all ${formatCount(size)} promises settled; best of the runs shown ` +
-      `(a contender slower than ${settings.slowRunMs} ms per batch is run once).`,
+    `CPU time of this process from the first launch until all ${formatCount(size)} promises settled; ` +
+      `best of the runs shown (a contender slower than ${settings.slowRunMs} ms per batch is run once); ` +
+      'wall = best wall-clock time of the same runs.',
   ];
   if (timeout !== undefined) {
     for (const contender of contenders) notes.push(`${contender.name}: ${contender.timeoutNote}.`);
@@ -74,9 +80,9 @@ export async function runBurstScenario(
   return {
     title: `${formatCount(size)} tasks launched at once (limit ${LIMIT}), ${label}`,
     table: formatTable({
-      headers: ['contender', `ms per ${formatCount(size)}`, 'ns/task', 'tasks/s', 'time vs ours', 'runs'],
+      headers: ['contender', `ms per ${formatCount(size)}`, 'ns/task', 'tasks/s', 'time vs ours', 'wall ms', 'runs'],
       rows,
-      align: ['left', 'right', 'right', 'right', 'right', 'right'],
+      align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
     }),
     notes,
     verdicts: [

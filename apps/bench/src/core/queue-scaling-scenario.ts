@@ -1,7 +1,7 @@
 import { createDeferred } from '../deferred.js';
 import { formatCount, formatNanoseconds, formatRatio } from '../format-number.js';
 import { formatTable } from '../format-table.js';
-import { collectGarbage, minimumOf } from '../measure.js';
+import { collectGarbage, cpuTimeNanoseconds, minimumOf } from '../measure.js';
 import { type Contender, limiterContenders, type Task } from './contenders.js';
 import { compareWithPeers, peerFigures, type ScenarioReport, type Verdict } from './report.js';
 import type { CoreBenchSettings } from './settings.js';
@@ -10,7 +10,6 @@ const LIMIT = 10;
 /** Target: cost per waiter at the largest size within this factor of the smallest. */
 const FLAT_TARGET = 1.5;
 const RESOLVED: Promise<number> = Promise.resolve(1);
-const NEVER: Promise<never> = new Promise<never>(() => {});
 
 /** One queue-scaling run: ns per waiter, or how far it got before the deadline. */
 interface ScalingRun {
@@ -22,8 +21,9 @@ interface ScalingRun {
 
 /**
  * Fills every slot with a blocked task, queues `size` waiters, opens the gate and waits until all
- * waiters ran: enqueue + dequeue + settle cost per waiter. Past `deadlineMs` the remaining waiters
- * are parked (they never settle) and the run is reported unfinished.
+ * waiters ran: enqueue + dequeue + settle cost per waiter. When the drain is still going `deadlineMs`
+ * after the gate opened, the remaining waiters are parked on a promise of this run only (so the whole
+ * limiter becomes garbage) and the run is reported unfinished.
  */
 async function runScaling(contender: Contender, size: number, deadlineMs: number): Promise<ScalingRun> {
   const limiter = contender.create({ limit: LIMIT });
@@ -31,27 +31,31 @@ async function runScaling(contender: Contender, size: number, deadlineMs: number
   const done = createDeferred<boolean>();
   const blocked: Task = () => gate.promise;
   for (let slot = 0; slot < LIMIT; slot++) void limiter.run(blocked);
+  const never = new Promise<never>(() => {});
   let completed = 0;
   let stopped = false;
-  const start = performance.now();
-  const deadline = start + deadlineMs;
+  let deadline = Number.POSITIVE_INFINITY;
   const waiter: Task = () => {
-    if (stopped) return NEVER;
+    if (stopped) return never;
     completed++;
     if (completed === size) done.resolve(true);
     else if ((completed & 1023) === 0 && performance.now() > deadline) {
       stopped = true;
       done.resolve(false);
-      return NEVER;
+      return never;
     }
     return RESOLVED;
   };
+  const start = performance.now();
+  const cpuStart = cpuTimeNanoseconds();
   for (let index = 0; index < size; index++) void limiter.run(waiter);
+  deadline = performance.now() + deadlineMs;
   gate.resolve();
   const finished = await done.promise;
+  const cpuNanoseconds = cpuTimeNanoseconds() - cpuStart;
   const elapsedMs = performance.now() - start;
   if (finished) await limiter.dispose();
-  return { finished, nanosecondsPerWaiter: (elapsedMs * 1e6) / size, completed, elapsedMs };
+  return { finished, nanosecondsPerWaiter: cpuNanoseconds / size, completed, elapsedMs };
 }
 
 /** Queue scaling: cost per enqueue + dequeue with 10k, 100k and 1M waiters. */
@@ -136,9 +140,10 @@ export async function runQueueScalingScenario(settings: CoreBenchSettings): Prom
       align: ['left', ...sizes.map((): 'right' => 'right'), 'right', 'right'],
     }),
     notes: [
-      'Per waiter: enqueue + dequeue + run of a resolved task + settle, timed from the first enqueue to the ' +
-        `last completion; best of ${settings.scaling.map((entry) => entry.runs).join(' / ')} runs.`,
-      `A run still draining after ${settings.runDeadlineMs / 1000} s is stopped and reported as such.`,
+      'Per waiter: enqueue + dequeue + run of a resolved task + settle, in CPU time of this process from the ' +
+        `first enqueue to the last completion; best of ${settings.scaling.map((entry) => entry.runs).join(' / ')} runs.`,
+      `A run still draining ${settings.runDeadlineMs / 1000} s (wall clock) after its gate opened is stopped ` +
+        'and reported as such.',
     ],
     verdicts,
   };

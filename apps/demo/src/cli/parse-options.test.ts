@@ -114,7 +114,14 @@ describe('parseCliOptions', () => {
 describe('helpText', () => {
   it('documents every knob with its default', () => {
     const text = helpText();
-    for (const flag of ['--healthy-seconds', '--hang-latency', '--payment-size', '--port', '--output', '--quick']) {
+    for (const flag of [
+      '--healthy-seconds',
+      '--hang-latency',
+      '--payment-size',
+      '--port',
+      '--output',
+      '--quick',
+    ]) {
       expect(text).toContain(flag);
     }
     expect(text).toContain(`(default ${DEFAULT_CONFIG.hangLatencyMs})`);

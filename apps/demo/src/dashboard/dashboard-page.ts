@@ -26,6 +26,7 @@ export function renderDashboardPage(): string {
   .bar.queue > div { background: var(--warn); }
   .hot .bar.util > div { background: var(--bad); }
   .empty { color: var(--muted); }
+  .note { grid-column: 1 / -1; color: var(--muted); margin: 0; }
   footer { margin-top: 18px; color: var(--muted); font-size: 13px; }
   #error { color: var(--bad); }
 </style>
@@ -67,7 +68,13 @@ async function refresh() {
       card(s.name, s.type, s.activeCount, s.maxConcurrent, s.waitingCount, s.maxQueue, s.rejectedCount));
     if (data.pool) {
       const p = data.pool;
-      cards.push(card('connection-pool', 'shared keep-alive agent', p.activeSockets, p.maxSockets, p.queuedRequests, null, '-'));
+      cards.push(card('connection-pool', 'http.Agent', p.activeSockets, p.maxSockets, p.queuedRequests, null, '-'));
+    }
+    if (data.mode === 'shared') {
+      const note = document.createElement('p');
+      note.className = 'note';
+      note.textContent = 'No bulkheads in this run: every downstream call shares the connection pool, and the CPU route runs on the event loop.';
+      cards.push(note);
     }
     grid.replaceChildren(...cards);
     document.getElementById('updated').textContent = new Date().toLocaleTimeString();

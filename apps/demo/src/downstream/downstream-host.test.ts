@@ -33,7 +33,10 @@ describe('startDownstreamHost', () => {
 
   it('changes faults at run time over HTTP and validates them', async () => {
     host = await startDownstreamHost({ initialFaults: { latencyMs: 0, jitterMs: 0, errorRate: 0 } });
-    const changed = await httpGet(`${host.url}/_faults/payment`, { method: 'PUT', body: '{"latencyMs":60000}' });
+    const changed = await httpGet(`${host.url}/_faults/payment`, {
+      method: 'PUT',
+      body: '{"latencyMs":60000}',
+    });
     expect(changed.status).toBe(200);
     expect(JSON.parse(changed.body)).toEqual({ latencyMs: 60_000, jitterMs: 0, errorRate: 0 });
     expect(host.getFaults('payment').latencyMs).toBe(60_000);

@@ -31,7 +31,10 @@ function isDownstreamName(value: string): value is DownstreamName {
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
@@ -53,7 +56,9 @@ export async function startDownstreamHost(options: DownstreamHostOptions): Promi
   const faults = new Map<DownstreamName, FaultSettings>(
     DOWNSTREAM_NAMES.map((name) => [name, mergeFaultSettings(options.initialFaults, {})]),
   );
-  const pending = new Map<DownstreamName, Set<NodeJS.Timeout>>(DOWNSTREAM_NAMES.map((name) => [name, new Set()]));
+  const pending = new Map<DownstreamName, Set<NodeJS.Timeout>>(
+    DOWNSTREAM_NAMES.map((name) => [name, new Set()]),
+  );
 
   const faultsOf = (service: DownstreamName): FaultSettings => faults.get(service) as FaultSettings;
 
@@ -80,7 +85,9 @@ export async function startDownstreamHost(options: DownstreamHostOptions): Promi
     if (first === '_faults' && second !== undefined && isDownstreamName(second)) {
       if (request.method === 'GET') return sendJson(response, 200, faultsOf(second));
       readBody(request)
-        .then((text) => sendJson(response, 200, host.setFaults(second, JSON.parse(text) as Partial<FaultSettings>)))
+        .then((text) =>
+          sendJson(response, 200, host.setFaults(second, JSON.parse(text) as Partial<FaultSettings>)),
+        )
         .catch((error: unknown) => sendJson(response, 400, { error: String(error) }));
       return;
     }

@@ -5,7 +5,11 @@ const base = { latencyMs: 50, jitterMs: 10, errorRate: 0 };
 
 describe('mergeFaultSettings', () => {
   it('changes only the given fields and leaves the input alone', () => {
-    expect(mergeFaultSettings(base, { latencyMs: 10_000 })).toEqual({ latencyMs: 10_000, jitterMs: 10, errorRate: 0 });
+    expect(mergeFaultSettings(base, { latencyMs: 10_000 })).toEqual({
+      latencyMs: 10_000,
+      jitterMs: 10,
+      errorRate: 0,
+    });
     expect(base.latencyMs).toBe(50);
   });
 

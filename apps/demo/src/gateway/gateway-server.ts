@@ -86,7 +86,8 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     }
     request.resume();
     if (path === '/bulkheads') return send(response, 200, 'application/json', JSON.stringify(status()));
-    if (path === '/dashboard' || path === '/') return send(response, 200, 'text/html; charset=utf-8', dashboard);
+    if (path === '/dashboard' || path === '/')
+      return send(response, 200, 'text/html; charset=utf-8', dashboard);
     if (path === '/metrics') {
       metrics
         .render()

@@ -36,7 +36,11 @@ describe('gateway with bulkheads', () => {
     expect(overflow.status).toBe(503);
     expect(overflow.headers['retry-after']).toMatch(/^\d+$/);
     expect(overflow.headers['content-type']).toContain('application/problem+json');
-    expect(JSON.parse(overflow.body)).toMatchObject({ status: 503, compartment: 'payment', reason: 'queue_full' });
+    expect(JSON.parse(overflow.body)).toMatchObject({
+      status: 503,
+      compartment: 'payment',
+      reason: 'queue_full',
+    });
 
     for (const route of ['user', 'inventory', 'cpu']) {
       const response = await httpGet(`${gateway.url}/api/${route}`);
@@ -60,7 +64,9 @@ describe('gateway with bulkheads', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.headers['content-type']).toContain('text/plain');
     expect(metrics.body).toMatch(/bulkhead_active_calls\{[^}]*bulkhead="payment"[^}]*\} 2/);
-    expect(metrics.body).toMatch(/bulkhead_rejections_total\{[^}]*bulkhead="payment"[^}]*reason="queue_full"[^}]*\} 1/);
+    expect(metrics.body).toMatch(
+      /bulkhead_rejections_total\{[^}]*bulkhead="payment"[^}]*reason="queue_full"[^}]*\} 1/,
+    );
     expect(metrics.body).toContain('demo_pool_active_sockets');
 
     const dashboard = await httpGet(`${gateway.url}/dashboard`);

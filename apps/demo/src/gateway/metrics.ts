@@ -40,8 +40,16 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       },
     });
   };
-  pool('Sockets of the shared keep-alive pool carrying a request.', (s) => s.activeSockets, 'demo_pool_active_sockets');
-  pool('Requests waiting for a socket of the shared pool.', (s) => s.queuedRequests, 'demo_pool_queued_requests');
+  pool(
+    'Sockets of the shared keep-alive pool carrying a request.',
+    (s) => s.activeSockets,
+    'demo_pool_active_sockets',
+  );
+  pool(
+    'Requests waiting for a socket of the shared pool.',
+    (s) => s.queuedRequests,
+    'demo_pool_queued_requests',
+  );
   pool('Bound on sockets of the shared pool.', (s) => s.maxSockets, 'demo_pool_max_sockets');
   return {
     registry,

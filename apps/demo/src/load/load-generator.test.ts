@@ -41,7 +41,9 @@ describe('runLoad', () => {
     const outcomes = Object.fromEntries(samples.map((sample) => [sample.route, sample.outcome]));
     expect(outcomes).toEqual({ user: 'ok', payment: 'rejected', inventory: 'error', cpu: 'timeout' });
     for (const sample of samples) expect(sample.latencyMs).toBeGreaterThanOrEqual(0);
-    expect(samples.map((sample) => sample.sentAt)).toEqual([...samples.map((sample) => sample.sentAt)].sort((a, b) => a - b));
+    expect(samples.map((sample) => sample.sentAt)).toEqual(
+      [...samples.map((sample) => sample.sentAt)].sort((a, b) => a - b),
+    );
   });
 
   it('stops at maxRequests and runs scheduled actions in order', async () => {
@@ -86,9 +88,20 @@ describe('runLoad', () => {
       { routes: [{ route: 'user' as const, rate: -1 }] },
       'options.routes[user].rate must be a finite number >= 0, got -1',
     ],
-    ['baseUrl', { baseUrl: 'http://example.com' }, 'options.baseUrl must be a loopback http URL, got http://example.com'],
+    [
+      'baseUrl',
+      { baseUrl: 'http://example.com' },
+      'options.baseUrl must be a loopback http URL, got http://example.com',
+    ],
   ])('validates options.%s', async (_name, override, message) => {
-    const options = { baseUrl: 'http://127.0.0.1:1', routes: [], durationMs: 1, maxRequests: 1, timeoutMs: 1, ...override };
+    const options = {
+      baseUrl: 'http://127.0.0.1:1',
+      routes: [],
+      durationMs: 1,
+      maxRequests: 1,
+      timeoutMs: 1,
+      ...override,
+    };
     await expect(runLoad(options)).rejects.toThrow(new RangeError(message));
   });
 

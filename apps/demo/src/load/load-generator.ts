@@ -59,7 +59,9 @@ function validate(options: LoadOptions): void {
   }
   for (const load of options.routes) {
     if (!Number.isFinite(load.rate) || load.rate < 0) {
-      throw new RangeError(`options.routes[${load.route}].rate must be a finite number >= 0, got ${load.rate}`);
+      throw new RangeError(
+        `options.routes[${load.route}].rate must be a finite number >= 0, got ${load.rate}`,
+      );
     }
   }
 }
@@ -74,7 +76,10 @@ export async function runLoad(options: LoadOptions): Promise<RequestSample[]> {
   validate(options);
   const samples: RequestSample[] = [];
   const agents = new Map(
-    options.routes.map((load) => [load.route, new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })]),
+    options.routes.map((load) => [
+      load.route,
+      new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY }),
+    ]),
   );
   const sentPerRoute = new Map<RouteName, number>(options.routes.map((load) => [load.route, 0]));
   const inFlight = new Set<Promise<void>>();
@@ -91,16 +96,21 @@ export async function runLoad(options: LoadOptions): Promise<RequestSample[]> {
         samples.push({ route, sentAt, latencyMs: performance.now() - startedAt - sentAt, outcome, status });
         resolve();
       };
-      const outgoing = httpRequest(`${options.baseUrl}/api/${route}`, { agent: agents.get(route) }, (incoming) => {
-        const status = incoming.statusCode ?? 0;
-        incoming.resume();
-        incoming.on('end', () => {
-          if (status >= 200 && status < 300) finish('ok', status);
-          else if (status === 503 && incoming.headers['retry-after'] !== undefined) finish('rejected', status);
-          else finish('error', status);
-        });
-        incoming.on('error', () => finish('error', status));
-      });
+      const outgoing = httpRequest(
+        `${options.baseUrl}/api/${route}`,
+        { agent: agents.get(route) },
+        (incoming) => {
+          const status = incoming.statusCode ?? 0;
+          incoming.resume();
+          incoming.on('end', () => {
+            if (status >= 200 && status < 300) finish('ok', status);
+            else if (status === 503 && incoming.headers['retry-after'] !== undefined)
+              finish('rejected', status);
+            else finish('error', status);
+          });
+          incoming.on('error', () => finish('error', status));
+        },
+      );
       const timer = setTimeout(() => {
         finish('timeout', 0);
         outgoing.destroy();
@@ -117,8 +127,10 @@ export async function runLoad(options: LoadOptions): Promise<RequestSample[]> {
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const elapsed = performance.now() - startedAt;
-      while (pendingActions.length > 0 && (pendingActions[0]?.atMs ?? 0) <= elapsed) pendingActions.shift()?.run();
-      const end = elapsed >= options.durationMs || total >= options.maxRequests || options.signal?.aborted === true;
+      while (pendingActions.length > 0 && (pendingActions[0]?.atMs ?? 0) <= elapsed)
+        pendingActions.shift()?.run();
+      const end =
+        elapsed >= options.durationMs || total >= options.maxRequests || options.signal?.aborted === true;
       if (!end) {
         for (const load of options.routes) {
           const due = Math.floor((elapsed * load.rate) / 1000);

@@ -52,7 +52,8 @@ export function judgeRun(run: ScenarioRun): RunVerdict {
       healthyThroughput: healthy.throughput,
       hangThroughput: hang.throughput,
       throughputRatio,
-      passed: p99Ratio <= ACCEPTANCE_BOUNDS.maxP99Ratio && throughputRatio >= ACCEPTANCE_BOUNDS.minThroughputRatio,
+      passed:
+        p99Ratio <= ACCEPTANCE_BOUNDS.maxP99Ratio && throughputRatio >= ACCEPTANCE_BOUNDS.minThroughputRatio,
     });
   }
   const hangWindow = run.windows.find((window) => window.phase === 'hang');

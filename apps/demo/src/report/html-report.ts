@@ -1,4 +1,4 @@
-import { ROUTE_NAMES, type DemoConfig, type RouteName } from '../config.js';
+import { type DemoConfig, ROUTE_NAMES, type RouteName } from '../config.js';
 import type { ScenarioRun } from '../run-scenario.js';
 import { type SeriesPoint, timeSeries } from '../stats/time-series.js';
 import { judgeRun } from './acceptance.js';
@@ -14,7 +14,10 @@ export interface HtmlReportOptions {
   readonly environment: string;
 }
 
-const MODE_TITLES: Record<string, string> = { bulkheads: 'With bulkheads', shared: 'Without bulkheads (shared pool)' };
+const MODE_TITLES: Record<string, string> = {
+  bulkheads: 'With bulkheads',
+  shared: 'Without bulkheads (shared pool)',
+};
 const PHASE_COLORS: Record<string, string> = { healthy: '#ffffff', hang: '#fdecea', recovered: '#eef7f0' };
 const BUCKET_MS = 500;
 
@@ -36,8 +39,21 @@ function routeSection(route: RouteName, runs: readonly ScenarioRun[]): string {
     runs.map((run) => [run, timeSeries(run.samples, { route, bucketMs: BUCKET_MS, totalMs: run.totalMs })]),
   );
   const all = [...series.values()].flat();
-  const latencyMax = 10 ** Math.ceil(Math.log10(maxOf(all.map((point) => point.p99), 10)));
-  const throughputMax = maxOf(all.map((point) => Math.max(point.okPerSecond, point.failedPerSecond)), 1) * 1.1;
+  const latencyMax =
+    10 **
+    Math.ceil(
+      Math.log10(
+        maxOf(
+          all.map((point) => point.p99),
+          10,
+        ),
+      ),
+    );
+  const throughputMax =
+    maxOf(
+      all.map((point) => Math.max(point.okPerSecond, point.failedPerSecond)),
+      1,
+    ) * 1.1;
   const cells = runs.map((run) => {
     const points = series.get(run) ?? [];
     const xMax = run.totalMs / 1000;
@@ -57,7 +73,11 @@ function routeSection(route: RouteName, runs: readonly ScenarioRun[]): string {
     const throughput = renderLineChart({
       title: `${route} throughput (req/s) - ${MODE_TITLES[run.mode] ?? run.mode}`,
       series: [
-        { label: 'ok/s', color: '#2f855a', points: points.map((point) => [point.atSeconds, point.okPerSecond]) },
+        {
+          label: 'ok/s',
+          color: '#2f855a',
+          points: points.map((point) => [point.atSeconds, point.okPerSecond]),
+        },
         {
           label: 'failed or rejected/s',
           color: '#c05621',
@@ -80,7 +100,9 @@ function statsTable(runs: readonly ScenarioRun[]): string {
   const head = runs
     .map((run) => `<th colspan="5" class="group">${escapeHtml(MODE_TITLES[run.mode] ?? run.mode)}</th>`)
     .join('');
-  const subhead = runs.map(() => '<th>ok/s</th><th>p50</th><th>p99</th><th>errors</th><th>rejected</th>').join('');
+  const subhead = runs
+    .map(() => '<th>ok/s</th><th>p50</th><th>p99</th><th>errors</th><th>rejected</th>')
+    .join('');
   const first = runs[0];
   const rows = (first?.stats ?? []).map((stats) => {
     const cells = runs

@@ -83,7 +83,11 @@ describe('terminal output', () => {
 });
 
 describe('HTML report', () => {
-  const html = renderHtmlReport({ runs: [withBulkheads, without], config: DEFAULT_CONFIG, environment: 'test machine' });
+  const html = renderHtmlReport({
+    runs: [withBulkheads, without],
+    config: DEFAULT_CONFIG,
+    environment: 'test machine',
+  });
 
   it('is self-contained: no script, no external stylesheet, image or font', () => {
     expect(html).not.toMatch(/<script|<link|src=|@import|url\(/i);
@@ -105,7 +109,17 @@ describe('HTML report', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     const svg = renderLineChart({
       title: '<b>',
-      series: [{ label: 's', color: '#000', points: [[0, 1], [1, Number.NaN], [2, 3]] }],
+      series: [
+        {
+          label: 's',
+          color: '#000',
+          points: [
+            [0, 1],
+            [1, Number.NaN],
+            [2, 3],
+          ],
+        },
+      ],
       bands: [],
       xMax: 2,
       yMin: 0,

@@ -37,14 +37,19 @@ const MARGIN = { left: 58, right: 12, top: 26, bottom: 34 };
 function niceTicks(options: LineChartOptions): number[] {
   if (options.yScale === 'log') {
     const ticks: number[] = [];
-    for (let value = 10 ** Math.floor(Math.log10(options.yMin)); value <= options.yMax * 1.0001; value *= 10) {
+    for (
+      let value = 10 ** Math.floor(Math.log10(options.yMin));
+      value <= options.yMax * 1.0001;
+      value *= 10
+    ) {
       if (value >= options.yMin) ticks.push(value);
     }
     return ticks;
   }
   const rough = options.yMax / 4;
   const magnitude = 10 ** Math.floor(Math.log10(Math.max(rough, 1e-9)));
-  const step = [1, 2, 5, 10].map((factor) => factor * magnitude).find((candidate) => candidate >= rough) ?? rough;
+  const step =
+    [1, 2, 5, 10].map((factor) => factor * magnitude).find((candidate) => candidate >= rough) ?? rough;
   const ticks: number[] = [];
   for (let value = 0; value <= options.yMax * 1.0001; value += step) ticks.push(value);
   return ticks;
@@ -61,12 +66,14 @@ export function renderLineChart(options: LineChartOptions): string {
   const height = options.height ?? 220;
   const plotWidth = width - MARGIN.left - MARGIN.right;
   const plotHeight = height - MARGIN.top - MARGIN.bottom;
-  const x = (value: number): number => MARGIN.left + (Math.min(value, options.xMax) / options.xMax) * plotWidth;
+  const x = (value: number): number =>
+    MARGIN.left + (Math.min(value, options.xMax) / options.xMax) * plotWidth;
   const y = (value: number): number => {
     const clamped = Math.min(Math.max(value, options.yMin), options.yMax);
     const share =
       options.yScale === 'log'
-        ? (Math.log10(clamped) - Math.log10(options.yMin)) / (Math.log10(options.yMax) - Math.log10(options.yMin))
+        ? (Math.log10(clamped) - Math.log10(options.yMin)) /
+          (Math.log10(options.yMax) - Math.log10(options.yMin))
         : (clamped - options.yMin) / (options.yMax - options.yMin || 1);
     return MARGIN.top + plotHeight - share * plotHeight;
   };

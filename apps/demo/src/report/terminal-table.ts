@@ -18,7 +18,11 @@ function cells(stats: RouteStats | undefined): string[] {
 
 function renderGrid(rows: readonly (readonly string[])[], separators: ReadonlySet<number>): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, index) => (widths[index] = Math.max(widths[index] ?? 0, cell.length)));
+  for (const row of rows) {
+    row.forEach((cell, index) => {
+      widths[index] = Math.max(widths[index] ?? 0, cell.length);
+    });
+  }
   return rows
     .map((row) =>
       row
@@ -51,7 +55,9 @@ export function renderTerminalTable(runs: readonly ScenarioRun[]): string {
   for (const stats of first.stats) {
     const row: string[] = [stats.route, stats.phase];
     for (const run of runs) {
-      row.push(...cells(run.stats.find((entry) => entry.route === stats.route && entry.phase === stats.phase)));
+      row.push(
+        ...cells(run.stats.find((entry) => entry.route === stats.route && entry.phase === stats.phase)),
+      );
     }
     rows.push(row);
   }

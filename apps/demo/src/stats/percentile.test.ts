@@ -29,7 +29,9 @@ describe('percentile', () => {
           const sorted = [...values].sort((left, right) => left - right);
           const result = percentile(sorted, p);
           expect(sorted).toContain(result);
-          expect(sorted.filter((value) => value <= result).length / sorted.length).toBeGreaterThanOrEqual(p / 100);
+          expect(sorted.filter((value) => value <= result).length / sorted.length).toBeGreaterThanOrEqual(
+            p / 100,
+          );
         },
       ),
     );

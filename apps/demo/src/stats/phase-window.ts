@@ -8,7 +8,11 @@ export interface PhaseWindow {
 }
 
 /** The scenario's phases laid end to end. */
-export function phaseWindows(durations: { healthyMs: number; hangMs: number; recoveredMs: number }): PhaseWindow[] {
+export function phaseWindows(durations: {
+  healthyMs: number;
+  hangMs: number;
+  recoveredMs: number;
+}): PhaseWindow[] {
   const hangStart = durations.healthyMs;
   const recoveredStart = hangStart + durations.hangMs;
   return [

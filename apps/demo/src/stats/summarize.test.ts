@@ -32,7 +32,14 @@ describe('summarize', () => {
       sample({ sentAt: 3500, route: 'payment' }),
     ];
     const [healthy, hang, recovered] = summarize(samples, ['user'], windows);
-    expect(healthy).toMatchObject({ phase: 'healthy', sent: 3, ok: 3, errors: 0, rejected: 0, throughput: 3 });
+    expect(healthy).toMatchObject({
+      phase: 'healthy',
+      sent: 3,
+      ok: 3,
+      errors: 0,
+      rejected: 0,
+      throughput: 3,
+    });
     expect(healthy?.p50).toBe(30);
     expect(healthy?.p99).toBe(5000);
     expect(hang).toMatchObject({ phase: 'hang', sent: 4, ok: 1, errors: 2, rejected: 1, throughput: 0.5 });

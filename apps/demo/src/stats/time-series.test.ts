@@ -21,13 +21,21 @@ describe('timeSeries', () => {
   });
 
   it('scales counts to per-second rates for sub-second buckets and leaves empty buckets NaN', () => {
-    const points = timeSeries([sample({ sentAt: 10, latencyMs: 10 })], { route: 'user', bucketMs: 500, totalMs: 1000 });
+    const points = timeSeries([sample({ sentAt: 10, latencyMs: 10 })], {
+      route: 'user',
+      bucketMs: 500,
+      totalMs: 1000,
+    });
     expect(points[0]?.okPerSecond).toBe(2);
     expect(points[1]?.p50).toBeNaN();
   });
 
   it('ignores completions past the axis', () => {
-    const points = timeSeries([sample({ sentAt: 900, latencyMs: 5000 })], { route: 'user', bucketMs: 1000, totalMs: 1000 });
+    const points = timeSeries([sample({ sentAt: 900, latencyMs: 5000 })], {
+      route: 'user',
+      bucketMs: 1000,
+      totalMs: 1000,
+    });
     expect(points[0]?.okPerSecond).toBe(0);
     expect(points[0]?.p99).toBe(5000);
   });

@@ -28,7 +28,8 @@ function decode<T>(read: () => T): T | null {
   }
 }
 
-const asDate = (value: unknown): unknown => (typeof value === 'number' ? new Date(value * 1000).toISOString() : value);
+const asDate = (value: unknown): unknown =>
+  typeof value === 'number' ? new Date(value * 1000).toISOString() : value;
 
 /**
  * Decodes a license (header and claims, dates as ISO strings) and verifies it against the embedded vendor

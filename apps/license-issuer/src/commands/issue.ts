@@ -22,7 +22,10 @@ export interface IssueOptions {
 function parseInstant(option: string, text: string, endOfDay: boolean): Date {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
   const date = new Date(dateOnly ? `${text}T${endOfDay ? '23:59:59' : '00:00:00'}Z` : text);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--${option} must be a date (YYYY-MM-DD) or ISO date-time, got ${JSON.stringify(text)}`);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(
+      `--${option} must be a date (YYYY-MM-DD) or ISO date-time, got ${JSON.stringify(text)}`,
+    );
   return date;
 }
 
@@ -45,9 +48,11 @@ export async function issue(options: IssueOptions, io: CliIo): Promise<string> {
   const features = parseFeatures(options.features);
   const now = options.now ?? new Date();
   const expiresAt = parseInstant('expires', options.expires, true);
-  const notBefore = options.notBefore === undefined ? now : parseInstant('not-before', options.notBefore, false);
+  const notBefore =
+    options.notBefore === undefined ? now : parseInstant('not-before', options.notBefore, false);
   if (expiresAt.getTime() <= now.getTime()) throw new UsageError('--expires must be in the future');
-  if (notBefore.getTime() >= expiresAt.getTime()) throw new UsageError('--not-before must be before --expires');
+  if (notBefore.getTime() >= expiresAt.getTime())
+    throw new UsageError('--not-before must be before --expires');
   let pem: string;
   try {
     pem = await readFile(options.key, 'utf8');

@@ -127,7 +127,9 @@ describe('DeadlineScheduler', () => {
 });
 
 describe('one timer per bulkhead', () => {
-  it('1000 waiters with mixed timeouts share one timer and expire in deadline order', async () => {
+  it('1000 waiters with mixed timeouts share one timer and expire in deadline order', {
+    timeout: 120_000,
+  }, async () => {
     const bulkhead = new SemaphoreBulkhead('mixed', { maxConcurrent: 1 });
     bulkhead.tryAcquire();
     const timeouts = Array.from({ length: 1000 }, (_, index) => 10 + ((index * 37) % 13) * 7);

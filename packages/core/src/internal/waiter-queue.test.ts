@@ -62,7 +62,9 @@ describe('WaiterQueue', () => {
     expect(drain(queue)).toEqual([0, 2, 1]);
   });
 
-  it('a removal from the middle of a large queue touches only the two neighbours', () => {
+  it('a removal from the middle of a large queue touches only the two neighbours', {
+    timeout: 120_000,
+  }, () => {
     const { queue, nodes } = filled(100_000);
     const before = nodes.map((node) => [node.previous, node.next] as const);
     queue.remove(nodes[50_000]!);
@@ -79,7 +81,9 @@ describe('WaiterQueue', () => {
 describe('the bulkhead wait queue is array-free', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('enqueue, abort from the middle and admission never shift, splice or search an array', async () => {
+  it('enqueue, abort from the middle and admission never shift, splice or search an array', {
+    timeout: 120_000,
+  }, async () => {
     const bulkhead = new SemaphoreBulkhead('array-free', { maxConcurrent: 1 });
     const held = bulkhead.tryAcquire()!;
     const controllers = Array.from({ length: 10_000 }, () => new AbortController());

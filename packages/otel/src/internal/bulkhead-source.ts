@@ -90,6 +90,11 @@ export class BulkheadTracker<Entry> {
     return this.#entries.entries();
   }
 
+  /** Entries alone, in tracking order. */
+  values(): IterableIterator<Entry> {
+    return this.#entries.values();
+  }
+
   /** Number of tracked bulkheads. */
   get size(): number {
     return this.#entries.size;

@@ -9,11 +9,8 @@ export {
 } from './instrument-bulkheads.js';
 export { INSTRUMENTATION_SCOPE } from './instrumentation-scope.js';
 export { OTEL_METRIC_NAMES } from './metric-names.js';
-export {
-  type BulkheadOtelMetrics,
-  type RegisterBulkheadOtelMetricsOptions,
-  registerBulkheadOtelMetrics,
-} from './register-bulkhead-otel-metrics.js';
+export type { RegisterBulkheadOtelMetricsOptions } from './otel-metrics-options.js';
+export { type BulkheadOtelMetrics, registerBulkheadOtelMetrics } from './register-bulkhead-otel-metrics.js';
 export type { SpanData } from './span-data.js';
 export {
   type TraceContextCarrier,

@@ -279,6 +279,45 @@ describe('instrumentBulkheads lifecycle', () => {
     expect(finished('request').events).toEqual([]);
   });
 
+  it('restores execute of a bulkhead removed from the registry', () => {
+    const bulkheads = new BulkheadRegistry();
+    const bulkhead = bulkheads.getOrCreate('db');
+    instrument({ source: bulkheads });
+    expect(Object.hasOwn(bulkhead, 'execute')).toBe(true);
+    bulkheads.unregister('db');
+    expect(Object.hasOwn(bulkhead, 'execute')).toBe(false);
+  });
+
+  it('turns a failing tracer into a warning and leaves the call alone', async () => {
+    const bulkhead = new SemaphoreBulkhead('db');
+    const brokenStart = {
+      startSpan: () => {
+        throw new Error('tracer down');
+      },
+    } as never;
+    const warning = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const handle = instrumentBulkheads({ source: [bulkhead], mode: 'child-span', tracer: brokenStart });
+    await expect(bulkhead.execute(() => 'ok')).resolves.toBe('ok');
+    handle.unregister();
+    const real = sdk.provider.getTracer('t');
+    const brokenEnd = {
+      startSpan: (...args: Parameters<typeof real.startSpan>) => {
+        const span = real.startSpan(...args);
+        span.end = () => {
+          throw new Error('exporter down');
+        };
+        return span;
+      },
+    } as never;
+    instrument({ source: [bulkhead], mode: 'child-span', tracer: brokenEnd });
+    await expect(bulkhead.execute(() => 'still ok')).resolves.toBe('still ok');
+    expect(warning.mock.calls.map(([message]) => String(message))).toEqual([
+      expect.stringContaining('tracer down'),
+      expect.stringContaining('exporter down'),
+    ]);
+    warning.mockRestore();
+  });
+
   it('refuses to instrument a bulkhead twice', () => {
     const bulkhead = new SemaphoreBulkhead('db');
     instrument({ source: [bulkhead] });

@@ -36,6 +36,14 @@ describe('registerBulkheadOtelMetrics option validation', () => {
   });
 });
 
+describe('registerBulkheadOtelMetrics histograms option', () => {
+  it('options.histograms must be a boolean', () => {
+    expect(() => registerBulkheadOtelMetrics({ histograms: 'no' as never, source: [] })).toThrow(
+      new TypeError("options.histograms must be a boolean, got 'no'"),
+    );
+  });
+});
+
 describe('instrumentBulkheads option validation', () => {
   it('options must be an object', () => {
     expect(() => instrumentBulkheads([] as never)).toThrow(

@@ -85,6 +85,21 @@ describe('registerBulkheadOtelMetrics', () => {
     expect(duration?.dataPoints[0]?.value).toMatchObject({ count: 2, sum: 1.25 });
   });
 
+  it('skips the per-call histograms with histograms: false but keeps counting', async () => {
+    const { sdk, meter } = setup();
+    const bulkhead = new SemaphoreBulkhead('db');
+    const handle = registerBulkheadOtelMetrics({ meter, source: [bulkhead], histograms: false });
+    cleanups.push(() => handle.unregister());
+    await bulkhead.execute(() => 1);
+    const collected = await sdk.collect();
+    expect(collected.map((metric) => metric.descriptor.name)).not.toContain('bulkhead.wait.duration');
+    expect(collected.map((metric) => metric.descriptor.name)).not.toContain('bulkhead.call.duration');
+    expect(points(collected, 'bulkhead.calls')[0]).toEqual({
+      attributes: { 'bulkhead.name': 'db', 'bulkhead.type': 'semaphore', 'bulkhead.outcome': 'success' },
+      value: 1,
+    });
+  });
+
   it('follows the registry and stops after unregister', async () => {
     const { sdk, meter } = setup();
     const bulkheads = new BulkheadRegistry();

@@ -3,16 +3,12 @@ import {
   type BatchObservableCallback,
   createNoopMeter,
   type Histogram,
-  type Meter,
-  metrics,
   type Observable,
   type ObservableCounter,
   type ObservableGauge,
 } from '@opentelemetry/api';
 import type { BulkheadState } from '@x/bulkhead-core';
-import { type BulkheadSource, BulkheadTracker, resolveSource } from '../internal/bulkhead-source.js';
-import { DEFAULT_DURATION_BUCKETS, DEFAULT_WAIT_BUCKETS } from '../internal/default-buckets.js';
-import { describe } from '../internal/describe.js';
+import { BulkheadTracker } from '../internal/bulkhead-source.js';
 import {
   CALL_OUTCOMES,
   outcomeIndex,
@@ -20,28 +16,12 @@ import {
   REJECTION_REASONS,
   reasonIndex,
 } from '../internal/outcome-index.js';
-import {
-  validateBuckets,
-  validateOptionsObject,
-  validateStringRecord,
-} from '../internal/validate-options.js';
 import { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
-import { INSTRUMENTATION_SCOPE } from './instrumentation-scope.js';
 import { OTEL_METRIC_NAMES } from './metric-names.js';
-
-/** Options of `registerBulkheadOtelMetrics()`. */
-export interface RegisterBulkheadOtelMetricsOptions {
-  /** Meter to create the instruments on; default `metrics.getMeter('@x/bulkhead-otel')`. */
-  meter?: Meter;
-  /** A registry of bulkheads (followed as it changes) or a fixed list; default `getBulkheadRegistry()`. */
-  source?: BulkheadSource;
-  /** Constant attributes added to every data point. */
-  attributes?: Readonly<Record<string, string>>;
-  /** Bucket advice (seconds) for `bulkhead.wait.duration`. */
-  waitBuckets?: readonly number[];
-  /** Bucket advice (seconds) for `bulkhead.call.duration`. */
-  durationBuckets?: readonly number[];
-}
+import {
+  type RegisterBulkheadOtelMetricsOptions,
+  resolveOtelMetricsOptions,
+} from './otel-metrics-options.js';
 
 /** Handle returned by `registerBulkheadOtelMetrics()`. */
 export interface BulkheadOtelMetrics {
@@ -86,23 +66,7 @@ const GAUGES: ReadonlyArray<
   ['poolSize', '{worker}', 'Thread pools: live workers.', (state) => state.poolSize],
 ];
 
-const ATTRIBUTE_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_.-]*$/;
-
 const DISABLED: BulkheadOtelMetrics = Object.freeze({ enabled: false, unregister: () => {} });
-
-function validateMeter(value: unknown): Meter {
-  const candidate = value as Partial<Meter> | null;
-  if (
-    typeof candidate !== 'object' ||
-    candidate === null ||
-    typeof candidate.createHistogram !== 'function' ||
-    typeof candidate.createObservableGauge !== 'function' ||
-    typeof candidate.addBatchObservableCallback !== 'function'
-  ) {
-    throw new TypeError(`options.meter must be an OpenTelemetry Meter, got ${describe(value)}`);
-  }
-  return value as Meter;
-}
 
 /**
  * Reports every bulkhead of `options.source` through an OpenTelemetry `Meter`: observable gauges
@@ -113,22 +77,8 @@ function validateMeter(value: unknown): Meter {
 export function registerBulkheadOtelMetrics(
   options: RegisterBulkheadOtelMetricsOptions = {},
 ): BulkheadOtelMetrics {
-  validateOptionsObject(options);
-  const meter =
-    options.meter === undefined ? metrics.getMeter(INSTRUMENTATION_SCOPE) : validateMeter(options.meter);
-  const constantAttributes =
-    options.attributes === undefined
-      ? {}
-      : validateStringRecord('attributes', options.attributes, {
-          pattern: ATTRIBUTE_NAME_PATTERN,
-          reserved: Object.values(BULKHEAD_ATTRIBUTES),
-        });
-  const waitBuckets = validateBuckets('waitBuckets', options.waitBuckets ?? DEFAULT_WAIT_BUCKETS);
-  const durationBuckets = validateBuckets(
-    'durationBuckets',
-    options.durationBuckets ?? DEFAULT_DURATION_BUCKETS,
-  );
-  const source = resolveSource(options.source);
+  const { meter, constantAttributes, waitBuckets, durationBuckets, recordHistograms, source } =
+    resolveOtelMetricsOptions(options);
   if (meter === createNoopMeter()) return DISABLED;
 
   const gauges = GAUGES.map(
@@ -143,16 +93,24 @@ export function registerBulkheadOtelMetrics(
     unit: '{call}',
     description: 'Calls the bulkhead refused by reason (queue_full, queue_timeout, aborted, shutdown).',
   });
-  const waitHistogram: Histogram = meter.createHistogram(OTEL_METRIC_NAMES.waitDuration, {
-    unit: 's',
-    description: 'Seconds admitted calls waited for a permit.',
-    advice: { explicitBucketBoundaries: [...waitBuckets] },
-  });
-  const durationHistogram: Histogram = meter.createHistogram(OTEL_METRIC_NAMES.callDuration, {
-    unit: 's',
-    description: 'Seconds admitted calls held their permit.',
-    advice: { explicitBucketBoundaries: [...durationBuckets] },
-  });
+  const histogram = (name: string, description: string, buckets: Float64Array): Histogram | undefined =>
+    recordHistograms
+      ? meter.createHistogram(name, {
+          unit: 's',
+          description,
+          advice: { explicitBucketBoundaries: [...buckets] },
+        })
+      : undefined;
+  const waitHistogram = histogram(
+    OTEL_METRIC_NAMES.waitDuration,
+    'Seconds admitted calls waited for a permit.',
+    waitBuckets,
+  );
+  const durationHistogram = histogram(
+    OTEL_METRIC_NAMES.callDuration,
+    'Seconds admitted calls held their permit.',
+    durationBuckets,
+  );
 
   const tracker = new BulkheadTracker<TrackedBulkhead>(source, {
     create: (bulkhead) => {
@@ -175,8 +133,8 @@ export function registerBulkheadOtelMetrics(
       const offFinished = bulkhead.on('finished', (event) => {
         const index = outcomeIndex(event.outcome);
         tracked.calls[index] = (tracked.calls[index] as number) + 1;
-        waitHistogram.record(event.waitTime / 1000, attributes);
-        durationHistogram.record(event.duration / 1000, attributes);
+        waitHistogram?.record(event.waitTime / 1000, attributes);
+        durationHistogram?.record(event.duration / 1000, attributes);
       });
       const offRejected = bulkhead.on('rejected', (event) => {
         const index = reasonIndex(event.reason);

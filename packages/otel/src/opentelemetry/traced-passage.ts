@@ -30,6 +30,12 @@ export interface PassageSettings {
 
 type Execute = Bulkhead['execute'];
 
+interface OpenPassage {
+  readonly span: Span;
+  readonly runContext: Context;
+  readonly baseAttributes: Attributes;
+}
+
 function maxConcurrentOf(bulkhead: Bulkhead): number {
   const direct = (bulkhead as { maxConcurrent?: unknown }).maxConcurrent;
   return typeof direct === 'number' ? direct : bulkhead.getState().maxConcurrent;
@@ -41,10 +47,88 @@ function rejectionReason(error: unknown, options: ExecuteOptions | undefined): R
   return undefined;
 }
 
+function warn(bulkhead: Bulkhead, error: unknown): void {
+  process.emitWarning(
+    `Tracing a call of bulkhead '${bulkhead.name}' failed; the call itself is unaffected: ${String(error)}`,
+    'BulkheadInstrumentationWarning',
+  );
+}
+
+/** The span a call records on, or `undefined` when nothing is recorded (no active span, sampled out). */
+function openPassage(settings: PassageSettings, bulkhead: Bulkhead): OpenPassage | undefined {
+  const parentContext = context.active();
+  const baseAttributes: Attributes = {
+    [BULKHEAD_ATTRIBUTES.name]: bulkhead.name,
+    [BULKHEAD_ATTRIBUTES.type]: bulkhead.type,
+    [BULKHEAD_ATTRIBUTES.maxConcurrent]: maxConcurrentOf(bulkhead),
+  };
+  if (settings.mode === 'child-span') {
+    const span = settings.tracer.startSpan(
+      `bulkhead ${bulkhead.name}`,
+      { kind: SpanKind.INTERNAL, attributes: baseAttributes },
+      parentContext,
+    );
+    if (span.isRecording()) return { span, runContext: trace.setSpan(parentContext, span), baseAttributes };
+    span.end();
+    return undefined;
+  }
+  const active = trace.getSpan(parentContext);
+  if (active === undefined || !active.isRecording()) return undefined;
+  return { span: active, runContext: parentContext, baseAttributes };
+}
+
+function closePassage(
+  passage: OpenPassage,
+  bulkhead: Bulkhead,
+  mode: TracingMode,
+  facts: {
+    waitTime: number | undefined;
+    failed: boolean;
+    error: unknown;
+    reason: RejectionReason | undefined;
+  },
+): void {
+  const { span } = passage;
+  const attributes: Attributes = { ...passage.baseAttributes };
+  if (facts.waitTime !== undefined) attributes[BULKHEAD_ATTRIBUTES.waitTimeMs] = facts.waitTime;
+  if (facts.reason !== undefined) {
+    attributes[BULKHEAD_ATTRIBUTES.outcome] = 'rejected';
+    attributes[BULKHEAD_ATTRIBUTES.rejectionReason] = facts.reason;
+  } else {
+    attributes[BULKHEAD_ATTRIBUTES.outcome] = !facts.failed
+      ? 'success'
+      : BulkheadTimeoutError.isInstance(facts.error)
+        ? 'timeout'
+        : 'failure';
+  }
+  const rejectionMessage = `bulkhead '${bulkhead.name}' rejected the call: ${facts.reason}`;
+  if (mode === 'active-span') {
+    span.addEvent('bulkhead', attributes);
+    if (facts.reason !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: rejectionMessage });
+    return;
+  }
+  span.setAttributes(attributes);
+  if (facts.failed) {
+    const error = facts.error;
+    span.recordException(error instanceof Error ? error : String(error));
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message:
+        facts.reason !== undefined
+          ? rejectionMessage
+          : error instanceof Error
+            ? error.message
+            : String(error),
+    });
+  }
+  span.end();
+}
+
 /**
  * Runs `execute(fn)` of `bulkhead` traced: on the active span (an event `bulkhead`) or in a
  * child span `bulkhead <name>`. `fn` runs in the caller's context even when it waited in the
- * queue; thread pools' functions are passed through untouched (no wait time then).
+ * queue; thread pools' functions are passed through untouched (no wait time then). A failure
+ * of the tracing itself becomes a process warning and never changes the call's result.
  */
 export function tracedPassage<T>(
   settings: PassageSettings,
@@ -53,80 +137,40 @@ export function tracedPassage<T>(
   fn: ProtectedFunction<T>,
   options: ExecuteOptions | undefined,
 ): Promise<T> {
-  const parentContext = context.active();
-  let span: Span;
-  let runContext: Context;
-  const baseAttributes: Attributes = {
-    [BULKHEAD_ATTRIBUTES.name]: bulkhead.name,
-    [BULKHEAD_ATTRIBUTES.type]: bulkhead.type,
-    [BULKHEAD_ATTRIBUTES.maxConcurrent]: maxConcurrentOf(bulkhead),
-  };
-  if (settings.mode === 'child-span') {
-    span = settings.tracer.startSpan(
-      `bulkhead ${bulkhead.name}`,
-      { kind: SpanKind.INTERNAL, attributes: baseAttributes },
-      parentContext,
-    );
-    if (!span.isRecording()) {
-      span.end();
-      return execute.call(bulkhead, fn, options) as Promise<T>;
-    }
-    runContext = trace.setSpan(parentContext, span);
-  } else {
-    const active = trace.getSpan(parentContext);
-    if (active === undefined || !active.isRecording())
-      return execute.call(bulkhead, fn, options) as Promise<T>;
-    span = active;
-    runContext = parentContext;
+  let passage: OpenPassage | undefined;
+  try {
+    passage = openPassage(settings, bulkhead);
+  } catch (error) {
+    warn(bulkhead, error);
   }
+  if (passage === undefined) return execute.call(bulkhead, fn, options) as Promise<T>;
+  const { runContext } = passage;
 
   const startedAt = performance.now();
   let admittedAt = -1;
-  const wrapsFunction = bulkhead.type !== 'thread_pool';
-  const traced: ProtectedFunction<T> = wrapsFunction
-    ? (executionContext: ExecutionContext) => {
-        admittedAt = performance.now();
-        return context.with(runContext, fn, undefined, executionContext);
-      }
-    : fn;
+  // Admitted synchronously (fast path) the caller's context is still active; only a call that
+  // waited, or a child span, needs its context restored explicitly.
+  let synchronous = settings.mode === 'active-span';
+  const traced: ProtectedFunction<T> =
+    bulkhead.type === 'thread_pool'
+      ? fn
+      : (executionContext: ExecutionContext) => {
+          admittedAt = performance.now();
+          return synchronous
+            ? fn(executionContext)
+            : context.with(runContext, fn, undefined, executionContext);
+        };
 
-  const finish = (error: unknown, failed: boolean): void => {
-    const attributes: Attributes = { ...baseAttributes };
-    if (admittedAt >= 0) attributes[BULKHEAD_ATTRIBUTES.waitTimeMs] = admittedAt - startedAt;
-    const reason = failed && admittedAt < 0 ? rejectionReason(error, options) : undefined;
-    if (reason !== undefined) {
-      attributes[BULKHEAD_ATTRIBUTES.outcome] = 'rejected';
-      attributes[BULKHEAD_ATTRIBUTES.rejectionReason] = reason;
-    } else {
-      attributes[BULKHEAD_ATTRIBUTES.outcome] = !failed
-        ? 'success'
-        : BulkheadTimeoutError.isInstance(error)
-          ? 'timeout'
-          : 'failure';
-    }
-    if (settings.mode === 'child-span') {
-      span.setAttributes(attributes);
-      if (failed) {
-        span.recordException(error instanceof Error ? error : String(error));
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message:
-            reason === undefined
-              ? error instanceof Error
-                ? error.message
-                : String(error)
-              : `bulkhead '${bulkhead.name}' rejected the call: ${reason}`,
-        });
-      }
-      span.end();
-      return;
-    }
-    span.addEvent('bulkhead', attributes);
-    if (reason !== undefined) {
-      span.setStatus({
-        code: SpanStatusCode.ERROR,
-        message: `bulkhead '${bulkhead.name}' rejected the call: ${reason}`,
+  const finish = (failed: boolean, error: unknown): void => {
+    try {
+      closePassage(passage, bulkhead, settings.mode, {
+        waitTime: admittedAt >= 0 ? admittedAt - startedAt : undefined,
+        failed,
+        error,
+        reason: failed && admittedAt < 0 ? rejectionReason(error, options) : undefined,
       });
+    } catch (tracingError) {
+      warn(bulkhead, tracingError);
     }
   };
 
@@ -134,16 +178,18 @@ export function tracedPassage<T>(
   try {
     result = execute.call(bulkhead, traced, options) as Promise<T>;
   } catch (error) {
-    finish(error, true);
+    finish(true, error);
     throw error;
+  } finally {
+    synchronous = false;
   }
   return Promise.resolve(result).then(
     (value) => {
-      finish(undefined, false);
+      finish(false, undefined);
       return value;
     },
     (error: unknown) => {
-      finish(error, true);
+      finish(true, error);
       throw error;
     },
   );

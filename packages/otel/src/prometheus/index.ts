@@ -8,9 +8,5 @@ export {
   stopMetricsUpdater,
   updateBulkheadMetrics,
 } from './metrics-updater.js';
-export {
-  type BulkheadMetrics,
-  type PrometheusRegistry,
-  type RegisterBulkheadMetricsOptions,
-  registerBulkheadMetrics,
-} from './register-bulkhead-metrics.js';
+export type { PrometheusRegistry, RegisterBulkheadMetricsOptions } from './prometheus-options.js';
+export { type BulkheadMetrics, registerBulkheadMetrics } from './register-bulkhead-metrics.js';

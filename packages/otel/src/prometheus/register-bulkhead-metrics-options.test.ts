@@ -1,7 +1,8 @@
 import { SemaphoreBulkhead } from '@x/bulkhead-core';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { type RegisterBulkheadMetricsOptions, registerBulkheadMetrics } from './register-bulkhead-metrics.js';
+import type { RegisterBulkheadMetricsOptions } from './prometheus-options.js';
+import { registerBulkheadMetrics } from './register-bulkhead-metrics.js';
 
 function attempt(options: Partial<Record<keyof RegisterBulkheadMetricsOptions, unknown>>): () => void {
   return () => registerBulkheadMetrics({ registry: new Registry(), source: [], ...options } as never);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { init, SemaphoreBulkhead } from '@x/bulkhead-core';
+import { type Bulkhead, init, SemaphoreBulkhead } from '@x/bulkhead-core';
 import express from 'express';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,21 @@ import { silentLogger } from '../test-support/silent-logger.js';
 import { type AdminHandlerOptions, type AdminRequestListener, createAdminHandler } from './admin-handler.js';
 
 const TOKEN = 'test-admin-token-0123456789';
+
+/** A bulkhead without resize(), as a custom implementation could be. */
+function fixedSizeBulkhead(name: string): Bulkhead {
+  const inner = new SemaphoreBulkhead(name);
+  return {
+    name,
+    type: 'semaphore',
+    acquire: (options) => inner.acquire(options),
+    tryAcquire: () => inner.tryAcquire(),
+    execute: (fn, options) => inner.execute(fn, options),
+    wrap: (fn, options) => inner.wrap(fn, options),
+    getState: () => inner.getState(),
+    on: (event, listener) => inner.on(event, listener),
+  };
+}
 
 interface Mounted {
   baseUrl: string;
@@ -42,7 +57,10 @@ async function mountFastify(handler: AdminRequestListener): Promise<Mounted> {
   await fastify.register(async (instance) => {
     instance.removeAllContentTypeParsers();
     instance.addContentTypeParser('*', (_request, _payload, done) => done(null));
-    const route = (request: { raw: Parameters<AdminRequestListener>[0] }, reply: { hijack(): void; raw: Parameters<AdminRequestListener>[1] }) => {
+    const route = (
+      request: { raw: Parameters<AdminRequestListener>[0] },
+      reply: { hijack(): void; raw: Parameters<AdminRequestListener>[1] },
+    ) => {
       reply.hijack();
       handler(request.raw, reply.raw);
     };
@@ -60,18 +78,33 @@ const mounts = [
   ['Fastify', mountFastify, { basePath: '/admin/bulkheads' }],
 ] as const;
 
+/** The union of every response shape, loosely typed for assertions. */
+interface JsonBody {
+  bulkheads: Record<string, Record<string, unknown>>;
+  bulkhead: Record<string, unknown>;
+  previousMaxConcurrent: number;
+  error: { code: string; message: string };
+}
+
 async function call(url: string, init: RequestInit = {}) {
   const response = await fetch(url, init);
   const text = await response.text();
   expect(text).not.toMatch(/\bat .*\(.*:\d+:\d+\)/);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-  return { status: response.status, body: JSON.parse(text) as Record<string, any>, headers: response.headers };
+  return {
+    status: response.status,
+    body: JSON.parse(text) as JsonBody,
+    headers: response.headers,
+  };
 }
 
 const patch = (url: string, body: string, token: string | null = TOKEN) =>
   call(url, {
     method: 'PATCH',
-    headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+    },
     body,
   });
 
@@ -87,9 +120,7 @@ describe.each(mounts)('admin API mounted in %s', (_label, mount, extra) => {
 
   beforeAll(async () => {
     registry = new ProBulkheadRegistry({ env: {}, logger: silentLogger, configEvents: new ConfigEventBus() });
-    registry.register(
-      { ...new SemaphoreBulkhead('x'), name: 'fixed', type: 'shared', getState: () => new SemaphoreBulkhead('fixed').getState(), execute: () => Promise.resolve() } as never,
-    );
+    registry.register(fixedSizeBulkhead('fixed'));
     mounted = await mount(createAdminHandler({ registry, token: TOKEN, ...extra }));
   });
 
@@ -100,12 +131,26 @@ describe.each(mounts)('admin API mounted in %s', (_label, mount, extra) => {
   it('GET / lists every compartment state', async () => {
     const { status, body } = await call(mounted.baseUrl);
     expect(status).toBe(200);
-    expect(Object.keys(body.bulkheads)).toEqual(['database', 'cache', 'external_api', 'message_queue', 'fixed']);
-    expect(body.bulkheads.database).toMatchObject({ name: 'database', type: 'semaphore', maxConcurrent: 10, maxQueue: null });
+    expect(Object.keys(body.bulkheads)).toEqual([
+      'database',
+      'cache',
+      'external_api',
+      'message_queue',
+      'fixed',
+    ]);
+    expect(body.bulkheads.database).toMatchObject({
+      name: 'database',
+      type: 'semaphore',
+      maxConcurrent: 10,
+      maxQueue: null,
+    });
   });
 
   it('GET /:name returns one state; unknown names get 404 listing the known ones', async () => {
-    expect(await call(`${mounted.baseUrl}/cache`)).toMatchObject({ status: 200, body: { bulkhead: { name: 'cache' } } });
+    expect(await call(`${mounted.baseUrl}/cache`)).toMatchObject({
+      status: 200,
+      body: { bulkhead: { name: 'cache' } },
+    });
     const missing = await call(`${mounted.baseUrl}/payments`);
     expect(missing.status).toBe(404);
     expect(missing.body.error).toMatchObject({ code: 'not_found' });
@@ -115,7 +160,10 @@ describe.each(mounts)('admin API mounted in %s', (_label, mount, extra) => {
   it('PATCH and POST /:name change maxConcurrent with the bearer token', async () => {
     const database = registry.get('database');
     const response = await patch(`${mounted.baseUrl}/database`, '{"maxConcurrent": 25}');
-    expect(response).toMatchObject({ status: 200, body: { previousMaxConcurrent: 10, bulkhead: { maxConcurrent: 25 } } });
+    expect(response).toMatchObject({
+      status: 200,
+      body: { previousMaxConcurrent: 10, bulkhead: { maxConcurrent: 25 } },
+    });
     expect(registry.get('database')).toBe(database);
     expect(database.getState().maxConcurrent).toBe(25);
     const viaPost = await call(`${mounted.baseUrl}/database`, {
@@ -130,8 +178,12 @@ describe.each(mounts)('admin API mounted in %s', (_label, mount, extra) => {
     const missing = await patch(`${mounted.baseUrl}/database`, '{"maxConcurrent": 3}', null);
     expect(missing.status).toBe(401);
     expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await patch(`${mounted.baseUrl}/database`, '{"maxConcurrent": 3}', 'wrong-token-wrong-token')).status).toBe(401);
-    expect((await patch(`${mounted.baseUrl}/database`, '{"maxConcurrent": 3}', `${TOKEN}x`)).status).toBe(401);
+    expect(
+      (await patch(`${mounted.baseUrl}/database`, '{"maxConcurrent": 3}', 'wrong-token-wrong-token')).status,
+    ).toBe(401);
+    expect((await patch(`${mounted.baseUrl}/database`, '{"maxConcurrent": 3}', `${TOKEN}x`)).status).toBe(
+      401,
+    );
     expect(registry.get('database').getState().maxConcurrent).toBe(10);
   });
 
@@ -159,7 +211,10 @@ describe.each(mounts)('admin API mounted in %s', (_label, mount, extra) => {
   });
 
   it('413 for an oversized body', async () => {
-    const response = await patch(`${mounted.baseUrl}/cache`, JSON.stringify({ maxConcurrent: 1, pad: 'x'.repeat(20_000) }));
+    const response = await patch(
+      `${mounted.baseUrl}/cache`,
+      JSON.stringify({ maxConcurrent: 1, pad: 'x'.repeat(20_000) }),
+    );
     expect(response.status).toBe(413);
   });
 });
@@ -172,7 +227,11 @@ describe('admin API options and gating', () => {
   });
 
   it('protectReads requires the token for GET too', async () => {
-    const registry = new ProBulkheadRegistry({ env: {}, logger: silentLogger, configEvents: new ConfigEventBus() });
+    const registry = new ProBulkheadRegistry({
+      env: {},
+      logger: silentLogger,
+      configEvents: new ConfigEventBus(),
+    });
     mounted = await mountPlain(createAdminHandler({ registry, token: TOKEN, protectReads: true }));
     expect((await call(mounted.baseUrl)).status).toBe(401);
     const authorized = await call(mounted.baseUrl, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -185,7 +244,11 @@ describe('admin API options and gating', () => {
   });
 
   it('never leaks a stack trace: internal failures are a plain 500', async () => {
-    const registry = new ProBulkheadRegistry({ env: {}, logger: silentLogger, configEvents: new ConfigEventBus() });
+    const registry = new ProBulkheadRegistry({
+      env: {},
+      logger: silentLogger,
+      configEvents: new ConfigEventBus(),
+    });
     const broken = Object.assign(Object.create(registry) as ProBulkheadRegistry, {
       getAllStates: () => {
         throw new Error('database password is hunter2');
@@ -193,7 +256,12 @@ describe('admin API options and gating', () => {
     });
     mounted = await mountPlain(createAdminHandler({ registry: broken, token: TOKEN }));
     const response = await call(mounted.baseUrl);
-    expect(response).toEqual(expect.objectContaining({ status: 500, body: { error: { code: 'internal_error', message: 'internal error' } } }));
+    expect(response).toEqual(
+      expect.objectContaining({
+        status: 500,
+        body: { error: { code: 'internal_error', message: 'internal error' } },
+      }),
+    );
   });
 
   it.each<[unknown, ErrorConstructor, string]>([

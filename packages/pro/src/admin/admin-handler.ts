@@ -28,7 +28,8 @@ const MIN_TOKEN_LENGTH = 16;
 
 function validateOptions(options: AdminHandlerOptions): void {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  if (typeof options.token !== 'string') throw new TypeError(`options.token must be a string, got ${typeof options.token}`);
+  if (typeof options.token !== 'string')
+    throw new TypeError(`options.token must be a string, got ${typeof options.token}`);
   if (options.token.length < MIN_TOKEN_LENGTH) {
     throw new RangeError(`options.token must be at least ${MIN_TOKEN_LENGTH} characters long`);
   }
@@ -39,7 +40,10 @@ function validateOptions(options: AdminHandlerOptions): void {
   ) {
     throw new TypeError('options.registry must implement BulkheadRegistryLike (get, getAllStates)');
   }
-  if (options.basePath !== undefined && (typeof options.basePath !== 'string' || !options.basePath.startsWith('/'))) {
+  if (
+    options.basePath !== undefined &&
+    (typeof options.basePath !== 'string' || !options.basePath.startsWith('/'))
+  ) {
     throw new TypeError("options.basePath must be a string starting with '/'");
   }
   if (options.protectReads !== undefined && typeof options.protectReads !== 'boolean') {
@@ -68,7 +72,11 @@ function parseResize(body: unknown): number {
   }
   const unknownKey = Object.keys(body).find((key) => key !== 'maxConcurrent');
   if (unknownKey !== undefined) {
-    throw new HttpError(400, 'invalid_body', `unknown field '${unknownKey.slice(0, 40)}'; only maxConcurrent can change`);
+    throw new HttpError(
+      400,
+      'invalid_body',
+      `unknown field '${unknownKey.slice(0, 40)}'; only maxConcurrent can change`,
+    );
   }
   const { maxConcurrent } = body as { maxConcurrent?: unknown };
   if (typeof maxConcurrent !== 'number' || !Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
@@ -118,7 +126,8 @@ export function createAdminHandler(options: AdminHandlerOptions): AdminRequestLi
     const name = segments[0];
     if (segments.length > 1) throw new HttpError(404, 'not_found', 'no such route');
     if (name === undefined) {
-      if (method !== 'GET') throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here`, { allow: 'GET' });
+      if (method !== 'GET')
+        throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here`, { allow: 'GET' });
       if (protectReads) authorize(request);
       sendJson(response, 200, { bulkheads: registry.getAllStates() });
       return;
@@ -129,14 +138,20 @@ export function createAdminHandler(options: AdminHandlerOptions): AdminRequestLi
       return;
     }
     if (method !== 'PATCH' && method !== 'POST') {
-      throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here`, { allow: 'GET, PATCH, POST' });
+      throw new HttpError(405, 'method_not_allowed', `${method} is not allowed here`, {
+        allow: 'GET, PATCH, POST',
+      });
     }
     authorize(request);
     const maxConcurrent = parseResize(await readJsonBody(request));
     const bulkhead = lookup(registry, name);
     const resize = (bulkhead as { resize?: unknown }).resize;
     if (typeof resize !== 'function') {
-      throw new HttpError(409, 'not_resizable', `compartment '${name}' (${bulkhead.type}) cannot be resized at run time`);
+      throw new HttpError(
+        409,
+        'not_resizable',
+        `compartment '${name}' (${bulkhead.type}) cannot be resized at run time`,
+      );
     }
     const previousMaxConcurrent = bulkhead.getState().maxConcurrent;
     resize.call(bulkhead, maxConcurrent);
@@ -154,7 +169,12 @@ export function createAdminHandler(options: AdminHandlerOptions): AdminRequestLi
         return;
       }
       if (error instanceof HttpError) {
-        sendJson(response, error.status, { error: { code: error.code, message: error.message } }, error.headers);
+        sendJson(
+          response,
+          error.status,
+          { error: { code: error.code, message: error.message } },
+          error.headers,
+        );
         return;
       }
       getBulkheadLogger().warn(

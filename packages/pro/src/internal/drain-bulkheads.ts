@@ -51,6 +51,8 @@ export async function drainBulkheads(bulkheads: readonly Bulkhead[], timeout: nu
           }),
         ]);
   if (timer !== undefined) clearTimeout(timer);
-  const busy = bulkheads.filter((bulkhead) => bulkhead.getState().activeCount > 0).map((bulkhead) => bulkhead.name);
+  const busy = bulkheads
+    .filter((bulkhead) => bulkhead.getState().activeCount > 0)
+    .map((bulkhead) => bulkhead.name);
   return Object.freeze({ status, busy: Object.freeze(busy) });
 }

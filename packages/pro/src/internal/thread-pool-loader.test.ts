@@ -19,7 +19,9 @@ describe('loadThreadPoolBulkhead', () => {
       caught = error;
     }
     expect(BulkheadError.isInstance(caught)).toBe(true);
-    expect((caught as Error).message).toMatch(/need the optional peer dependency @x\/bulkhead-threads; install it/);
+    expect((caught as Error).message).toMatch(
+      /need the optional peer dependency @x\/bulkhead-threads; install it/,
+    );
     expect((caught as Error).cause).toMatchObject({ code: 'MODULE_NOT_FOUND' });
   });
 

@@ -27,12 +27,17 @@ function isVendorPublicKey(value: unknown): value is VendorPublicKey {
  */
 export function trustKeysForTesting(keys: readonly VendorPublicKey[]): void {
   if (!Array.isArray(keys) || !keys.every(isVendorPublicKey)) {
-    throw new TypeError("keys must be an array of Ed25519 public JWKs ({ kid, kty: 'OKP', crv: 'Ed25519', x })");
+    throw new TypeError(
+      "keys must be an array of Ed25519 public JWKs ({ kid, kty: 'OKP', crv: 'Ed25519', x })",
+    );
   }
   keysTrustedForTesting = Object.freeze(keys.map((key) => Object.freeze({ ...key })));
 }
 
-function keysFromEnvironment(env: Record<string, string | undefined>, logger: EntitlementLogger): VendorPublicKey[] {
+function keysFromEnvironment(
+  env: Record<string, string | undefined>,
+  logger: EntitlementLogger,
+): VendorPublicKey[] {
   const text = env[TEST_KEYS_ENVIRONMENT_VARIABLE];
   if (text === undefined || text.trim() === '') return [];
   try {

@@ -26,7 +26,9 @@ afterEach(() => trustKeysForTesting([]));
 describe('verifyLicenseKey', () => {
   it('accepts a valid license signed by a trusted key and returns its claims', async () => {
     trustKeysForTesting([signer.publicKey]);
-    const result = await verify(await signer.sign({ payload: validClaims({ features: ['admin_api', 'drain'] }) }));
+    const result = await verify(
+      await signer.sign({ payload: validClaims({ features: ['admin_api', 'drain'] }) }),
+    );
     expect(result.valid).toBe(true);
     if (!result.valid) return;
     expect(result.testKeyUsed).toBe(true);
@@ -62,19 +64,30 @@ describe('verifyLicenseKey', () => {
   });
 
   it('rejects a non-EdDSA algorithm (alg none) as invalid_signature', async () => {
-    const header = Buffer.from(JSON.stringify({ alg: 'none', kid: signer.publicKey.kid })).toString('base64url');
+    const header = Buffer.from(JSON.stringify({ alg: 'none', kid: signer.publicKey.kid })).toString(
+      'base64url',
+    );
     const payload = Buffer.from(JSON.stringify(validClaims())).toString('base64url');
     trustKeysForTesting([signer.publicKey]);
-    expect(await verify(`${header}.${payload}.AAAA`)).toMatchObject({ valid: false, reason: 'invalid_signature' });
+    expect(await verify(`${header}.${payload}.AAAA`)).toMatchObject({
+      valid: false,
+      reason: 'invalid_signature',
+    });
   });
 
   it('rejects an expired license, tolerating the clock skew', async () => {
     trustKeysForTesting([signer.publicKey]);
     const now = epochSeconds();
-    const justExpired = await signer.sign({ payload: validClaims({ iat: now - 7200, nbf: now - 7200, exp: now - 10 }) });
+    const justExpired = await signer.sign({
+      payload: validClaims({ iat: now - 7200, nbf: now - 7200, exp: now - 10 }),
+    });
     expect((await verify(justExpired)).valid).toBe(true);
     const expired = await signer.sign({
-      payload: validClaims({ iat: now - 7200, nbf: now - 7200, exp: now - LICENSE_CLOCK_TOLERANCE_SECONDS - 5 }),
+      payload: validClaims({
+        iat: now - 7200,
+        nbf: now - 7200,
+        exp: now - LICENSE_CLOCK_TOLERANCE_SECONDS - 5,
+      }),
     });
     expect(await verify(expired)).toMatchObject({ valid: false, reason: 'expired' });
   });

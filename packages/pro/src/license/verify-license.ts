@@ -42,7 +42,8 @@ function importKey(jose: Jose, key: VendorPublicKey): Promise<ImportedKey> {
 }
 
 function validateOptions(licenseKey: unknown, options: VerifyLicenseOptions): void {
-  if (typeof licenseKey !== 'string') throw new TypeError(`licenseKey must be a string, got ${typeof licenseKey}`);
+  if (typeof licenseKey !== 'string')
+    throw new TypeError(`licenseKey must be a string, got ${typeof licenseKey}`);
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
   if (options.now !== undefined && (!(options.now instanceof Date) || Number.isNaN(options.now.getTime()))) {
     throw new TypeError('options.now must be a valid Date');
@@ -67,7 +68,10 @@ function mapJoseError(jose: Jose, error: unknown): LicenseVerification {
     if (error.claim === 'nbf' && error.reason === 'check_failed') {
       return reject('not_yet_valid', 'license is not valid yet (nbf)');
     }
-    return reject('malformed_key', `claim '${error.claim}' is ${error.reason === 'missing' ? 'missing' : 'invalid'}`);
+    return reject(
+      'malformed_key',
+      `claim '${error.claim}' is ${error.reason === 'missing' ? 'missing' : 'invalid'}`,
+    );
   }
   return reject('malformed_key', 'not a compact JWS license token');
 }
@@ -105,7 +109,8 @@ export async function verifyLicenseKey(
   }
   const testKeys = resolveTestKeys(options.env ?? process.env, options.logger ?? getBulkheadLogger());
   const key = [...VENDOR_PUBLIC_KEYS, ...testKeys].find((candidate) => candidate.kid === header.kid);
-  if (key === undefined) return reject('unknown_key_id', `no trusted vendor key has kid '${header.kid.slice(0, 64)}'`);
+  if (key === undefined)
+    return reject('unknown_key_id', `no trusted vendor key has kid '${header.kid.slice(0, 64)}'`);
   let payload: Record<string, unknown>;
   try {
     const cryptoKey = await importKey(jose, key);

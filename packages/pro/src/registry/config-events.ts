@@ -20,7 +20,8 @@ export class ConfigEventBus {
    * @throws {TypeError} for another event name or a listener that is not a function.
    */
   on(event: typeof CONFIG_UPDATED, listener: ConfigUpdatedListener): () => void {
-    if (event !== CONFIG_UPDATED) throw new TypeError(`event must be '${CONFIG_UPDATED}', got ${String(event)}`);
+    if (event !== CONFIG_UPDATED)
+      throw new TypeError(`event must be '${CONFIG_UPDATED}', got ${String(event)}`);
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');
     this.#listeners = [...this.#listeners, listener];
     return () => {
@@ -33,7 +34,8 @@ export class ConfigEventBus {
    * @throws {TypeError} for another event name or a payload without `settings`.
    */
   emit(event: typeof CONFIG_UPDATED, payload: ConfigUpdatedEvent): void {
-    if (event !== CONFIG_UPDATED) throw new TypeError(`event must be '${CONFIG_UPDATED}', got ${String(event)}`);
+    if (event !== CONFIG_UPDATED)
+      throw new TypeError(`event must be '${CONFIG_UPDATED}', got ${String(event)}`);
     if (typeof payload !== 'object' || payload === null || typeof payload.settings !== 'object') {
       throw new TypeError('payload must be { settings: object }');
     }
@@ -41,7 +43,10 @@ export class ConfigEventBus {
       try {
         listener(payload);
       } catch (error) {
-        process.emitWarning(`A ${CONFIG_UPDATED} listener threw: ${String(error)}`, 'BulkheadListenerWarning');
+        process.emitWarning(
+          `A ${CONFIG_UPDATED} listener threw: ${String(error)}`,
+          'BulkheadListenerWarning',
+        );
       }
     }
   }

@@ -89,7 +89,9 @@ describe('applySettings()', () => {
     expect(() => registry.applySettings({ database: { maxConcurrent: 0 } })).toThrow(
       'settings.database.maxConcurrent must be an integer >= 1, got 0',
     );
-    expect(() => registry.applySettings({ cache: { type: 'thread_pool' } })).toThrow(/workerFilename is required/);
+    expect(() => registry.applySettings({ cache: { type: 'thread_pool' } })).toThrow(
+      /workerFilename is required/,
+    );
     expect(registry.settings).toBe(before);
     expect(registry.get('database').getState().maxConcurrent).toBe(3);
   });

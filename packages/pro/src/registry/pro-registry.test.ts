@@ -32,7 +32,11 @@ describe('ProBulkheadRegistry construction', () => {
 
   it('sizes compartments from object < JSON file < environment', () => {
     const registry = create({
-      settings: { database: { maxConcurrent: 2 }, cache: { maxConcurrent: 3 }, external_api: { maxConcurrent: 4 } },
+      settings: {
+        database: { maxConcurrent: 2 },
+        cache: { maxConcurrent: 3 },
+        external_api: { maxConcurrent: 4 },
+      },
       settingsFile: settingsFile({ cache: { maxConcurrent: 30 }, external_api: { maxConcurrent: 40 } }),
       env: { BULKHEAD_EXTERNAL_API_MAX_CONCURRENT: '400', BULKHEAD_MESSAGE_QUEUE_MAX_QUEUE: '7' },
     });
@@ -44,19 +48,29 @@ describe('ProBulkheadRegistry construction', () => {
   });
 
   it('reads the settings file named by BULKHEAD_SETTINGS_FILE', () => {
-    const registry = create({ env: { BULKHEAD_SETTINGS_FILE: settingsFile({ database: { maxConcurrent: 9 } }) } });
+    const registry = create({
+      env: { BULKHEAD_SETTINGS_FILE: settingsFile({ database: { maxConcurrent: 9 } }) },
+    });
     expect(registry.get('database').getState().maxConcurrent).toBe(9);
   });
 
   it.each([
-    [{ settings: { database: { maxConcurrent: 0 } } }, RangeError, 'options.settings.database.maxConcurrent must be an integer >= 1, got 0'],
+    [
+      { settings: { database: { maxConcurrent: 0 } } },
+      RangeError,
+      'options.settings.database.maxConcurrent must be an integer >= 1, got 0',
+    ],
     [{ settingsFile: '' }, TypeError, 'options.settingsFile must be a non-empty string'],
     [{ watchSettingsFile: 'yes' }, TypeError, 'options.watchSettingsFile must be a boolean'],
     [{ watchSettingsFile: true }, TypeError, 'options.watchSettingsFile needs options.settingsFile'],
     [{ env: null }, TypeError, 'options.env must be an object'],
     [{ logger: {} }, TypeError, 'options.logger must have info() and warn() methods'],
     [{ configEvents: {} }, TypeError, 'options.configEvents must be a ConfigEventBus'],
-    [{ env: { BULKHEAD_CACHE_MAX_CONCURRENT: 'many' } }, RangeError, 'BULKHEAD_CACHE_MAX_CONCURRENT must be an integer >= 1'],
+    [
+      { env: { BULKHEAD_CACHE_MAX_CONCURRENT: 'many' } },
+      RangeError,
+      'BULKHEAD_CACHE_MAX_CONCURRENT must be an integer >= 1',
+    ],
   ])('validates options: %j', (options, type, message) => {
     expect(() => create(options as ProBulkheadRegistryOptions)).toThrow(type);
     expect(() => create(options as ProBulkheadRegistryOptions)).toThrow(message);
@@ -115,9 +129,13 @@ describe('lookups', () => {
   });
 
   it('creates thread-pool compartments through @x/bulkhead-threads', async () => {
-    const workerFilename = fileURLToPath(new URL('../test-support/fixtures/echo-worker.mjs', import.meta.url));
+    const workerFilename = fileURLToPath(
+      new URL('../test-support/fixtures/echo-worker.mjs', import.meta.url),
+    );
     const registry = create({
-      settings: { compartments: { render: { type: 'thread_pool', workerFilename, maxConcurrent: 1, maxQueue: 2 } } },
+      settings: {
+        compartments: { render: { type: 'thread_pool', workerFilename, maxConcurrent: 1, maxQueue: 2 } },
+      },
     });
     const render = registry.getOrCreate('render');
     expect(render.getState()).toMatchObject({ name: 'render', type: 'thread_pool', maxConcurrent: 1 });
@@ -126,7 +144,11 @@ describe('lookups', () => {
 
   it('getForDatabase() and getForCache() give per-alias compartments sized from settings', () => {
     const registry = create({
-      settings: { database: { maxConcurrent: 8 }, databases: { replica: { maxConcurrent: 20 } }, caches: { session: { maxConcurrent: 2 } } },
+      settings: {
+        database: { maxConcurrent: 8 },
+        databases: { replica: { maxConcurrent: 20 } },
+        caches: { session: { maxConcurrent: 2 } },
+      },
     });
     expect(registry.getForDatabase()).toBe(registry.get('database'));
     expect(registry.getForDatabase('default')).toBe(registry.get('database'));
@@ -136,7 +158,10 @@ describe('lookups', () => {
     expect(registry.getForDatabase('replica')).toBe(replica);
     expect(registry.getForDatabase('analytics').getState().maxConcurrent).toBe(8);
     expect(registry.getForCache()).toBe(registry.get('cache'));
-    expect(registry.getForCache('session').getState()).toMatchObject({ name: 'cache:session', maxConcurrent: 2 });
+    expect(registry.getForCache('session').getState()).toMatchObject({
+      name: 'cache:session',
+      maxConcurrent: 2,
+    });
     expect(() => registry.getForDatabase('')).toThrow(RangeError);
     expect(() => registry.getForCache(3 as never)).toThrow(TypeError);
   });
@@ -171,11 +196,18 @@ describe('register and unregister', () => {
   it('unregister() of a built-in throws; of a custom compartment reports whether it existed', () => {
     const registry = create();
     expect(() => registry.unregister('cache')).toThrow(RangeError);
-    expect(() => registry.unregister('cache')).toThrow("'cache' is a built-in compartment and cannot be unregistered");
+    expect(() => registry.unregister('cache')).toThrow(
+      "'cache' is a built-in compartment and cannot be unregistered",
+    );
     registry.getOrCreate('payments');
     expect(registry.unregister('payments')).toBe(true);
     expect(registry.unregister('payments')).toBe(false);
-    expect(registry.list().map((bulkhead) => bulkhead.name)).toEqual(['database', 'cache', 'external_api', 'message_queue']);
+    expect(registry.list().map((bulkhead) => bulkhead.name)).toEqual([
+      'database',
+      'cache',
+      'external_api',
+      'message_queue',
+    ]);
   });
 
   it('onChange() returns a disposer and validates the listener', () => {

@@ -1,19 +1,36 @@
-import { type FSWatcher, watch } from 'node:fs';
 import path from 'node:path';
 import {
   type Bulkhead,
+  BulkheadNotFoundError,
   type BulkheadRegistryLike,
   type BulkheadState,
-  BulkheadNotFoundError,
   type EntitlementLogger,
   type GetOrCreateOptions,
   getBulkheadLogger,
   type RegistryChange,
   SemaphoreBulkhead,
 } from '@x/bulkhead-core';
-import { type DrainOptions, type DrainResult, drainBulkheads, drainTimeout } from '../internal/drain-bulkheads.js';
+import {
+  type DrainOptions,
+  type DrainResult,
+  drainBulkheads,
+  drainTimeout,
+} from '../internal/drain-bulkheads.js';
+import {
+  isBulkhead,
+  validateGetOrCreateOptions,
+  validateName,
+  validateRegistryOptions,
+} from '../internal/registry-validation.js';
 import { loadThreadPoolBulkhead } from '../internal/thread-pool-loader.js';
-import { CONFIG_UPDATED, type ConfigEventBus, type ConfigUpdatedEvent, getConfigEventBus } from './config-events.js';
+import { watchFile } from '../internal/watch-file.js';
+import { CACHE_PREFIX, compartmentSettingsFor, DATABASE_PREFIX } from './compartment-settings.js';
+import {
+  CONFIG_UPDATED,
+  type ConfigEventBus,
+  type ConfigUpdatedEvent,
+  getConfigEventBus,
+} from './config-events.js';
 import {
   BUILT_IN_COMPARTMENTS,
   type BulkheadSettings,
@@ -60,67 +77,14 @@ interface SettingsLayers {
 }
 
 const PRO_REGISTRY_BRAND = Symbol.for('x.bulkhead.pro.registry');
-const DATABASE_PREFIX = 'database:';
-const CACHE_PREFIX = 'cache:';
-
-function isBulkhead(value: unknown): value is Bulkhead {
-  const candidate = value as Partial<Bulkhead> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.name === 'string' &&
-    typeof candidate.execute === 'function' &&
-    typeof candidate.getState === 'function'
-  );
-}
-
-function validateName(parameter: string, value: unknown): string {
-  if (typeof value !== 'string') throw new TypeError(`${parameter} must be a string, got ${typeof value}`);
-  if (value.length === 0) throw new RangeError(`${parameter} must not be empty`);
-  return value;
-}
-
-function validateRegistryOptions(options: ProBulkheadRegistryOptions): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  if (options.settingsFile !== undefined && (typeof options.settingsFile !== 'string' || options.settingsFile === '')) {
-    throw new TypeError('options.settingsFile must be a non-empty string');
-  }
-  if (options.watchSettingsFile !== undefined && typeof options.watchSettingsFile !== 'boolean') {
-    throw new TypeError(`options.watchSettingsFile must be a boolean, got ${typeof options.watchSettingsFile}`);
-  }
-  if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
-    throw new TypeError('options.env must be an object');
-  }
-  const logger = options.logger;
-  if (logger !== undefined && (typeof logger?.info !== 'function' || typeof logger.warn !== 'function')) {
-    throw new TypeError('options.logger must have info() and warn() methods (pino and console both do)');
-  }
-  if (options.configEvents !== undefined && typeof options.configEvents?.on !== 'function') {
-    throw new TypeError('options.configEvents must be a ConfigEventBus');
-  }
-}
-
-function validateGetOrCreateOptions(options: GetOrCreateOptions): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const { maxConcurrent, maxQueue, type } = options;
-  if (maxConcurrent !== undefined && (!Number.isInteger(maxConcurrent) || maxConcurrent < 1)) {
-    throw new RangeError(`options.maxConcurrent must be an integer >= 1, got ${String(maxConcurrent)}`);
-  }
-  if (
-    maxQueue !== undefined &&
-    maxQueue !== Number.POSITIVE_INFINITY &&
-    (!Number.isInteger(maxQueue) || maxQueue < 0)
-  ) {
-    throw new RangeError(`options.maxQueue must be an integer >= 0 or Infinity, got ${String(maxQueue)}`);
-  }
-  if (type !== undefined && type !== 'semaphore' && type !== 'thread_pool') {
-    throw new TypeError(`options.type must be 'semaphore' or 'thread_pool', got ${String(type)}`);
-  }
-}
 
 /** True when `value` is a PRO registry (from any installed copy of this package). */
 export function isProBulkheadRegistry(value: unknown): value is ProBulkheadRegistry {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PRO_REGISTRY_BRAND] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[PRO_REGISTRY_BRAND] === true
+  );
 }
 
 /**
@@ -144,7 +108,7 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
   #changeListeners: Array<(change: RegistryChange) => void> = [];
   #appliedListeners: Array<(update: SettingsUpdate) => void> = [];
   #unsubscribeConfigEvents: (() => void) | undefined;
-  #watcher: FSWatcher | undefined;
+  #stopWatching: (() => void) | undefined;
   #closed = false;
   #draining = false;
 
@@ -153,13 +117,17 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     this.#logger = options.logger ?? getBulkheadLogger();
     this.#env = options.env ?? process.env;
     const fileFromEnvironment = this.#env[SETTINGS_FILE_ENVIRONMENT_VARIABLE]?.trim();
-    const settingsFile = options.settingsFile ?? (fileFromEnvironment === '' ? undefined : fileFromEnvironment);
+    const settingsFile =
+      options.settingsFile ?? (fileFromEnvironment === '' ? undefined : fileFromEnvironment);
     this.#settingsFile = settingsFile === undefined ? undefined : path.resolve(settingsFile);
     if (options.watchSettingsFile === true && this.#settingsFile === undefined) {
-      throw new TypeError(`options.watchSettingsFile needs options.settingsFile (or ${SETTINGS_FILE_ENVIRONMENT_VARIABLE})`);
+      throw new TypeError(
+        `options.watchSettingsFile needs options.settingsFile (or ${SETTINGS_FILE_ENVIRONMENT_VARIABLE})`,
+      );
     }
     this.#layers = {
-      object: options.settings === undefined ? {} : validateSettingsInput(options.settings, 'options.settings'),
+      object:
+        options.settings === undefined ? {} : validateSettingsInput(options.settings, 'options.settings'),
       file: this.#settingsFile === undefined ? {} : readSettingsFile(this.#settingsFile),
     };
     this.#settings = this.#merge(this.#layers);
@@ -231,7 +199,7 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     validateGetOrCreateOptions(options);
     const existing = this.#entries.get(name);
     if (existing !== undefined) return existing;
-    const template = this.#compartmentSettings(name, this.#settings);
+    const template = compartmentSettingsFor(name, this.#settings);
     const type = (options.type as CompartmentSettings['type'] | undefined) ?? template?.type ?? 'semaphore';
     const workerFilename = template?.workerFilename;
     if (type === 'thread_pool' && workerFilename === undefined) {
@@ -354,8 +322,8 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     this.#closed = true;
     this.#unsubscribeConfigEvents?.();
     this.#unsubscribeConfigEvents = undefined;
-    this.#watcher?.close();
-    this.#watcher = undefined;
+    this.#stopWatching?.();
+    this.#stopWatching = undefined;
     this.#changeListeners = [];
     this.#appliedListeners = [];
   }
@@ -369,22 +337,12 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     return mergeSettings([layers.object, layers.file, readEnvironmentSettings(this.#env)]);
   }
 
-  #compartmentSettings(name: string, settings: BulkheadSettings): CompartmentSettings | undefined {
-    if (isBuiltInCompartment(name)) return settings[name];
-    if (name.startsWith(DATABASE_PREFIX)) {
-      const alias = settings.databases[name.slice(DATABASE_PREFIX.length)];
-      return { ...settings.database, maxConcurrent: alias?.maxConcurrent ?? settings.database.maxConcurrent };
-    }
-    if (name.startsWith(CACHE_PREFIX)) {
-      const alias = settings.caches[name.slice(CACHE_PREFIX.length)];
-      return { ...settings.cache, maxConcurrent: alias?.maxConcurrent ?? settings.cache.maxConcurrent };
-    }
-    return settings.compartments[name];
-  }
-
   #create(name: string, settings: CompartmentSettings): Bulkhead {
     if (settings.type === 'semaphore') {
-      return new SemaphoreBulkhead(name, { maxConcurrent: settings.maxConcurrent, maxQueue: settings.maxQueue });
+      return new SemaphoreBulkhead(name, {
+        maxConcurrent: settings.maxConcurrent,
+        maxQueue: settings.maxQueue,
+      });
     }
     const ThreadPoolBulkhead = loadThreadPoolBulkhead();
     return new ThreadPoolBulkhead(name, {
@@ -402,23 +360,11 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     this.#layers = layers;
     this.#settings = settings;
     for (const [name, bulkhead] of this.#owned) {
-      const target = this.#compartmentSettings(name, settings);
+      const target = compartmentSettingsFor(name, settings);
       if (target === undefined) continue;
-      const state = bulkhead.getState();
-      if (state.type !== target.type) {
-        skipped.push({ name, reason: `type change ${state.type} -> ${target.type} applies after a restart` });
-      } else if (state.maxConcurrent !== target.maxConcurrent) {
-        const resize = (bulkhead as Partial<SemaphoreBulkhead>).resize;
-        if (typeof resize === 'function') {
-          resize.call(bulkhead, target.maxConcurrent);
-          resized.push({ name, from: state.maxConcurrent, to: target.maxConcurrent });
-        } else {
-          skipped.push({ name, reason: `a ${state.type} compartment cannot be resized at run time` });
-        }
-      }
-      if (state.type === target.type && state.maxQueue !== target.maxQueue) {
-        skipped.push({ name, reason: 'maxQueue changes apply after a restart' });
-      }
+      const outcome = resizeInPlace(bulkhead, target);
+      if (outcome.resized !== undefined) resized.push(outcome.resized);
+      skipped.push(...outcome.skipped);
       const current = this.#entries.get(name);
       if (isBuiltInCompartment(name) && current !== bulkhead) {
         this.#entries.set(name, bulkhead);
@@ -428,7 +374,10 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
       }
     }
     const update: SettingsUpdate = Object.freeze({ resized, restored, skipped });
-    this.#logger.info({ event: 'bulkhead.settings_applied', resized, restored, skipped }, 'Bulkhead settings applied');
+    this.#logger.info(
+      { event: 'bulkhead.settings_applied', resized, restored, skipped },
+      'Bulkhead settings applied',
+    );
     for (const listener of this.#appliedListeners) {
       try {
         listener(update);
@@ -453,18 +402,14 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
   #watch(): void {
     const file = this.#settingsFile as string;
     this.#lastFileText = JSON.stringify(this.#layers.file);
-    const watcher = watch(path.dirname(file), (_event, changed) => {
-      if (changed !== null && changed !== path.basename(file)) return;
-      this.#reloadFile(file);
+    this.#stopWatching = watchFile(file, {
+      onChange: () => this.#reloadFile(file),
+      onError: (error) =>
+        this.#logger.warn(
+          { event: 'bulkhead.settings_watch_failed', file, error: error.message },
+          'Watching the bulkhead settings file failed',
+        ),
     });
-    watcher.on('error', (error) => {
-      this.#logger.warn(
-        { event: 'bulkhead.settings_watch_failed', file, error: error.message },
-        'Watching the bulkhead settings file failed',
-      );
-    });
-    watcher.unref();
-    this.#watcher = watcher;
   }
 
   #reloadFile(file: string): void {
@@ -497,7 +442,10 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
       try {
         listener(change);
       } catch (error) {
-        process.emitWarning(`A bulkhead registry listener threw: ${String(error)}`, 'BulkheadListenerWarning');
+        process.emitWarning(
+          `A bulkhead registry listener threw: ${String(error)}`,
+          'BulkheadListenerWarning',
+        );
       }
     }
   }

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { BUILT_IN_COMPARTMENTS, type BulkheadSettingsInput, type CompartmentSettingsInput } from './settings.js';
+import {
+  BUILT_IN_COMPARTMENTS,
+  type BulkheadSettingsInput,
+  type CompartmentSettingsInput,
+} from './settings.js';
 import { validateSettingsInput } from './validate-settings.js';
 
 /** Environment variable naming a JSON settings file. */
@@ -35,7 +39,9 @@ export function readEnvironmentSettings(env: Record<string, string | undefined>)
     const type = env[`${prefix}TYPE`]?.trim();
     if (type !== undefined && type !== '') {
       if (type !== 'semaphore' && type !== 'thread_pool') {
-        throw new TypeError(`${prefix}TYPE must be 'semaphore' or 'thread_pool', got ${JSON.stringify(type)}`);
+        throw new TypeError(
+          `${prefix}TYPE must be 'semaphore' or 'thread_pool', got ${JSON.stringify(type)}`,
+        );
       }
       compartment.type = type;
     }
@@ -57,7 +63,9 @@ export function readSettingsFile(file: string): BulkheadSettingsInput {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new Error(`settings file '${absolute}' cannot be read (${String(code ?? error)})`, { cause: error });
+    throw new Error(`settings file '${absolute}' cannot be read (${String(code ?? error)})`, {
+      cause: error,
+    });
   }
   let parsed: unknown;
   try {

@@ -1,5 +1,10 @@
 /** The four compartments every PRO registry always has. */
-export const BUILT_IN_COMPARTMENTS = Object.freeze(['database', 'cache', 'external_api', 'message_queue'] as const);
+export const BUILT_IN_COMPARTMENTS = Object.freeze([
+  'database',
+  'cache',
+  'external_api',
+  'message_queue',
+] as const);
 
 /** Name of a built-in compartment. */
 export type BuiltInCompartment = (typeof BUILT_IN_COMPARTMENTS)[number];

@@ -15,7 +15,11 @@ describe('validateSettingsInput', () => {
       caches: { session: {} },
       compartments: { reports: { maxConcurrent: 1, maxQueue: null } },
     };
-    expect(validateSettingsInput(input)).toEqual({ ...input, caches: { session: {} }, compartments: { reports: { maxConcurrent: 1, maxQueue: Number.POSITIVE_INFINITY } } });
+    expect(validateSettingsInput(input)).toEqual({
+      ...input,
+      caches: { session: {} },
+      compartments: { reports: { maxConcurrent: 1, maxQueue: Number.POSITIVE_INFINITY } },
+    });
   });
 
   it.each([
@@ -23,17 +27,45 @@ describe('validateSettingsInput', () => {
     [{ databse: {} }, TypeError, "settings has an unknown key 'databse'"],
     [{ database: 3 }, TypeError, 'settings.database must be an object, got 3'],
     [{ database: { max: 1 } }, TypeError, "settings.database has an unknown key 'max'"],
-    [{ database: { maxConcurrent: '5' } }, TypeError, 'settings.database.maxConcurrent must be a number, got string "5"'],
-    [{ database: { maxConcurrent: 0 } }, RangeError, 'settings.database.maxConcurrent must be an integer >= 1, got 0'],
-    [{ database: { maxConcurrent: 1.5 } }, RangeError, 'settings.database.maxConcurrent must be an integer >= 1, got 1.5'],
+    [
+      { database: { maxConcurrent: '5' } },
+      TypeError,
+      'settings.database.maxConcurrent must be a number, got string "5"',
+    ],
+    [
+      { database: { maxConcurrent: 0 } },
+      RangeError,
+      'settings.database.maxConcurrent must be an integer >= 1, got 0',
+    ],
+    [
+      { database: { maxConcurrent: 1.5 } },
+      RangeError,
+      'settings.database.maxConcurrent must be an integer >= 1, got 1.5',
+    ],
     [{ cache: { maxQueue: -1 } }, RangeError, 'settings.cache.maxQueue must be an integer >= 0'],
     [{ cache: { maxQueue: 'x' } }, TypeError, 'settings.cache.maxQueue must be a number'],
-    [{ external_api: { type: 'fork' } }, TypeError, "settings.external_api.type must be 'semaphore' or 'thread_pool'"],
-    [{ message_queue: { workerFilename: '' } }, TypeError, 'settings.message_queue.workerFilename must be a non-empty string'],
+    [
+      { external_api: { type: 'fork' } },
+      TypeError,
+      "settings.external_api.type must be 'semaphore' or 'thread_pool'",
+    ],
+    [
+      { message_queue: { workerFilename: '' } },
+      TypeError,
+      'settings.message_queue.workerFilename must be a non-empty string',
+    ],
     [{ databases: [] }, TypeError, 'settings.databases must be an object, got an array'],
-    [{ databases: { replica: { maxConcurrent: 0 } } }, RangeError, 'settings.databases.replica.maxConcurrent must be an integer >= 1'],
+    [
+      { databases: { replica: { maxConcurrent: 0 } } },
+      RangeError,
+      'settings.databases.replica.maxConcurrent must be an integer >= 1',
+    ],
     [{ caches: { session: { size: 1 } } }, TypeError, "settings.caches.session has an unknown key 'size'"],
-    [{ compartments: { reports: { maxConcurrent: -2 } } }, RangeError, 'settings.compartments.reports.maxConcurrent must be an integer >= 1'],
+    [
+      { compartments: { reports: { maxConcurrent: -2 } } },
+      RangeError,
+      'settings.compartments.reports.maxConcurrent must be an integer >= 1',
+    ],
   ])('rejects %j with a precise message', (input, type, message) => {
     expect(() => validateSettingsInput(input)).toThrow(type);
     expect(() => validateSettingsInput(input)).toThrow(message);
@@ -81,10 +113,19 @@ describe('readEnvironmentSettings', () => {
   });
 
   it.each([
-    [{ BULKHEAD_DATABASE_MAX_CONCURRENT: 'ten' }, 'BULKHEAD_DATABASE_MAX_CONCURRENT must be an integer >= 1, got "ten"'],
-    [{ BULKHEAD_CACHE_MAX_CONCURRENT: '0' }, 'BULKHEAD_CACHE_MAX_CONCURRENT must be an integer >= 1, got "0"'],
+    [
+      { BULKHEAD_DATABASE_MAX_CONCURRENT: 'ten' },
+      'BULKHEAD_DATABASE_MAX_CONCURRENT must be an integer >= 1, got "ten"',
+    ],
+    [
+      { BULKHEAD_CACHE_MAX_CONCURRENT: '0' },
+      'BULKHEAD_CACHE_MAX_CONCURRENT must be an integer >= 1, got "0"',
+    ],
     [{ BULKHEAD_CACHE_MAX_QUEUE: '-1' }, "BULKHEAD_CACHE_MAX_QUEUE must be an integer >= 0 (or 'unbounded')"],
-    [{ BULKHEAD_MESSAGE_QUEUE_TYPE: 'pool' }, "BULKHEAD_MESSAGE_QUEUE_TYPE must be 'semaphore' or 'thread_pool'"],
+    [
+      { BULKHEAD_MESSAGE_QUEUE_TYPE: 'pool' },
+      "BULKHEAD_MESSAGE_QUEUE_TYPE must be 'semaphore' or 'thread_pool'",
+    ],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => readEnvironmentSettings(env)).toThrow(message);
   });
@@ -99,7 +140,9 @@ describe('readSettingsFile', () => {
   };
 
   it('reads a JSON file', () => {
-    expect(readSettingsFile(file('ok.json', '{"cache":{"maxConcurrent":4}}'))).toEqual({ cache: { maxConcurrent: 4 } });
+    expect(readSettingsFile(file('ok.json', '{"cache":{"maxConcurrent":4}}'))).toEqual({
+      cache: { maxConcurrent: 4 },
+    });
   });
 
   it('names the file in every error', () => {

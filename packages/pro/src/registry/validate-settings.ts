@@ -72,7 +72,9 @@ function compartmentInput(value: unknown, where: string): CompartmentSettingsInp
   }
   if (object.workerFilename !== undefined) {
     if (typeof object.workerFilename !== 'string' || object.workerFilename.length === 0) {
-      throw new TypeError(`${where}.workerFilename must be a non-empty string, got ${describe(object.workerFilename)}`);
+      throw new TypeError(
+        `${where}.workerFilename must be a non-empty string, got ${describe(object.workerFilename)}`,
+      );
     }
     input.workerFilename = object.workerFilename;
   }
@@ -148,7 +150,8 @@ function mergeAliases(
   const merged: Record<string, AliasSettings> = {};
   for (const layer of layers) {
     for (const [alias, entry] of Object.entries(layer ?? {})) {
-      if (entry.maxConcurrent !== undefined) merged[alias] = Object.freeze({ maxConcurrent: entry.maxConcurrent });
+      if (entry.maxConcurrent !== undefined)
+        merged[alias] = Object.freeze({ maxConcurrent: entry.maxConcurrent });
     }
   }
   return Object.freeze(merged);

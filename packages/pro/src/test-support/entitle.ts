@@ -1,9 +1,4 @@
-import {
-  type Entitlement,
-  init,
-  resetEntitlementForTesting,
-  setBulkheadRegistry,
-} from '@x/bulkhead-core';
+import { type Entitlement, init, resetEntitlementForTesting, setBulkheadRegistry } from '@x/bulkhead-core';
 import { resetFeatureReportsForTesting } from '../feature-gate.js';
 import { trustKeysForTesting } from '../license/test-keys.js';
 import { resetProServicesForTesting } from '../pro-services.js';

@@ -1,14 +1,12 @@
 import { fileURLToPath } from 'node:url';
 
 /**
- * Absolute path of the worker runtime that wraps every task. The built bundles sit beside
- * `worker-runtime.js` (ESM) and `worker-runtime.cjs` (CJS); from the TypeScript sources (tests)
- * the built ESM runtime in `dist` is used, since worker threads load plain JavaScript.
+ * Absolute path of the worker runtime that wraps every task: `worker-runtime.cjs`, beside the built
+ * bundle that asks (ESM `index.js` and CJS `index.cjs` alike). From the TypeScript sources (tests)
+ * it is the built one in `dist`, since worker threads load plain JavaScript.
  */
 export function workerRuntimePath(): string {
   const here = import.meta.url;
-  let relative = '../../dist/worker-runtime.js';
-  if (here.endsWith('.cjs')) relative = './worker-runtime.cjs';
-  else if (here.endsWith('.js')) relative = './worker-runtime.js';
-  return fileURLToPath(new URL(relative, here));
+  const fromSources = here.endsWith('.ts');
+  return fileURLToPath(new URL(fromSources ? '../../dist/worker-runtime.cjs' : './worker-runtime.cjs', here));
 }

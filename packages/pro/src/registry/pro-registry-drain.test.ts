@@ -1,14 +1,13 @@
 import { BulkheadClosedError } from '@x/bulkhead-core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { drain } from '../drain.js';
-import { entitleForTesting, resetProStateForTesting } from '../test-support/entitle.js';
-import { captureLogs } from '../test-support/license-fixtures.js';
+import { resetProStateForTesting } from '../test-support/entitle.js';
 import { silentLogger } from '../test-support/silent-logger.js';
 import { ConfigEventBus } from './config-events.js';
 import { ProBulkheadRegistry } from './pro-registry.js';
 
-const create = () => new ProBulkheadRegistry({ env: {}, logger: silentLogger, configEvents: new ConfigEventBus() });
+const create = () =>
+  new ProBulkheadRegistry({ env: {}, logger: silentLogger, configEvents: new ConfigEventBus() });
 
 function barrier(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -80,10 +79,13 @@ describe('ProBulkheadRegistry.drain()', () => {
   it('settles every queued and in-flight promise, whatever the load (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ limit: fc.integer({ min: 1, max: 4 }), calls: fc.integer({ min: 0, max: 12 }) }), {
-          minLength: 1,
-          maxLength: 4,
-        }),
+        fc.array(
+          fc.record({ limit: fc.integer({ min: 1, max: 4 }), calls: fc.integer({ min: 0, max: 12 }) }),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
         async (plan) => {
           const registry = create();
           const gates: Array<() => void> = [];
@@ -106,7 +108,9 @@ describe('ProBulkheadRegistry.drain()', () => {
           expect(await drained).toEqual({ status: 'drained', busy: [] });
           const expectedRan = plan.reduce((sum, { limit, calls }) => sum + Math.min(limit, calls), 0);
           expect(settled.filter((outcome) => outcome === 'ran')).toHaveLength(expectedRan);
-          expect(settled.filter((outcome) => outcome === 'closed')).toHaveLength(settled.length - expectedRan);
+          expect(settled.filter((outcome) => outcome === 'closed')).toHaveLength(
+            settled.length - expectedRan,
+          );
           for (const state of Object.values(registry.getAllStates())) {
             expect(state).toMatchObject({ activeCount: 0, waitingCount: 0, closed: true });
           }
@@ -114,27 +118,5 @@ describe('ProBulkheadRegistry.drain()', () => {
       ),
       { numRuns: 60 },
     );
-  });
-});
-
-describe('drain() (process-wide)', () => {
-  it('drains the PRO registry installed by init()', async () => {
-    await entitleForTesting();
-    expect(await drain({ timeout: 1_000 })).toEqual({ status: 'drained', busy: [] });
-  });
-
-  it('without PRO: logs pro_feature_unavailable once and changes nothing (OSS behaviour)', async () => {
-    const logs = captureLogs();
-    const { init } = await import('@x/bulkhead-core');
-    await init({ logger: logs.logger, env: {} });
-    expect(await drain()).toEqual({ status: 'unavailable', busy: [] });
-    expect(await drain()).toEqual({ status: 'unavailable', busy: [] });
-    expect(logs.events('entitlement.pro_feature_unavailable')).toEqual([
-      expect.objectContaining({ object: expect.objectContaining({ feature: 'drain', tier: 'oss' }) }),
-    ]);
-  });
-
-  it('validates options even without PRO', async () => {
-    await expect(drain({ timeout: -5 })).rejects.toThrow(RangeError);
   });
 });

@@ -1,0 +1,24 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DemoConfig } from '../config.js';
+
+/** The knobs the gateway reads. */
+export type GatewayConfig = Pick<
+  DemoConfig,
+  | 'paymentSize'
+  | 'userSize'
+  | 'inventorySize'
+  | 'queueSize'
+  | 'queueTimeoutMs'
+  | 'cpuWorkers'
+  | 'cpuIterations'
+  | 'poolSize'
+  | 'downstreamTimeoutMs'
+>;
+
+/** The `/api/<route>` handlers of one mode. */
+export interface GatewayRoutes {
+  /** Handler per route name (`payment`, `user`, `inventory`, `cpu`). */
+  readonly routes: ReadonlyMap<string, (request: IncomingMessage, response: ServerResponse) => void>;
+  /** Releases what the routes hold (compartments, workers). */
+  close(): Promise<void>;
+}

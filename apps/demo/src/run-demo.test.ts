@@ -1,0 +1,68 @@
+import { readFile, rm } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PhaseName, RouteName } from './config.js';
+import { runDemo } from './run-demo.js';
+import type { ScenarioRun } from './run-scenario.js';
+import { testConfig } from './test-support/test-config.js';
+
+const config = testConfig({
+  hangLatencyMs: 60_000,
+  downstreamTimeoutMs: 4_000,
+  queueTimeoutMs: 1_000,
+  queueSize: 2,
+});
+
+afterEach(async () => {
+  await rm(config.outputPath, { force: true });
+});
+
+function stats(run: ScenarioRun | undefined, route: RouteName, phase: PhaseName) {
+  const entry = run?.stats.find((item) => item.route === route && item.phase === phase);
+  if (entry === undefined) throw new Error(`no stats for ${route}/${phase}`);
+  return entry;
+}
+
+describe('runDemo (scenario shrunk to seconds)', () => {
+  it('runs healthy -> hang -> recovered with and without bulkheads and writes the report', {
+    timeout: 120_000,
+  }, async () => {
+    const phases: string[] = [];
+    let listeningOn = '';
+    const result = await runDemo({
+      config,
+      onListening: (url) => {
+        listeningOn = url;
+      },
+      onPhase: (mode, phase) => phases.push(`${mode}:${phase}`),
+    });
+    expect(listeningOn).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(phases).toEqual([
+      'bulkheads:healthy',
+      'bulkheads:hang',
+      'bulkheads:recovered',
+      'shared:healthy',
+      'shared:hang',
+      'shared:recovered',
+    ]);
+    const [withBulkheads, without] = result.runs;
+    expect(withBulkheads?.mode).toBe('bulkheads');
+    expect(without?.mode).toBe('shared');
+
+    // With bulkheads, healthy routes succeed while payment is saturated ...
+    for (const route of ['user', 'inventory', 'cpu'] as const) {
+      const hang = stats(withBulkheads, route, 'hang');
+      expect(hang.sent, route).toBeGreaterThan(0);
+      expect(hang.ok, route).toBe(hang.sent);
+    }
+    // ... and payment overflow is answered 503 + Retry-After.
+    expect(stats(withBulkheads, 'payment', 'hang').rejected).toBeGreaterThan(0);
+    expect(stats(without, 'payment', 'hang').rejected).toBe(0);
+
+    expect(result.summary).toContain('with bulkheads');
+    expect(result.summary).toContain('without bulkheads');
+    const html = await readFile(result.reportPath, 'utf8');
+    expect(result.reportPath).toBe(config.outputPath);
+    expect(html).toContain('<svg');
+    expect(html).toContain('Without bulkheads (shared pool)');
+  });
+});

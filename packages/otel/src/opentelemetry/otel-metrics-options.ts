@@ -1,0 +1,86 @@
+import { type Meter, metrics } from '@opentelemetry/api';
+import { type BulkheadSource, type ResolvedSource, resolveSource } from '../internal/bulkhead-source.js';
+import { DEFAULT_DURATION_BUCKETS, DEFAULT_WAIT_BUCKETS } from '../internal/default-buckets.js';
+import { describe } from '../internal/describe.js';
+import {
+  validateBuckets,
+  validateOptionsObject,
+  validateStringRecord,
+} from '../internal/validate-options.js';
+import { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
+import { INSTRUMENTATION_SCOPE } from './instrumentation-scope.js';
+
+/** Options of `registerBulkheadOtelMetrics()`. */
+export interface RegisterBulkheadOtelMetricsOptions {
+  /** Meter to create the instruments on; default `metrics.getMeter('@x/bulkhead-otel')`. */
+  meter?: Meter;
+  /** A registry of bulkheads (followed as it changes) or a fixed list; default `getBulkheadRegistry()`. */
+  source?: BulkheadSource;
+  /** Constant attributes added to every data point. */
+  attributes?: Readonly<Record<string, string>>;
+  /** Bucket advice (seconds) for `bulkhead.wait.duration`. */
+  waitBuckets?: readonly number[];
+  /** Bucket advice (seconds) for `bulkhead.call.duration`. */
+  durationBuckets?: readonly number[];
+  /**
+   * Whether to record the two histograms (default true). They are the only per-call SDK work:
+   * the OpenTelemetry API has no way to hand over pre-aggregated buckets, so each call records.
+   */
+  histograms?: boolean;
+}
+
+/** Options after validation, defaults applied. */
+export interface ResolvedOtelMetricsOptions {
+  readonly meter: Meter;
+  readonly constantAttributes: Readonly<Record<string, string>>;
+  readonly waitBuckets: Float64Array;
+  readonly durationBuckets: Float64Array;
+  readonly recordHistograms: boolean;
+  readonly source: ResolvedSource;
+}
+
+const ATTRIBUTE_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_.-]*$/;
+
+function validateMeter(value: unknown): Meter {
+  const candidate = value as Partial<Meter> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.createHistogram !== 'function' ||
+    typeof candidate.createObservableGauge !== 'function' ||
+    typeof candidate.addBatchObservableCallback !== 'function'
+  ) {
+    throw new TypeError(`options.meter must be an OpenTelemetry Meter, got ${describe(value)}`);
+  }
+  return value as Meter;
+}
+
+/**
+ * Validates the options of `registerBulkheadOtelMetrics()`.
+ * @throws {TypeError | RangeError} naming the offending option.
+ */
+export function resolveOtelMetricsOptions(
+  options: RegisterBulkheadOtelMetricsOptions,
+): ResolvedOtelMetricsOptions {
+  validateOptionsObject(options);
+  const meter =
+    options.meter === undefined ? metrics.getMeter(INSTRUMENTATION_SCOPE) : validateMeter(options.meter);
+  const constantAttributes =
+    options.attributes === undefined
+      ? {}
+      : validateStringRecord('attributes', options.attributes, {
+          pattern: ATTRIBUTE_NAME_PATTERN,
+          reserved: Object.values(BULKHEAD_ATTRIBUTES),
+        });
+  const waitBuckets = validateBuckets('waitBuckets', options.waitBuckets ?? DEFAULT_WAIT_BUCKETS);
+  const durationBuckets = validateBuckets(
+    'durationBuckets',
+    options.durationBuckets ?? DEFAULT_DURATION_BUCKETS,
+  );
+  if (options.histograms !== undefined && typeof options.histograms !== 'boolean') {
+    throw new TypeError(`options.histograms must be a boolean, got ${describe(options.histograms)}`);
+  }
+  const recordHistograms = options.histograms ?? true;
+  const source = resolveSource(options.source);
+  return { meter, constantAttributes, waitBuckets, durationBuckets, recordHistograms, source };
+}

@@ -1,0 +1,66 @@
+/**
+ * Wire protocol between `ThreadPoolBulkhead` and the worker runtime. Piscina sends a handler name
+ * with every task anyway; ours encodes the user's module, the export to call and whether the task
+ * carries captured context. A plain task travels as is; a task with context as `[task, context]`.
+ */
+export interface HandlerKey {
+  /** `file:` URL of the user's worker module. */
+  readonly module: string;
+  /** Export to call (`default` for the default export). */
+  readonly exportName: string;
+  /** True when the task travels as `[task, context]`. */
+  readonly withContext: boolean;
+}
+
+/** `[propagatorName, capturedValue]` pairs. */
+export type CapturedContext = ReadonlyArray<readonly [string, unknown]>;
+
+/** A task that carries captured context. */
+export type ContextualTask = readonly [task: unknown, context: CapturedContext];
+
+/** The handler name piscina sends for `key`. */
+export function encodeHandlerKey(key: HandlerKey): string {
+  return JSON.stringify(['x.bulkhead', key.withContext ? 1 : 0, key.exportName, key.module]);
+}
+
+/** Parses a handler name; `undefined` for any other name. */
+export function decodeHandlerKey(name: string): HandlerKey | undefined {
+  if (!name.startsWith('["x.bulkhead"')) return undefined;
+  try {
+    const [, withContext, exportName, module] = JSON.parse(name) as [string, number, string, string];
+    if (typeof exportName !== 'string' || typeof module !== 'string') return undefined;
+    return { module, exportName, withContext: withContext === 1 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Key marking an error thrown by the task itself (as opposed to a worker crash). */
+export const TASK_FAILURE_KEY = '__xBulkheadTaskFailure';
+
+/** How the worker runtime reports an error thrown by a task. */
+export interface TaskFailure {
+  readonly [TASK_FAILURE_KEY]: true;
+  /** The thrown value (structured-cloned). */
+  readonly error: unknown;
+  /** Own enumerable properties of a thrown Error (`code`, ...), which structured cloning drops. */
+  readonly properties: Record<string, unknown> | undefined;
+}
+
+/** True when `value` is a `TaskFailure` posted by the worker runtime. */
+export function isTaskFailure(value: unknown): value is TaskFailure {
+  return (
+    typeof value === 'object' && value !== null && (value as Record<string, unknown>)[TASK_FAILURE_KEY] === true
+  );
+}
+
+/** Rebuilds the error a task threw, with its extra properties restored. */
+export function unwrapTaskFailure(failure: TaskFailure): unknown {
+  const { error, properties } = failure;
+  if (properties !== undefined && typeof error === 'object' && error !== null) {
+    for (const [key, value] of Object.entries(properties)) {
+      if (!(key in error)) (error as Record<string, unknown>)[key] = value;
+    }
+  }
+  return error;
+}
