@@ -1,8 +1,6 @@
 import { defineConfig } from 'tsup';
 
 const shared = {
-  // Both builds write to dist concurrently: the build script empties it first instead of `clean`.
-  clean: false,
   dts: true,
   sourcemap: true,
   target: 'node20',
@@ -13,7 +11,20 @@ const shared = {
 
 export default defineConfig([
   // Shims `import.meta.url` in the CJS build, which locates the worker runtime beside the bundle.
-  { ...shared, entry: { index: 'src/index.ts' }, format: ['esm', 'cjs'], shims: true },
+  {
+    ...shared,
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    shims: true,
+    // The two builds run concurrently: each cleans only its own files.
+    clean: ['**/*', '!worker-runtime.*'],
+  },
   // The worker runtime: its own CommonJS file, loaded by path in every worker thread.
-  { ...shared, entry: { 'worker-runtime': 'src/worker-runtime.cts' }, format: ['cjs'], dts: false },
+  {
+    ...shared,
+    entry: { 'worker-runtime': 'src/worker-runtime.cts' },
+    format: ['cjs'],
+    dts: false,
+    clean: ['worker-runtime.*'],
+  },
 ]);

@@ -28,7 +28,8 @@ export async function main(options: BenchOptions = {}): Promise<void> {
   const settings = coreBenchSettings(quick);
   const started = performance.now();
   console.log(`## core: @x/bulkhead-core vs p-limit, async-sema, cockatiel${quick ? ' (--quick)' : ''}\n`);
-  if (!canCollectGarbage()) console.log('> note: started without --expose-gc; GC between runs and memory are skipped\n');
+  if (!canCollectGarbage())
+    console.log('> note: started without --expose-gc; GC between runs and memory are skipped\n');
   const verdicts: Verdict[] = [];
   for (const scenario of SCENARIOS) {
     const scenarioStarted = performance.now();

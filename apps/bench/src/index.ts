@@ -46,7 +46,10 @@ function printHeader(quick: boolean): void {
 
 /** Runs every area (or those given with `--only`) in sequence; `--quick` runs fewer iterations. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const { only, quick } = parseBenchArguments(argv, AREAS.map((area) => area.name));
+  const { only, quick } = parseBenchArguments(
+    argv,
+    AREAS.map((area) => area.name),
+  );
   printHeader(quick);
   for (const area of AREAS) {
     if (only !== undefined && !only.includes(area.name)) continue;
@@ -59,13 +62,17 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       continue;
     }
     if (areaMain === undefined) {
-      console.log(`## ${area.name}\n\n> skipped: ${area.specifier.replace('.js', '.ts')} is not written yet\n`);
+      console.log(
+        `## ${area.name}\n\n> skipped: ${area.specifier.replace('.js', '.ts')} is not written yet\n`,
+      );
       continue;
     }
     try {
       await areaMain({ quick });
     } catch (error) {
-      console.log(`\n> ${area.name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      console.log(
+        `\n> ${area.name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = 1;
     }
   }

@@ -26,7 +26,8 @@ export function parseBenchArguments(argv: readonly string[], areas: readonly str
     else throw new RangeError(`unknown argument ${argument}; use --only ${areas.join('|')} and/or --quick`);
     if (value === undefined || value === '') throw new RangeError('--only needs an area name');
     for (const name of value.split(',')) {
-      if (!areas.includes(name)) throw new RangeError(`--only must be one of ${areas.join(', ')}, got ${name}`);
+      if (!areas.includes(name))
+        throw new RangeError(`--only must be one of ${areas.join(', ')}, got ${name}`);
       only.push(name);
     }
   }

@@ -1,4 +1,4 @@
-import type { RejectionReason } from './bulkhead.js';
+import type { BulkheadType, RejectionReason } from './bulkhead.js';
 
 const BASE_MARKER = Symbol.for('x.bulkhead.error');
 const marker = (name: string): symbol => Symbol.for(`x.bulkhead.error.${name}`);
@@ -64,6 +64,8 @@ export interface BulkheadFullErrorDetails {
   maxConcurrent: number;
   activeCount: number;
   reason: RejectionReason;
+  /** Kind of compartment that rejected, when known. */
+  bulkheadType?: BulkheadType;
 }
 
 /** A call was rejected: no permit was free and it could not (or no longer could) wait. */
@@ -74,6 +76,8 @@ export class BulkheadFullError extends BulkheadError {
   readonly activeCount: number;
   /** `queue_full` (no permit and no room to wait) or `queue_timeout` (waited `timeout` ms in vain). */
   readonly reason: RejectionReason;
+  /** Kind of compartment that rejected, when known. */
+  readonly bulkheadType?: BulkheadType;
 
   constructor(details: BulkheadFullErrorDetails, options: BulkheadErrorOptions = {}) {
     const message =
@@ -86,6 +90,7 @@ export class BulkheadFullError extends BulkheadError {
     this.maxConcurrent = details.maxConcurrent;
     this.activeCount = details.activeCount;
     this.reason = details.reason;
+    if (details.bulkheadType !== undefined) this.bulkheadType = details.bulkheadType;
   }
 
   /** True for a `BulkheadFullError` from any installed copy of core. */

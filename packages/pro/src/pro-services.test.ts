@@ -166,13 +166,22 @@ describe('init() with @x/bulkhead-pro installed', () => {
     });
   });
 
+  it('validates configureProRegistry() options at once', () => {
+    expect(() => configureProRegistry({ settings: { database: { maxConcurrent: 0 } } })).toThrow(
+      'options.settings.database.maxConcurrent must be an integer >= 1, got 0',
+    );
+    expect(() => configureProRegistry({ watchSettingsFile: 1 as never })).toThrow(
+      'options.watchSettingsFile must be a boolean',
+    );
+  });
+
   it('reports invalid PRO settings as pro_registration_failed without leaking the key', async () => {
-    configureProRegistry({ settings: { database: { maxConcurrent: 0 } }, env: {} });
+    configureProRegistry({ env: { BULKHEAD_DATABASE_MAX_CONCURRENT: '0' } });
     const licenseKey = await signer.sign();
     const { entitlement, logs } = await initWith(licenseKey);
     expect(entitlement).toMatchObject({ tier: 'oss', reason: 'pro_registration_failed' });
     expect(String(logs.events('entitlement.pro_registration_skipped')[0]?.object.detail)).toMatch(
-      /options.settings.database.maxConcurrent must be an integer >= 1/,
+      /BULKHEAD_DATABASE_MAX_CONCURRENT must be an integer >= 1/,
     );
     expect(logs.text()).not.toContain(licenseKey);
   });

@@ -5,8 +5,10 @@ import {
   type ProActivationContext,
   setBulkheadRegistry,
 } from '@x/bulkhead-core';
+import { validateRegistryOptions } from './internal/registry-validation.js';
 import { verifyLicenseKey } from './license/verify-license.js';
 import { ProBulkheadRegistry, type ProBulkheadRegistryOptions } from './registry/pro-registry.js';
+import { validateSettingsInput } from './registry/validate-settings.js';
 
 /** Options of `configureProRegistry()`: how the registry that `init()` installs is built. */
 export type ConfigureProRegistryOptions = Omit<ProBulkheadRegistryOptions, 'logger'>;
@@ -17,10 +19,11 @@ let installedRegistry: ProBulkheadRegistry | undefined;
 /**
  * Sets the settings of the PRO registry that a later successful `init()` installs (call it before
  * `init()`; afterwards use `registry.applySettings()`).
- * @throws {TypeError} when `options` is not an object.
+ * @throws {TypeError | RangeError} when an option or a setting is invalid (the message names it).
  */
 export function configureProRegistry(options: ConfigureProRegistryOptions): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  validateRegistryOptions(options);
+  if (options.settings !== undefined) validateSettingsInput(options.settings, 'options.settings');
   configuredOptions = { ...options };
 }
 
@@ -52,10 +55,9 @@ function skip(logger: EntitlementLogger, entitlement: Entitlement, detail: strin
 }
 
 /**
- * Called by core's `init()`: verifies the license key offline and, when valid, installs the PRO registry
- * (`setBulkheadRegistry`) and logs `entitlement.pro_registered`. An invalid key logs
- * `entitlement.pro_registration_skipped` with the precise `reason` and resolves to an OSS entitlement.
- * The key itself is never logged.
+ * Called by core's `init()`: verifies the key offline; valid: installs the PRO registry and logs
+ * `entitlement.pro_registered`; invalid: logs `entitlement.pro_registration_skipped` with the precise
+ * `reason` and resolves to an OSS entitlement. Never logs the key.
  * @throws {TypeError} when `context` is malformed; settings errors propagate (core reports them).
  */
 export async function registerProServices(context: ProActivationContext): Promise<Entitlement> {

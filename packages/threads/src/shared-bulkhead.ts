@@ -81,6 +81,11 @@ type TakeResult = typeof TAKEN | typeof FULL | typeof SHUT;
 
 const NEVER_ABORTED_CONTEXT: ExecutionContext = Object.freeze({ signal: new AbortController().signal });
 const OWNER = threadId + 1;
+const KEEP_ALIVE_INTERVAL = 2 ** 30;
+
+function keepAlive(): void {
+  // Never fires in practice; the interval only keeps the event loop alive.
+}
 
 type WaitAsync = (
   view: Int32Array,
@@ -168,6 +173,8 @@ export class SharedBulkhead implements ClosableBulkhead {
   readonly #events = new BulkheadEventEmitter();
   #slot = -1;
   #pumping = false;
+  #keepAlive: ReturnType<typeof setInterval> | undefined = undefined;
+  #keepAliveUsers = 0;
 
   static {
     releaseShared = (bulkhead, slot, admittedAt, waitTime, outcome) =>
@@ -439,11 +446,16 @@ export class SharedBulkhead implements ClosableBulkhead {
     Atomics.store(state, CLOSED, 1);
     this.#wake();
     this.#rejectWaiters();
-    for (;;) {
-      const seen = Atomics.load(state, SIGNAL);
-      if (Atomics.load(state, ACTIVE) <= 0) return;
-      const result = waitAsync(state, SIGNAL, seen);
-      if (result.async) await result.value;
+    this.#holdEventLoop();
+    try {
+      for (;;) {
+        const seen = Atomics.load(state, SIGNAL);
+        if (Atomics.load(state, ACTIVE) <= 0) return;
+        const result = waitAsync(state, SIGNAL, seen);
+        if (result.async) await result.value;
+      }
+    } finally {
+      this.#releaseEventLoop();
     }
   }
 
@@ -600,6 +612,7 @@ export class SharedBulkhead implements ClosableBulkhead {
   async #pump(): Promise<void> {
     if (this.#pumping) return;
     this.#pumping = true;
+    this.#holdEventLoop();
     try {
       while (this.#queue.size > 0) {
         const seen = Atomics.load(this.#state, SIGNAL);
@@ -610,6 +623,22 @@ export class SharedBulkhead implements ClosableBulkhead {
       }
     } finally {
       this.#pumping = false;
+      this.#releaseEventLoop();
+    }
+  }
+
+  /**
+   * A pending `Atomics.waitAsync` does not keep a thread alive, yet the release it waits for comes
+   * from another thread: hold the event loop open (one idle interval) while this thread waits.
+   */
+  #holdEventLoop(): void {
+    if (this.#keepAliveUsers++ === 0) this.#keepAlive = setInterval(keepAlive, KEEP_ALIVE_INTERVAL);
+  }
+
+  #releaseEventLoop(): void {
+    if (--this.#keepAliveUsers === 0) {
+      clearInterval(this.#keepAlive);
+      this.#keepAlive = undefined;
     }
   }
 
@@ -666,7 +695,6 @@ export class SharedBulkhead implements ClosableBulkhead {
           maxConcurrent: Atomics.load(this.#state, LIMIT),
           activeCount: Atomics.load(this.#state, ACTIVE),
           reason,
-          bulkheadType: this.type,
         }),
     );
   }

@@ -736,7 +736,6 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
           maxConcurrent: this.#options.maxWorkers,
           activeCount: this.#active,
           reason,
-          bulkheadType: this.type,
         }),
     );
   }

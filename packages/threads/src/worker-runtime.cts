@@ -98,7 +98,8 @@ function propagatorsOf(module: WorkerModule): Map<string, ContextPropagator> {
   let byName = propagatorsByModule.get(module);
   if (byName === undefined) {
     byName = new Map();
-    const listed = module.contextPropagators ?? (module.default as WorkerModule | undefined)?.contextPropagators;
+    const listed =
+      module.contextPropagators ?? (module.default as WorkerModule | undefined)?.contextPropagators;
     if (Array.isArray(listed)) {
       for (const propagator of listed as ContextPropagator[]) byName.set(propagator.name, propagator);
     }

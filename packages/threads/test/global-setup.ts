@@ -7,6 +7,6 @@ import configs from '../tsup.config.ts';
  */
 export async function setup(): Promise<void> {
   for (const config of configs as Options[]) {
-    await build({ ...config, dts: false, silent: true });
+    await build({ ...config, dts: false, clean: false, silent: true });
   }
 }

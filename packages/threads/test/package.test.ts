@@ -22,7 +22,7 @@ describe('the built package', () => {
     expect(stdout).toBe('cjs:42');
   });
 
-  it('ships both worker runtimes and no test fixtures', async () => {
+  it('ships the worker runtime and no sources or test fixtures', async () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
       cwd: packageDirectory,
     });

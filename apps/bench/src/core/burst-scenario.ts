@@ -1,4 +1,10 @@
-import { formatCount, formatMilliseconds, formatNanoseconds, formatOperationsPerSecond, formatRatio } from '../format-number.js';
+import {
+  formatCount,
+  formatMilliseconds,
+  formatNanoseconds,
+  formatOperationsPerSecond,
+  formatRatio,
+} from '../format-number.js';
 import { formatTable } from '../format-table.js';
 import { collectGarbage, minimumOf, type RunTime, timeRun } from '../measure.js';
 import { bareContender, type Contender, type Limiter, limiterContenders } from './contenders.js';
@@ -66,7 +72,8 @@ export async function runBurstScenario(
       String(samples[index]?.length ?? 0),
     ];
   });
-  const label = timeout === undefined ? 'waiting without timeout' : `${TIMEOUT_MS / 1000} s timeout on every waiter`;
+  const label =
+    timeout === undefined ? 'waiting without timeout' : `${TIMEOUT_MS / 1000} s timeout on every waiter`;
   const notes = [
     `CPU time of this process from the first launch until all ${formatCount(size)} promises settled; ` +
       `best of the runs shown (a contender slower than ${settings.slowRunMs} ms per batch is run once); ` +
@@ -80,7 +87,15 @@ export async function runBurstScenario(
   return {
     title: `${formatCount(size)} tasks launched at once (limit ${LIMIT}), ${label}`,
     table: formatTable({
-      headers: ['contender', `ms per ${formatCount(size)}`, 'ns/task', 'tasks/s', 'time vs ours', 'wall ms', 'runs'],
+      headers: [
+        'contender',
+        `ms per ${formatCount(size)}`,
+        'ns/task',
+        'tasks/s',
+        'time vs ours',
+        'wall ms',
+        'runs',
+      ],
       rows,
       align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
     }),

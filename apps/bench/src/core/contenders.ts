@@ -1,6 +1,6 @@
 import { SemaphoreBulkhead } from '@x/bulkhead-core';
 import { Sema } from 'async-sema';
-import { bulkhead as cockatielBulkhead, TimeoutStrategy, timeout as cockatielTimeout, wrap } from 'cockatiel';
+import { bulkhead as cockatielBulkhead, timeout as cockatielTimeout, TimeoutStrategy, wrap } from 'cockatiel';
 import pLimit from 'p-limit';
 import { withTimeout } from './with-timeout.js';
 
@@ -100,8 +100,7 @@ export const asyncSemaContender: Contender = {
       }
     };
     const { timeout } = setup;
-    const run =
-      timeout === undefined ? execute : (task: Task) => withTimeout(execute(task), timeout);
+    const run = timeout === undefined ? execute : (task: Task) => withTimeout(execute(task), timeout);
     return { run, dispose: disposeNothing };
   },
 };
@@ -110,7 +109,8 @@ export const asyncSemaContender: Contender = {
 export const cockatielContender: Contender = {
   name: 'cockatiel bulkhead',
   kind: 'peer',
-  timeoutNote: 'no per-waiter timeout: wrap(timeout(30000, Aggressive), bulkhead), one timer + AbortController per call',
+  timeoutNote:
+    'no per-waiter timeout: wrap(timeout(30000, Aggressive), bulkhead), one timer + AbortController per call',
   rejects: true,
   create: (setup) => {
     const policy = cockatielBulkhead(setup.limit, setup.maxQueue ?? Number.POSITIVE_INFINITY);

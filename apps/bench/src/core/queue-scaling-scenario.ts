@@ -83,7 +83,10 @@ export async function runQueueScalingScenario(settings: CoreBenchSettings): Prom
       const row = costs[index];
       if (row === undefined) continue;
       const stopped = unfinished.get(contender);
-      row[sizeIndex] = stopped !== undefined && stopped.size <= size ? Number.POSITIVE_INFINITY : minimumOf(samples[index] ?? []);
+      row[sizeIndex] =
+        stopped !== undefined && stopped.size <= size
+          ? Number.POSITIVE_INFINITY
+          : minimumOf(samples[index] ?? []);
     }
   }
   collectGarbage();

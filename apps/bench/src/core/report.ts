@@ -39,7 +39,10 @@ export function compareWithPeers(comparison: PeerComparison): Verdict {
   const winners = applicable.filter((peer) => peer.value <= comparison.ours);
   if (winners.length > 0) {
     const list = winners.map((peer) => `${peer.name} (${ratioOf(peer)})`).join(', ');
-    return { pass: false, text: `${comparison.label}: NOT ${comparison.better} than every peer, beaten by ${list}` };
+    return {
+      pass: false,
+      text: `${comparison.label}: NOT ${comparison.better} than every peer, beaten by ${list}`,
+    };
   }
   const closest = applicable.reduce((best, peer) => (peer.value < best.value ? peer : best));
   return {

@@ -1,3 +1,4 @@
+import { register } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DemoEnvironment, startDemoEnvironment } from '../demo-environment.js';
 import { httpGet, waitUntil } from '../test-support/http-get.js';
@@ -73,6 +74,36 @@ describe('gateway with bulkheads', () => {
     expect(dashboard.status).toBe(200);
     expect(dashboard.headers['content-type']).toContain('text/html');
     expect(dashboard.body).toContain('/bulkheads');
+  });
+
+  it('rejects CPU work beyond its thread pool with 503 and Retry-After', async () => {
+    environment = await startDemoEnvironment(
+      testConfig({ cpuIterations: 1e12, cpuWorkers: 1, queueSize: 1 }),
+    );
+    await environment.useMode('bulkheads');
+    const { gateway, registry } = environment;
+    const cpu = registry.get('cpu');
+    void fireAndForget(`${gateway.url}/api/cpu`);
+    void fireAndForget(`${gateway.url}/api/cpu`);
+    await waitUntil(() => cpu.getState().activeCount === 1 && cpu.getState().waitingCount === 1, {
+      what: 'one CPU task to run and one to queue',
+    });
+    const overflow = await httpGet(`${gateway.url}/api/cpu`);
+    expect(overflow.status).toBe(503);
+    expect(overflow.headers['retry-after']).toMatch(/^\d+$/);
+    expect(JSON.parse(overflow.body)).toMatchObject({
+      compartment: 'cpu',
+      reason: 'queue_full',
+      instance: '/api/cpu',
+    });
+    expect((await httpGet(`${gateway.url}/api/user`)).status).toBe(200);
+  });
+
+  it('keeps its metrics out of the global prom-client registry', async () => {
+    environment = await startDemoEnvironment(testConfig());
+    await environment.useMode('bulkheads');
+    expect(await environment.gateway.metrics.render()).toContain('bulkhead_active_calls');
+    expect(await register.metrics()).not.toContain('bulkhead_');
   });
 
   it('answers 404 for unknown routes and 503 on /api between runs', async () => {

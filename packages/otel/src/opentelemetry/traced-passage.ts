@@ -88,8 +88,12 @@ function closePassage(
     reason: RejectionReason | undefined;
   },
 ): void {
-  const { span } = passage;
-  const attributes: Attributes = { ...passage.baseAttributes };
+  const { span, baseAttributes } = passage;
+  const attributes: Attributes = {
+    [BULKHEAD_ATTRIBUTES.name]: baseAttributes[BULKHEAD_ATTRIBUTES.name],
+    [BULKHEAD_ATTRIBUTES.type]: baseAttributes[BULKHEAD_ATTRIBUTES.type],
+    [BULKHEAD_ATTRIBUTES.maxConcurrent]: baseAttributes[BULKHEAD_ATTRIBUTES.maxConcurrent],
+  };
   if (facts.waitTime !== undefined) attributes[BULKHEAD_ATTRIBUTES.waitTimeMs] = facts.waitTime;
   if (facts.reason !== undefined) {
     attributes[BULKHEAD_ATTRIBUTES.outcome] = 'rejected';

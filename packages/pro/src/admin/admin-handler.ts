@@ -95,11 +95,8 @@ function lookup(registry: BulkheadRegistryLike, name: string): Bulkhead {
 }
 
 /**
- * Creates the admin API as a `node:http` request listener serving JSON:
- * `GET /` (all states), `GET /:name` (one state), `PATCH|POST /:name` with `{"maxConcurrent": n}` and
- * `Authorization: Bearer <token>` (constant-time check). Errors are `{ error: { code, message } }` with
- * 400/401/404/405/409/413, never a stack trace. Without the `admin_api` entitlement every request
- * gets 501 and `entitlement.pro_feature_unavailable` is logged once.
+ * The admin API as a `node:http` listener: `GET /`, `GET /:name`, `PATCH|POST /:name {"maxConcurrent": n}`
+ * with a bearer token; JSON errors, never a stack trace; 501 without the `admin_api` entitlement.
  * @throws {TypeError | RangeError} when an option is invalid.
  */
 export function createAdminHandler(options: AdminHandlerOptions): AdminRequestListener {

@@ -26,7 +26,8 @@ export function loadThreadPoolBulkhead(): ThreadPoolConstructor {
     module = createRequire(import.meta.url)(THREADS_PACKAGE) as { ThreadPoolBulkhead?: unknown };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
+    const missing = code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
+    if (missing && String((error as Error).message).includes(`'${THREADS_PACKAGE}'`)) {
       throw new BulkheadError(
         `Compartments of type 'thread_pool' need the optional peer dependency ${THREADS_PACKAGE}; install it (npm install ${THREADS_PACKAGE}) or use type 'semaphore'`,
         'BULKHEAD_ERROR',

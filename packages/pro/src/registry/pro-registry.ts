@@ -31,6 +31,7 @@ import {
   type ConfigUpdatedEvent,
   getConfigEventBus,
 } from './config-events.js';
+import { resizeInPlace } from './resize-in-place.js';
 import {
   BUILT_IN_COMPARTMENTS,
   type BulkheadSettings,

@@ -50,7 +50,9 @@ export interface TaskFailure {
 /** True when `value` is a `TaskFailure` posted by the worker runtime. */
 export function isTaskFailure(value: unknown): value is TaskFailure {
   return (
-    typeof value === 'object' && value !== null && (value as Record<string, unknown>)[TASK_FAILURE_KEY] === true
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<string, unknown>)[TASK_FAILURE_KEY] === true
   );
 }
 
