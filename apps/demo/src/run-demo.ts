@@ -45,6 +45,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const runs: ScenarioRun[] = [];
   try {
     options.onListening?.(environment.gateway.url);
+    log('\nEvery 5 s, per route: successful answers/s, p99 latency, 503 rejections/s and failures.');
     for (const mode of config.modes) {
       log(
         `\n▶ run ${runs.length + 1}/${config.modes.length}: ${mode === 'bulkheads' ? 'WITH bulkheads' : 'WITHOUT bulkheads (one shared pool)'}`,
@@ -58,6 +59,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
             log(`  ${new Date().toISOString().slice(11, 19)}  phase: ${phase}`);
             options.onPhase?.(mode, phase);
           },
+          onProgress: log,
         }),
       );
     }

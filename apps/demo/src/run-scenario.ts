@@ -1,7 +1,8 @@
 import { type DemoConfig, type GatewayMode, type PhaseName, ROUTE_NAMES, type RouteName } from './config.js';
 import { type DemoEnvironment, healthyFaults } from './demo-environment.js';
-import { type RouteLoad, runLoad } from './load/load-generator.js';
+import { type RouteLoad, runLoad, type ScheduledAction } from './load/load-generator.js';
 import type { RequestSample } from './load/request-sample.js';
+import { renderProgressLine } from './report/progress-line.js';
 import { type PhaseWindow, phaseWindows } from './stats/phase-window.js';
 import { type RouteStats, summarize } from './stats/summarize.js';
 
@@ -22,6 +23,10 @@ export interface ScenarioOptions {
   mode: GatewayMode;
   /** Called when a phase starts. */
   onPhase?: (phase: PhaseName) => void;
+  /** Receives a live progress line every `progressSeconds`. */
+  onProgress?: (line: string) => void;
+  /** Seconds between progress lines (default 5). */
+  progressSeconds?: number;
 }
 
 /** The load each route gets. */
@@ -64,13 +69,37 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
     options.onPhase?.(phase);
   };
   const totalMs = windows.at(-1)?.endMs ?? 0;
+  const progressMs = (options.progressSeconds ?? 5) * 1000;
+  let recent: RequestSample[] = [];
+  const progress: ScheduledAction[] = [];
+  for (let atMs = progressMs; options.onProgress !== undefined && atMs <= totalMs; atMs += progressMs) {
+    progress.push({
+      atMs,
+      run: () => {
+        options.onProgress?.(
+          renderProgressLine({
+            atSeconds: atMs / 1000,
+            phase: environment.phase,
+            samples: recent,
+            windowSeconds: progressMs / 1000,
+            routes: loads.map((load) => load.route),
+          }),
+        );
+        recent = [];
+      },
+    });
+  }
   const samples = await runLoad({
     baseUrl,
     routes: loads,
     durationMs: totalMs,
     maxRequests: config.maxRequests,
     timeoutMs: config.clientTimeoutMs,
-    schedule: windows.map((window) => ({ atMs: window.startMs, run: () => enter(window.phase) })),
+    ...(options.onProgress === undefined ? {} : { onSample: (sample: RequestSample) => recent.push(sample) }),
+    schedule: [
+      ...progress,
+      ...windows.map((window) => ({ atMs: window.startMs, run: () => enter(window.phase) })),
+    ],
   });
   environment.phase = 'idle';
   downstreams.setFaults('payment', healthy);

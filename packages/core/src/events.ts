@@ -47,8 +47,8 @@ export type BulkheadEventListener<Name extends BulkheadEventName> = (event: Bulk
 type AnyListener = (event: never) => void;
 
 /**
- * Minimal typed emitter for bulkhead events. `hasListeners` lets the hot path skip all event
- * work (payloads and timestamps) when nobody listens. A throwing listener never breaks the
+ * Minimal typed emitter for bulkhead events. Per-event `listening*` flags let the hot path skip the
+ * work of an event (payloads, timestamps) nobody listens to. A throwing listener never breaks the
  * bulkhead: its error becomes a process warning.
  */
 export class BulkheadEventEmitter {
@@ -57,6 +57,12 @@ export class BulkheadEventEmitter {
   #finished: AnyListener[] = [];
   /** True when at least one listener is subscribed to any event. */
   listening = false;
+  /** True when `permitted` has a listener (its payload is built only then). */
+  listeningPermitted = false;
+  /** True when `rejected` has a listener. */
+  listeningRejected = false;
+  /** True when `finished` has a listener (admission timestamps are taken only then). */
+  listeningFinished = false;
 
   /** Subscribes; returns a disposer. */
   on<Name extends BulkheadEventName>(event: Name, listener: BulkheadEventListener<Name>): () => void {
@@ -66,7 +72,7 @@ export class BulkheadEventEmitter {
     const key = this.#key(event);
     // Copy on write so emitting never observes a list changing under it.
     this.#set(key, [...this.#get(key), listener as AnyListener]);
-    this.listening = true;
+    this.#refreshFlags();
     let subscribed = true;
     return () => {
       if (!subscribed) return;
@@ -74,8 +80,15 @@ export class BulkheadEventEmitter {
       const list = this.#get(key);
       const index = list.indexOf(listener as AnyListener);
       if (index !== -1) this.#set(key, [...list.slice(0, index), ...list.slice(index + 1)]);
-      this.listening = this.#permitted.length + this.#rejected.length + this.#finished.length > 0;
+      this.#refreshFlags();
     };
+  }
+
+  #refreshFlags(): void {
+    this.listeningPermitted = this.#permitted.length > 0;
+    this.listeningRejected = this.#rejected.length > 0;
+    this.listeningFinished = this.#finished.length > 0;
+    this.listening = this.listeningPermitted || this.listeningRejected || this.listeningFinished;
   }
 
   /** True when `event` has a listener. */

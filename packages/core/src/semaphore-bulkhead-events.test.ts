@@ -301,6 +301,26 @@ describe('cost without listeners', () => {
     expect(clock).not.toHaveBeenCalled();
   });
 
+  it('builds only the payloads of events that have listeners (a rejected listener takes no timestamps)', async () => {
+    const bulkhead = new SemaphoreBulkhead('rejected-only', { maxConcurrent: 1 });
+    const reasons: string[] = [];
+    bulkhead.on('rejected', ({ reason }) => reasons.push(reason));
+    const permitted = vi.fn();
+    const clock = vi.spyOn(performance, 'now');
+    await bulkhead.execute(() => 'fast');
+    const permit = bulkhead.tryAcquire();
+    await bulkhead.acquire().catch(() => undefined);
+    permit?.release();
+    expect(clock).not.toHaveBeenCalled();
+    expect(reasons).toEqual(['queue_full']);
+    const dispose = bulkhead.on('permitted', permitted);
+    await bulkhead.execute(() => 'observed');
+    expect(permitted).toHaveBeenCalledTimes(1);
+    expect(clock).not.toHaveBeenCalled();
+    dispose();
+    clock.mockRestore();
+  });
+
   it('stops taking timestamps once the last listener is disposed', async () => {
     const bulkhead = new SemaphoreBulkhead('disposed-all');
     const dispose = bulkhead.on('finished', () => undefined);

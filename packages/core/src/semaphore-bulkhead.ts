@@ -211,11 +211,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
     ) {
       // Fast path: no Permit object, no extra promise, no timestamps when nobody listens.
       this.#active++;
-      let admittedAt = -1;
-      if (this.#events.listening) {
-        admittedAt = now();
-        this.#emitPermitted(0);
-      }
+      const admittedAt = this.#events.listeningFinished ? now() : -1;
+      if (this.#events.listeningPermitted) this.#emitPermitted(0);
       return this.#run(fn, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal }, admittedAt, 0);
     }
     return this.acquire(options).then((permit) => this.#runWithPermit(fn, permit, signal));
@@ -324,11 +321,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
 
   #grant(waitTime: number): Permit {
     this.#active++;
-    let admittedAt = -1;
-    if (this.#events.listening) {
-      admittedAt = now();
-      this.#emitPermitted(waitTime);
-    }
+    const admittedAt = this.#events.listeningFinished ? now() : -1;
+    if (this.#events.listeningPermitted) this.#emitPermitted(waitTime);
     return new SemaphorePermit(this, admittedAt, waitTime);
   }
 
@@ -378,7 +372,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
 
   #release(admittedAt: number, waitTime: number, outcome: CallOutcome): void {
     this.#active--;
-    if (admittedAt >= 0 && this.#events.listening) {
+    if (admittedAt >= 0 && this.#events.listeningFinished) {
       this.#events.emit('finished', {
         bulkheadName: this.name,
         bulkheadType: this.type,
@@ -421,7 +415,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
   #countRejection(reason: RejectionReason, waitTime: number): void {
     this.#rejectedCount++;
     this.#lastRejectionTime = Date.now();
-    if (this.#events.listening) {
+    if (this.#events.listeningRejected) {
       this.#events.emit('rejected', {
         bulkheadName: this.name,
         bulkheadType: this.type,

@@ -7,6 +7,7 @@ import configs from '../tsup.config.ts';
  */
 export async function setup(): Promise<void> {
   for (const config of configs as Options[]) {
-    await build({ ...config, dts: false, clean: false, silent: true });
+    // `config: false`: use exactly this entry (tsup would otherwise load tsup.config.ts again).
+    await build({ ...config, config: false, dts: false, clean: false, silent: true });
   }
 }

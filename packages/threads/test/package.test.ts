@@ -32,7 +32,7 @@ describe('the built package', () => {
       expect.arrayContaining([
         'dist/index.js',
         'dist/index.cjs',
-        'dist/worker-runtime.js',
+        'dist/index.d.ts',
         'dist/worker-runtime.cjs',
       ]),
     );

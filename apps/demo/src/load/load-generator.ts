@@ -24,6 +24,8 @@ export interface LoadOptions {
   timeoutMs: number;
   /** Stops sending early. */
   signal?: AbortSignal;
+  /** Called with every sample as its request settles (live progress). */
+  onSample?: (sample: RequestSample) => void;
   /** Actions run once the run's clock reaches `atMs` (phase changes), in order. */
   schedule?: readonly ScheduledAction[];
 }
@@ -93,7 +95,15 @@ export async function runLoad(options: LoadOptions): Promise<RequestSample[]> {
       const finish = (outcome: RequestOutcome, status: number): void => {
         if (settled) return;
         settled = true;
-        samples.push({ route, sentAt, latencyMs: performance.now() - startedAt - sentAt, outcome, status });
+        const sample: RequestSample = {
+          route,
+          sentAt,
+          latencyMs: performance.now() - startedAt - sentAt,
+          outcome,
+          status,
+        };
+        samples.push(sample);
+        options.onSample?.(sample);
         resolve();
       };
       const outgoing = httpRequest(

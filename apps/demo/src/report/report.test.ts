@@ -8,6 +8,7 @@ import { judgeRun } from './acceptance.js';
 import { escapeHtml } from './escape-html.js';
 import { formatMs, formatPercent } from './format.js';
 import { renderHtmlReport } from './html-report.js';
+import { renderProgressLine } from './progress-line.js';
 import { renderLineChart } from './svg-chart.js';
 import { renderAcceptance, renderTerminalTable } from './terminal-table.js';
 
@@ -129,5 +130,26 @@ describe('HTML report', () => {
     });
     expect(svg).toContain('&lt;b&gt;');
     expect(svg).toMatch(/d="M[\d.]+,[\d.]+M[\d.]+,[\d.]+"/);
+  });
+});
+
+describe('renderProgressLine', () => {
+  it('shows per-route rates and p99 over the window, and rejections or failures when there are any', () => {
+    const samples: RequestSample[] = [
+      { route: 'user', sentAt: 0, latencyMs: 40, outcome: 'ok', status: 200 },
+      { route: 'user', sentAt: 0, latencyMs: 60, outcome: 'ok', status: 200 },
+      { route: 'payment', sentAt: 0, latencyMs: 2, outcome: 'rejected', status: 503 },
+      { route: 'payment', sentAt: 0, latencyMs: 5000, outcome: 'timeout', status: 0 },
+    ];
+    const line = renderProgressLine({
+      atSeconds: 15,
+      phase: 'hang',
+      samples,
+      windowSeconds: 2,
+      routes: ['payment', 'user'],
+    });
+    expect(line).toBe(
+      '  t= 15s hang      payment 0.0/s p99 5.00 s, 503 0.5/s, 1 failed | user 1.0/s p99 60.0 ms',
+    );
   });
 });

@@ -56,7 +56,7 @@ export interface ComposedPolicyStatus {
 
 /**
  * A resilient call: circuit breaker (outside) → bulkhead → timeout → your function, plus an
- * optional fallback. See `compose/README.md` for the order and semantics.
+ * optional fallback. See the package README (Policy composer) for the order and semantics.
  * @throws {TypeError | RangeError} at construction when an option is invalid.
  */
 export class ComposedPolicy {
