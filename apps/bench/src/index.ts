@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { BenchOptions } from './bench-options.js';
-import { parseBenchArguments } from './parse-bench-arguments.js';
+import { type BenchArguments, parseBenchArguments } from './parse-bench-arguments.js';
 
 type AreaMain = (options?: BenchOptions) => Promise<void>;
 
@@ -41,15 +41,24 @@ function printHeader(quick: boolean): void {
   console.log(`- node: ${process.version} (${process.platform}/${process.arch})`);
   console.log(`- cpu: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length} cores`);
   console.log(`- memory: ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`);
+  console.log(`- load average at start (1 min): ${(os.loadavg()[0] ?? 0).toFixed(2)}`);
   console.log(`- mode: ${quick ? 'quick' : 'full'}\n`);
 }
 
 /** Runs every area (or those given with `--only`) in sequence; `--quick` runs fewer iterations. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  const { only, quick } = parseBenchArguments(
-    argv,
-    AREAS.map((area) => area.name),
-  );
+  let parsed: BenchArguments;
+  try {
+    parsed = parseBenchArguments(
+      argv,
+      AREAS.map((area) => area.name),
+    );
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 2;
+    return;
+  }
+  const { only, quick } = parsed;
   printHeader(quick);
   for (const area of AREAS) {
     if (only !== undefined && !only.includes(area.name)) continue;

@@ -61,6 +61,15 @@ export function heapUsedBytes(): number {
   return process.memoryUsage().heapUsed;
 }
 
+/**
+ * Full GC, then a pause so V8's concurrent sweeping of the freed heap ends before the next
+ * measurement (its CPU time would otherwise be billed to whatever runs next).
+ */
+export async function quiesce(pauseMs = 150): Promise<void> {
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, pauseMs));
+}
+
 /** Lets pending microtasks and immediates run (e.g. a limiter's deferred bookkeeping). */
 export function settleTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

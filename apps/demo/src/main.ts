@@ -17,9 +17,17 @@ async function main(argv: readonly string[]): Promise<number> {
   const result = await runDemo({
     config,
     log: (line) => process.stdout.write(`${line}\n`),
-    onListening: (url) =>
+    onListening: ({ gateway, downstreams }) =>
       process.stdout.write(
-        `Gateway on ${url}\n  live dashboard: ${url}/dashboard\n  states:         ${url}/bulkheads\n  metrics:        ${url}/metrics\n`,
+        [
+          `Gateway on ${gateway}`,
+          `  live dashboard: ${gateway}/dashboard`,
+          `  states:         ${gateway}/bulkheads`,
+          `  metrics:        ${gateway}/metrics`,
+          `Downstreams on ${downstreams}/{payment,user,inventory}`,
+          `  change faults:  curl -X PUT ${downstreams}/_faults/user -d '{"latencyMs":500,"errorRate":0.1}'`,
+          '',
+        ].join('\n'),
       ),
   });
   process.stdout.write(`\n${result.summary}\n\nHTML report: ${result.reportPath}\n`);

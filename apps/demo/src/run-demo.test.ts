@@ -30,12 +30,12 @@ describe('runDemo (scenario shrunk to seconds)', () => {
     let listeningOn = '';
     const result = await runDemo({
       config,
-      onListening: (url) => {
-        listeningOn = url;
+      onListening: (urls) => {
+        listeningOn = `${urls.gateway} ${urls.downstreams}`;
       },
       onPhase: (mode, phase) => phases.push(`${mode}:${phase}`),
     });
-    expect(listeningOn).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(listeningOn).toMatch(/^http:\/\/127\.0\.0\.1:\d+ http:\/\/127\.0\.0\.1:\d+$/);
     expect(phases).toEqual([
       'bulkheads:healthy',
       'bulkheads:hang',

@@ -12,8 +12,8 @@ export interface RunDemoOptions {
   config: DemoConfig;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
-  /** Called once the gateway listens, with its base URL. */
-  onListening?: (url: string) => void;
+  /** Called once everything listens, with the gateway's and the downstreams' base URLs. */
+  onListening?: (urls: { gateway: string; downstreams: string }) => void;
   /** Called when a run enters a phase. */
   onPhase?: (mode: GatewayMode, phase: PhaseName) => void;
 }
@@ -44,7 +44,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const environment = await startDemoEnvironment(config);
   const runs: ScenarioRun[] = [];
   try {
-    options.onListening?.(environment.gateway.url);
+    options.onListening?.({ gateway: environment.gateway.url, downstreams: environment.downstreams.url });
     log('\nEvery 5 s, per route: successful answers/s, p99 latency, 503 rejections/s and failures.');
     for (const mode of config.modes) {
       log(

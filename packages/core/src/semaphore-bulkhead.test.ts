@@ -221,11 +221,14 @@ describe('abort', () => {
     const bulkhead = new SemaphoreBulkhead('abort-after', { maxConcurrent: 1 });
     const [held] = fill(bulkhead);
     const controller = new AbortController();
+    const addSpy = vi.spyOn(controller.signal, 'addEventListener');
     const removeSpy = vi.spyOn(controller.signal, 'removeEventListener');
     const waiter = bulkhead.acquire({ timeout: 1000, signal: controller.signal });
     held?.release();
     const permit = await waiter;
-    expect(removeSpy).toHaveBeenCalledWith('abort', expect.any(Function));
+    const added = addSpy.mock.calls[0]?.[1];
+    expect(added).toBeDefined();
+    expect(removeSpy).toHaveBeenCalledWith('abort', added);
     controller.abort();
     expect(bulkhead.activeCount).toBe(1);
     expect(bulkhead.getState().rejectedCount).toBe(0);
@@ -456,5 +459,50 @@ describe('acquire with closed or invalid input', () => {
     await bulkhead.close();
     await expect(bulkhead.acquire()).rejects.toBeInstanceOf(BulkheadClosedError);
     await expect(bulkhead.execute(() => 1)).rejects.toBeInstanceOf(BulkheadClosedError);
+  });
+});
+
+describe('queued execute() calls', () => {
+  it.each([
+    ['without listeners', false],
+    ['with a finished listener', true],
+  ])('settle 20k synchronously throwing tasks without deep recursion (%s)', async (_label, listen) => {
+    const bulkhead = new SemaphoreBulkhead('sync-throwers', { maxConcurrent: 1 });
+    const outcomes: string[] = [];
+    if (listen) bulkhead.on('finished', ({ outcome }) => outcomes.push(outcome));
+    const [held] = fill(bulkhead);
+    const calls = Array.from({ length: 20_000 }, (_, index) =>
+      bulkhead.execute(
+        () => {
+          throw new Error(`task ${index}`);
+        },
+        { timeout: Number.POSITIVE_INFINITY },
+      ),
+    );
+    held?.release();
+    const results = await Promise.allSettled(calls);
+    expect(results.every((result) => result.status === 'rejected')).toBe(true);
+    expect((results[19_999] as PromiseRejectedResult).reason).toMatchObject({ message: 'task 19999' });
+    expect(bulkhead.getState()).toMatchObject({ activeCount: 0, waitingCount: 0 });
+    if (listen) expect(outcomes.filter((outcome) => outcome === 'failure')).toHaveLength(20_000);
+  });
+
+  it('run the task only once admitted and resolve with its value, in FIFO order', async () => {
+    const bulkhead = new SemaphoreBulkhead('queued-values', { maxConcurrent: 1 });
+    const [held] = fill(bulkhead);
+    const started: number[] = [];
+    const calls = [0, 1, 2].map((index) =>
+      bulkhead.execute(
+        () => {
+          started.push(index);
+          return index * 10;
+        },
+        { timeout: Number.POSITIVE_INFINITY },
+      ),
+    );
+    expect(started).toEqual([]);
+    held?.release();
+    expect(await Promise.all(calls)).toEqual([0, 10, 20]);
+    expect(started).toEqual([0, 1, 2]);
   });
 });

@@ -37,6 +37,13 @@ export interface SemaphoreBulkheadOptions {
 
 const NEVER_ABORTED_CONTEXT: ExecutionContext = Object.freeze({ signal: new AbortController().signal });
 
+type Task = ProtectedFunction<unknown>;
+
+/**
+ * A queued call. An `acquire()` waiter is resolved with a Permit; an `execute()` waiter carries its
+ * task and the caller's own resolvers, so admission runs the task directly (no Permit, no extra promise).
+ * It is its own abort listener (`handleEvent`), so waiting with a signal allocates no closure.
+ */
 class Waiter implements QueueNode, DeadlineNode {
   previous: QueueNode | undefined = undefined;
   next: QueueNode | undefined = undefined;
@@ -45,14 +52,22 @@ class Waiter implements QueueNode, DeadlineNode {
   deadlinePrevious: DeadlineNode | undefined = undefined;
   deadlineNext: DeadlineNode | undefined = undefined;
   deadlineList: DeadlineList | undefined = undefined;
-  resolve!: (permit: Permit) => void;
+  resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
-  onAbort: (() => void) | undefined = undefined;
+  listensToAbort = false;
   constructor(
+    readonly owner: SemaphoreBulkhead,
     readonly enqueuedAt: number,
     readonly signal: AbortSignal | undefined,
+    readonly task: Task | undefined,
   ) {}
+
+  handleEvent(): void {
+    abortWaiter(this.owner, this);
+  }
 }
+
+let abortWaiter: (bulkhead: SemaphoreBulkhead, waiter: Waiter) => void;
 
 let releaseSlot: (
   bulkhead: SemaphoreBulkhead,
@@ -119,6 +134,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
   #scheduler: DeadlineScheduler | undefined = undefined;
 
   static {
+    abortWaiter = (bulkhead, waiter) => bulkhead.#abort(waiter);
     releaseSlot = (bulkhead, admittedAt, waitTime, outcome) =>
       bulkhead.#release(admittedAt, waitTime, outcome);
   }
@@ -165,23 +181,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
    * @throws {BulkheadClosedError} (rejection) after `close()`; the signal's reason when aborted.
    */
   acquire(options?: AcquireOptions): Promise<Permit> {
-    let timeout: number | undefined;
-    let signal: AbortSignal | undefined;
-    if (options !== undefined) {
-      try {
-        validateOptionsObject('options', options);
-        if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
-        if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    if (signal?.aborted) return Promise.reject(this.#rejectAborted(signal, 0));
-    if (this.#closed) return Promise.reject(this.#rejectClosed(0));
-    if (this.#active < this.#limit && this.#queue.size === 0) {
-      return Promise.resolve(this.#grant(0));
-    }
-    return this.#enqueue(timeout, signal);
+    return this.#admit(options, undefined) as Promise<Permit>;
   }
 
   /** Synchronous verdict: a permit if one is free (and nobody waits), else `undefined` (counted as a rejection). */
@@ -199,23 +199,11 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
     if (typeof fn !== 'function') {
       return Promise.reject(new TypeError(`fn must be a function, got ${typeof fn}`));
     }
-    const signal = options?.signal;
-    if (
-      // A non-object `options` (null, a number) takes the slow path so `acquire` rejects it, as it does under load.
-      (options === undefined || (typeof options === 'object' && options !== null)) &&
-      this.#active < this.#limit &&
-      this.#queue.size === 0 &&
-      !this.#closed &&
-      (signal === undefined || (signal instanceof AbortSignal && !signal.aborted)) &&
-      (options?.timeout === undefined || (typeof options.timeout === 'number' && options.timeout >= 0))
-    ) {
-      // Fast path: no Permit object, no extra promise, no timestamps when nobody listens.
-      this.#active++;
-      const admittedAt = this.#events.listeningFinished ? now() : -1;
-      if (this.#events.listeningPermitted) this.#emitPermitted(0);
-      return this.#run(fn, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal }, admittedAt, 0);
+    // Fast path (no options, a free permit, nobody waiting): no Permit object, no option checks.
+    if (options === undefined && this.#active < this.#limit && this.#queue.size === 0 && !this.#closed) {
+      return this.#start(fn, NEVER_ABORTED_CONTEXT, 0);
     }
-    return this.acquire(options).then((permit) => this.#runWithPermit(fn, permit, signal));
+    return this.#admit(options, fn as Task) as Promise<T>;
   }
 
   /**
@@ -288,35 +276,105 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
     return this.#events.on(event, listener);
   }
 
-  async #run<T>(
-    fn: ProtectedFunction<T>,
+  /** Validates options, then admits at once, rejects, or queues (`task` undefined: an `acquire()`). */
+  #admit(options: AcquireOptions | undefined, task: Task | undefined): Promise<unknown> {
+    let timeout: number | undefined;
+    let signal: AbortSignal | undefined;
+    if (options !== undefined) {
+      try {
+        validateOptionsObject('options', options);
+        if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
+        if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    if (signal?.aborted) return Promise.reject(this.#rejectAborted(signal, 0));
+    if (this.#closed) return Promise.reject(this.#rejectClosed(0));
+    if (this.#active < this.#limit && this.#queue.size === 0) {
+      if (task === undefined) return Promise.resolve(this.#grant(0));
+      return this.#start(task, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal }, 0);
+    }
+    return this.#enqueue(timeout, signal, task);
+  }
+
+  /**
+   * Takes a slot and runs `task`; the slot is released when the task settles, always in a later
+   * microtask (a synchronous throw included), so admissions never recurse through `#release`.
+   */
+  #start<T>(task: ProtectedFunction<T>, context: ExecutionContext, waitTime: number): Promise<T> {
+    this.#active++;
+    if (this.#events.listeningPermitted) this.#emitPermitted(waitTime);
+    if (this.#events.listeningFinished) return this.#runObserved(task, context, now(), waitTime);
+    let result: T | PromiseLike<T>;
+    try {
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return Promise.resolve(result).then(
+      this.#releaseAfterSuccess as (value: T) => T,
+      this.#releaseAfterFailure,
+    );
+  }
+
+  readonly #releaseAfterSuccess = (value: unknown): unknown => {
+    this.#release(-1, 0, 'success');
+    return value;
+  };
+
+  readonly #releaseAfterFailure = (error: unknown): never => {
+    this.#release(-1, 0, 'failure');
+    throw error;
+  };
+
+  /** The path taken while somebody listens to `finished`: it needs the admission time and outcome. */
+  async #runObserved<T>(
+    task: ProtectedFunction<T>,
     context: ExecutionContext,
     admittedAt: number,
     waitTime: number,
   ): Promise<T> {
     let outcome: CallOutcome = 'failure';
+    let result: T | PromiseLike<T>;
     try {
-      const result = await fn(context);
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    try {
+      const value = await result;
       outcome = 'success';
-      return result;
+      return value;
     } finally {
       this.#release(admittedAt, waitTime, outcome);
     }
   }
 
-  async #runWithPermit<T>(
-    fn: ProtectedFunction<T>,
-    permit: Permit,
-    signal: AbortSignal | undefined,
-  ): Promise<T> {
-    let outcome: CallOutcome = 'failure';
-    try {
-      const result = await fn(signal === undefined ? NEVER_ABORTED_CONTEXT : { signal });
-      outcome = 'success';
-      return result;
-    } finally {
-      permit.release(outcome);
+  /** Admits a queued `execute()` call: runs its task and settles the caller's promise directly. */
+  #startQueued(waiter: Waiter, task: Task, waitTime: number): void {
+    const context = waiter.signal === undefined ? NEVER_ABORTED_CONTEXT : { signal: waiter.signal };
+    if (this.#events.listeningFinished || this.#events.listeningPermitted) {
+      this.#start(task, context, waitTime).then(waiter.resolve, waiter.reject);
+      return;
     }
+    this.#active++;
+    let result: unknown;
+    try {
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    Promise.resolve(result).then(
+      (value) => {
+        this.#release(-1, 0, 'success');
+        waiter.resolve(value);
+      },
+      (error: unknown) => {
+        this.#release(-1, 0, 'failure');
+        waiter.reject(error);
+      },
+    );
   }
 
   #grant(waitTime: number): Permit {
@@ -326,14 +384,18 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
     return new SemaphorePermit(this, admittedAt, waitTime);
   }
 
-  #enqueue(timeout: number | undefined, signal: AbortSignal | undefined): Promise<Permit> {
+  #enqueue(
+    timeout: number | undefined,
+    signal: AbortSignal | undefined,
+    task: Task | undefined,
+  ): Promise<unknown> {
     if (timeout === undefined || timeout === 0 || this.#queue.size >= this.#maxQueue) {
       return Promise.reject(this.#rejectFull('queue_full', 0));
     }
     const finite = timeout !== Number.POSITIVE_INFINITY;
     const start = finite || this.#events.listening ? now() : -1;
-    const waiter = new Waiter(start, signal);
-    const promise = new Promise<Permit>((resolve, reject) => {
+    const waiter = new Waiter(this, start, signal, task);
+    const promise = new Promise<unknown>((resolve, reject) => {
       waiter.resolve = resolve;
       waiter.reject = reject;
     });
@@ -343,15 +405,17 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
       this.#scheduler.add(waiter, timeout, start);
     }
     if (signal !== undefined) {
-      waiter.onAbort = () => {
-        if (!waiter.queued) return;
-        this.#queue.remove(waiter);
-        this.#detach(waiter);
-        waiter.reject(this.#rejectAborted(signal, this.#waitTimeOf(waiter)));
-      };
-      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      waiter.listensToAbort = true;
+      signal.addEventListener('abort', waiter, { once: true });
     }
     return promise;
+  }
+
+  #abort(waiter: Waiter): void {
+    if (!waiter.queued || waiter.signal === undefined) return;
+    this.#queue.remove(waiter);
+    this.#detach(waiter);
+    waiter.reject(this.#rejectAborted(waiter.signal, this.#waitTimeOf(waiter)));
   }
 
   #expire(waiter: Waiter): void {
@@ -364,9 +428,9 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
   /** Drops the waiter's timer entry and abort listener. */
   #detach(waiter: Waiter): void {
     if (waiter.deadlineList !== undefined) this.#scheduler?.remove(waiter);
-    if (waiter.onAbort !== undefined) {
-      waiter.signal?.removeEventListener('abort', waiter.onAbort);
-      waiter.onAbort = undefined;
+    if (waiter.listensToAbort) {
+      waiter.listensToAbort = false;
+      waiter.signal?.removeEventListener('abort', waiter);
     }
   }
 
@@ -395,7 +459,9 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
       const waiter = this.#queue.shift();
       if (waiter === undefined) break;
       this.#detach(waiter);
-      waiter.resolve(this.#grant(this.#waitTimeOf(waiter)));
+      const waitTime = this.#waitTimeOf(waiter);
+      if (waiter.task === undefined) waiter.resolve(this.#grant(waitTime));
+      else this.#startQueued(waiter, waiter.task, waitTime);
     }
   }
 

@@ -8,6 +8,15 @@ import { ThreadPoolBulkhead } from './thread-pool-bulkhead.js';
 
 const fixtures = new URL('../test/fixtures/', import.meta.url);
 
+/** The worker's first message; rejects if it fails or exits first (so a broken worker cannot hang the test). */
+function firstMessage(worker: Worker): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} before posting`)));
+  });
+}
+
 describe('README examples', () => {
   it('ThreadPoolBulkhead: run, time out, close', async () => {
     const math = new ThreadPoolBulkhead('math', {
@@ -54,7 +63,7 @@ describe('README examples', () => {
         workerData: database.toHandle(),
       });
       database.watch(worker); // permits of a worker that dies come back on its 'exit'
-      const message = await new Promise((resolve) => worker.once('message', resolve));
+      const message = await firstMessage(worker);
       expect(message).toBe('querying with 2 permit(s) taken');
       expect(permit.released).toBe(false);
     }

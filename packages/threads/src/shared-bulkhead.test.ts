@@ -18,8 +18,19 @@ function spawn(shared: SharedBulkhead, data: Record<string, unknown>): Worker {
   return worker;
 }
 
+/** The worker's next message; rejects if it fails or exits first (a broken worker cannot hang the test). */
 function nextMessage(worker: Worker): Promise<unknown> {
   return once(worker, 'message').then(([message]) => message);
+}
+
+/** Resolves when the worker posts 'done'; rejects if it exits first. */
+function doneOf(worker: Worker): Promise<void> {
+  return new Promise((resolve, reject) => {
+    worker.on('message', (message) => {
+      if (message === 'done') resolve();
+    });
+    worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} before it was done`)));
+  });
 }
 
 /** Resolves on 'exit' (unlike `once`, an 'error' event before it does not reject). */
@@ -208,11 +219,7 @@ describe('SharedBulkhead: across real worker threads', () => {
         iterations: 150,
         stats,
       });
-      return new Promise<void>((resolve) =>
-        worker.on('message', (message) => {
-          if (message === 'done') resolve();
-        }),
-      );
+      return doneOf(worker);
     });
     await Promise.all(done);
     expect(Atomics.load(stats, 1)).toBeLessThanOrEqual(2);
@@ -255,14 +262,7 @@ describe('SharedBulkhead: across real worker threads', () => {
       await expect(nextMessage(crasher)).resolves.toBe('holding');
       expect(shared.activeCount).toBe(2);
       const contenders = [0, 1, 2].map(() => spawn(shared, { mode: 'contend-sync', iterations: 20, stats }));
-      const done = contenders.map(
-        (worker) =>
-          new Promise<void>((resolve) =>
-            worker.on('message', (message) => {
-              if (message === 'done') resolve();
-            }),
-          ),
-      );
+      const done = contenders.map(doneOf);
       // All three block on the permits the crasher holds.
       await vi.waitFor(() => expect(shared.getState().waitingCount).toBe(3), {
         timeout: 20_000,

@@ -17,22 +17,18 @@ import {
   type ProtectedFunction,
   type RejectionReason,
 } from '@x/bulkhead-core';
+import { buildError } from './internal/build-error.js';
 import { now } from './internal/clock.js';
 import { JobQueue, type JobQueueNode } from './internal/job-queue.js';
+import { LAYOUT_VERSION } from './internal/shared-layout.js';
 import {
-  ACTIVE,
-  byteLengthFor,
-  CLOSED,
-  HOLDER_CAPACITY,
-  holderIndex,
-  LAST_REJECTION_BIGINT_INDEX,
-  LAYOUT_VERSION,
-  LIMIT,
-  REJECTED,
-  SIGNAL,
-  VERSION,
-  WAITING,
-} from './internal/shared-layout.js';
+  FULL,
+  NO_SLOT,
+  SHUT,
+  SharedPermitTable,
+  TAKEN,
+  type TakeResult,
+} from './internal/shared-permit-table.js';
 import {
   describe,
   validateBoolean,
@@ -68,31 +64,22 @@ export interface AcquireSyncOptions {
 
 /** Structured-cloneable handle of a `SharedBulkhead`; post it to a worker and call `SharedBulkhead.from(handle)` there. */
 export interface SharedBulkheadHandle {
+  /** Marks a handle of this package. */
   readonly kind: 'x.bulkhead.shared';
+  /** Memory layout version; `from()` refuses another one. */
   readonly version: number;
+  /** Name of the bulkhead. */
   readonly name: string;
+  /** The shared memory holding the permits (shared, not copied, when posted). */
   readonly buffer: SharedArrayBuffer;
 }
 
-const TAKEN = 0;
-const FULL = 1;
-const SHUT = 2;
-type TakeResult = typeof TAKEN | typeof FULL | typeof SHUT;
-
 const NEVER_ABORTED_CONTEXT: ExecutionContext = Object.freeze({ signal: new AbortController().signal });
-const OWNER = threadId + 1;
 const KEEP_ALIVE_INTERVAL = 2 ** 30;
 
 function keepAlive(): void {
   // Never fires in practice; the interval only keeps the event loop alive.
 }
-
-type WaitAsync = (
-  view: Int32Array,
-  index: number,
-  value: number,
-) => { async: false; value: string } | { async: true; value: Promise<string> };
-const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 class Waiter implements JobQueueNode {
   previous: JobQueueNode | undefined = undefined;
@@ -155,23 +142,19 @@ class SharedPermit implements Permit {
 let adoptedBuffer: SharedArrayBuffer | undefined;
 
 /**
- * A bulkhead whose permits live in a `SharedArrayBuffer`, so the main thread and every worker that
- * received its handle share one limit. Async `acquire()` never blocks the event loop (it sleeps on
- * `Atomics.waitAsync`); `acquireSync()` blocks a worker thread only. FIFO holds within a thread, not
- * across threads. Permits held by a thread that dies are recovered with `reclaim()` / `watch()`.
+ * One limit shared by the main thread and every worker holding its handle (permits in a `SharedArrayBuffer`).
+ * `acquire()` never blocks the event loop; `acquireSync()` blocks a worker only. FIFO within a thread only;
+ * the permits of a thread that dies come back with `watch()` / `reclaim()`.
  * @throws {TypeError | RangeError} at construction when an option is invalid (the message names it).
  */
 export class SharedBulkhead implements ClosableBulkhead {
   readonly name: string;
   readonly type = 'shared' as const;
-  readonly #buffer: SharedArrayBuffer;
-  readonly #state: Int32Array;
-  readonly #wide: BigInt64Array;
+  readonly #table: SharedPermitTable;
   readonly #maxQueue: number;
   readonly #captureStackTrace: boolean;
   readonly #queue = new JobQueue<Waiter>();
   readonly #events = new BulkheadEventEmitter();
-  #slot = -1;
   #pumping = false;
   #keepAlive: ReturnType<typeof setInterval> | undefined = undefined;
   #keepAliveUsers = 0;
@@ -195,22 +178,14 @@ export class SharedBulkhead implements ClosableBulkhead {
     const adopted = adoptedBuffer;
     adoptedBuffer = undefined;
     if (adopted !== undefined) {
-      this.#buffer = adopted;
-      this.#state = new Int32Array(adopted);
-      this.#wide = new BigInt64Array(adopted);
+      this.#table = new SharedPermitTable(adopted);
       return;
     }
     const maxConcurrent =
       options.maxConcurrent === undefined ? 10 : validateInteger('maxConcurrent', options.maxConcurrent, 1);
     const maxThreads =
       options.maxThreads === undefined ? 256 : validateInteger('maxThreads', options.maxThreads, 1);
-    this.#buffer = new SharedArrayBuffer(byteLengthFor(maxThreads));
-    this.#state = new Int32Array(this.#buffer);
-    this.#wide = new BigInt64Array(this.#buffer);
-    this.#state[LIMIT] = maxConcurrent;
-    this.#state[HOLDER_CAPACITY] = maxThreads;
-    this.#state[VERSION] = LAYOUT_VERSION;
-    this.#wide[LAST_REJECTION_BIGINT_INDEX] = -1n;
+    this.#table = new SharedPermitTable(SharedPermitTable.allocate(maxConcurrent, maxThreads));
   }
 
   /**
@@ -229,7 +204,7 @@ export class SharedBulkhead implements ClosableBulkhead {
       throw new TypeError(`handle must come from SharedBulkhead.toHandle(), got ${describe(handle)}`);
     }
     const buffer = candidate.buffer;
-    if (candidate.version !== LAYOUT_VERSION || new Int32Array(buffer)[VERSION] !== LAYOUT_VERSION) {
+    if (candidate.version !== LAYOUT_VERSION || !SharedPermitTable.isCompatible(buffer)) {
       throw new TypeError(
         `handle has layout version ${String(candidate.version)}; expected ${LAYOUT_VERSION}`,
       );
@@ -253,23 +228,23 @@ export class SharedBulkhead implements ClosableBulkhead {
       kind: 'x.bulkhead.shared',
       version: LAYOUT_VERSION,
       name: this.name,
-      buffer: this.#buffer,
+      buffer: this.#table.buffer,
     });
   }
 
   /** Permits shared by all threads. */
   get maxConcurrent(): number {
-    return Atomics.load(this.#state, LIMIT);
+    return this.#table.limit;
   }
 
   /** Permits held now, across all threads. */
   get activeCount(): number {
-    return Atomics.load(this.#state, ACTIVE);
+    return this.#table.active;
   }
 
   /** True once any thread closed the bulkhead. */
   get closed(): boolean {
-    return Atomics.load(this.#state, CLOSED) !== 0;
+    return this.#table.closed;
   }
 
   /**
@@ -316,12 +291,12 @@ export class SharedBulkhead implements ClosableBulkhead {
     }
     validateOptionsObject('options', options);
     const timeout = options?.timeout === undefined ? undefined : validateTimeout('timeout', options.timeout);
-    const state = this.#state;
+    const table = this.#table;
     const start = timeout === undefined || timeout === 0 ? 0 : now();
     let waiting = false;
     try {
       for (;;) {
-        const seen = Atomics.load(state, SIGNAL);
+        const seen = table.signal;
         const taken = this.#take();
         const waited = start === 0 ? 0 : now() - start;
         if (taken === TAKEN) return this.#grant(waited);
@@ -331,12 +306,16 @@ export class SharedBulkhead implements ClosableBulkhead {
         if (remaining <= 0) throw this.#rejectFull('queue_timeout', waited);
         if (!waiting) {
           waiting = true;
-          Atomics.add(state, WAITING, 1);
+          table.addWaiting(1);
+          table.addSleeper(1);
         }
-        Atomics.wait(state, SIGNAL, seen, remaining);
+        table.sleep(seen, remaining);
       }
     } finally {
-      if (waiting) Atomics.sub(state, WAITING, 1);
+      if (waiting) {
+        table.addSleeper(-1);
+        table.addWaiting(-1);
+      }
     }
   }
 
@@ -396,20 +375,7 @@ export class SharedBulkhead implements ClosableBulkhead {
         `threadId ${exitedThreadId} is the calling thread, which is alive; release its permits instead`,
       );
     }
-    const state = this.#state;
-    const owner = exitedThreadId + 1;
-    const capacity = Atomics.load(state, HOLDER_CAPACITY);
-    let reclaimed = 0;
-    for (let slot = 0; slot < capacity; slot++) {
-      const index = holderIndex(slot);
-      if (Atomics.load(state, index) !== owner) continue;
-      // Zero the count first: a late release by that thread then finds nothing to give back.
-      reclaimed += Atomics.exchange(state, index + 1, 0);
-      Atomics.store(state, index, 0);
-    }
-    if (reclaimed > 0) Atomics.sub(state, ACTIVE, reclaimed);
-    this.#wake();
-    return reclaimed;
+    return this.#table.reclaim(exitedThreadId);
   }
 
   /**
@@ -442,37 +408,36 @@ export class SharedBulkhead implements ClosableBulkhead {
    * Resolves once no thread holds a permit (reclaim the permits of dead threads first). Idempotent.
    */
   async close(): Promise<void> {
-    const state = this.#state;
-    Atomics.store(state, CLOSED, 1);
-    this.#wake();
+    const table = this.#table;
+    table.close();
     this.#rejectWaiters();
     this.#holdEventLoop();
+    table.addSleeper(1);
     try {
       for (;;) {
-        const seen = Atomics.load(state, SIGNAL);
-        if (Atomics.load(state, ACTIVE) <= 0) return;
-        const result = waitAsync(state, SIGNAL, seen);
-        if (result.async) await result.value;
+        const seen = table.signal;
+        if (table.active <= 0) return;
+        await table.sleepAsync(seen);
       }
     } finally {
+      table.addSleeper(-1);
       this.#releaseEventLoop();
     }
   }
 
   /** A frozen snapshot; counts are shared by all threads, `maxQueue` is this thread's. */
   getState(): BulkheadState {
-    const state = this.#state;
-    const lastRejection = Atomics.load(this.#wide, LAST_REJECTION_BIGINT_INDEX);
+    const table = this.#table;
     return createBulkheadState({
       name: this.name,
       type: this.type,
-      maxConcurrent: Atomics.load(state, LIMIT),
-      activeCount: Atomics.load(state, ACTIVE),
-      waitingCount: Atomics.load(state, WAITING),
+      maxConcurrent: table.limit,
+      activeCount: table.active,
+      waitingCount: table.waiting,
       maxQueue: this.#maxQueue,
-      rejectedCount: Atomics.load(state, REJECTED),
-      lastRejectionTime: lastRejection < 0n ? null : Number(lastRejection),
-      closed: Atomics.load(state, CLOSED) !== 0,
+      rejectedCount: table.rejected,
+      lastRejectionTime: table.lastRejectionTime,
+      closed: table.closed,
     });
   }
 
@@ -484,41 +449,15 @@ export class SharedBulkhead implements ClosableBulkhead {
     return this.#events.on(event, listener);
   }
 
-  /** Takes one permit for this thread if one is free (lock-free CAS on the shared counter). */
+  /**
+   * Takes one permit for this thread if one is free.
+   * @throws {BulkheadError} when every holder slot belongs to another thread.
+   */
   #take(): TakeResult {
-    const state = this.#state;
-    const slot = this.#holderSlot();
-    for (;;) {
-      if (Atomics.load(state, CLOSED) !== 0) return SHUT;
-      const active = Atomics.load(state, ACTIVE);
-      if (active >= Atomics.load(state, LIMIT)) return FULL;
-      if (Atomics.compareExchange(state, ACTIVE, active, active + 1) === active) break;
-    }
-    Atomics.add(state, slot + 1, 1);
-    return TAKEN;
-  }
-
-  /** Index of this thread's holder slot, claimed on first use. */
-  #holderSlot(): number {
-    const state = this.#state;
-    if (this.#slot >= 0 && Atomics.load(state, this.#slot) === OWNER) return this.#slot;
-    const capacity = Atomics.load(state, HOLDER_CAPACITY);
-    for (let slot = 0; slot < capacity; slot++) {
-      const index = holderIndex(slot);
-      if (Atomics.load(state, index) === OWNER) {
-        this.#slot = index;
-        return index;
-      }
-    }
-    for (let slot = 0; slot < capacity; slot++) {
-      const index = holderIndex(slot);
-      if (Atomics.compareExchange(state, index, 0, OWNER) === 0) {
-        this.#slot = index;
-        return index;
-      }
-    }
+    const taken = this.#table.take();
+    if (taken !== NO_SLOT) return taken;
     throw new BulkheadError(
-      `SharedBulkhead '${this.name}' has no free holder slot: ${capacity} threads already hold permits; raise options.maxThreads or reclaim the permits of exited threads`,
+      `SharedBulkhead '${this.name}' has no free holder slot: ${this.#table.holderCapacity} threads already hold permits; raise options.maxThreads or reclaim the permits of exited threads`,
     );
   }
 
@@ -530,25 +469,14 @@ export class SharedBulkhead implements ClosableBulkhead {
         bulkheadName: this.name,
         bulkheadType: this.type,
         waitTime,
-        activeCount: Atomics.load(this.#state, ACTIVE),
+        activeCount: this.#table.active,
       });
     }
-    return new SharedPermit(this, this.#slot, admittedAt, waitTime);
+    return new SharedPermit(this, this.#table.slot, admittedAt, waitTime);
   }
 
   #release(slot: number, admittedAt: number, waitTime: number, outcome: CallOutcome): void {
-    const state = this.#state;
-    if (Atomics.load(state, slot) === OWNER) {
-      for (;;) {
-        const held = Atomics.load(state, slot + 1);
-        // Zero: the permit was reclaimed (reclaim() was called for a live thread); nothing to give back.
-        if (held <= 0) break;
-        if (Atomics.compareExchange(state, slot + 1, held, held - 1) === held) {
-          Atomics.sub(state, ACTIVE, 1);
-          break;
-        }
-      }
-    }
+    this.#table.give(slot);
     if (admittedAt >= 0 && this.#events.listening) {
       this.#events.emit('finished', {
         bulkheadName: this.name,
@@ -558,12 +486,6 @@ export class SharedBulkhead implements ClosableBulkhead {
         waitTime,
       });
     }
-    this.#wake();
-  }
-
-  #wake(): void {
-    Atomics.add(this.#state, SIGNAL, 1);
-    Atomics.notify(this.#state, SIGNAL);
   }
 
   #enqueue(timeout: number, signal: AbortSignal | undefined): Promise<Permit> {
@@ -573,7 +495,7 @@ export class SharedBulkhead implements ClosableBulkhead {
       waiter.reject = reject;
     });
     this.#queue.push(waiter);
-    Atomics.add(this.#state, WAITING, 1);
+    this.#table.addWaiting(1);
     if (timeout !== Number.POSITIVE_INFINITY) {
       waiter.timer = setTimeout(() => {
         waiter.timer = undefined;
@@ -598,7 +520,7 @@ export class SharedBulkhead implements ClosableBulkhead {
   /** Removes a waiter from the local queue and drops its timer and abort listener. */
   #leave(waiter: Waiter): void {
     this.#queue.remove(waiter);
-    Atomics.sub(this.#state, WAITING, 1);
+    this.#table.addWaiting(-1);
     if (waiter.timer !== undefined) clearTimeout(waiter.timer);
     waiter.timer = undefined;
     if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
@@ -613,15 +535,16 @@ export class SharedBulkhead implements ClosableBulkhead {
     if (this.#pumping) return;
     this.#pumping = true;
     this.#holdEventLoop();
+    this.#table.addSleeper(1);
     try {
       while (this.#queue.size > 0) {
-        const seen = Atomics.load(this.#state, SIGNAL);
+        const seen = this.#table.signal;
         this.#serveWaiters();
         if (this.#queue.size === 0) break;
-        const result = waitAsync(this.#state, SIGNAL, seen);
-        if (result.async) await result.value;
+        await this.#table.sleepAsync(seen);
       }
     } finally {
+      this.#table.addSleeper(-1);
       this.#pumping = false;
       this.#releaseEventLoop();
     }
@@ -672,16 +595,15 @@ export class SharedBulkhead implements ClosableBulkhead {
   }
 
   #countRejection(reason: RejectionReason, waitTime: number): void {
-    Atomics.add(this.#state, REJECTED, 1);
-    Atomics.store(this.#wide, LAST_REJECTION_BIGINT_INDEX, BigInt(Date.now()));
+    this.#table.countRejection();
     if (this.#events.listening) {
       this.#events.emit('rejected', {
         bulkheadName: this.name,
         bulkheadType: this.type,
         reason,
         waitTime,
-        activeCount: Atomics.load(this.#state, ACTIVE),
-        waitingCount: Atomics.load(this.#state, WAITING),
+        activeCount: this.#table.active,
+        waitingCount: this.#table.waiting,
       });
     }
   }
@@ -692,8 +614,8 @@ export class SharedBulkhead implements ClosableBulkhead {
       () =>
         new BulkheadFullError({
           bulkheadName: this.name,
-          maxConcurrent: Atomics.load(this.#state, LIMIT),
-          activeCount: Atomics.load(this.#state, ACTIVE),
+          maxConcurrent: this.#table.limit,
+          activeCount: this.#table.active,
           reason,
         }),
     );
@@ -710,13 +632,6 @@ export class SharedBulkhead implements ClosableBulkhead {
   }
 
   #build<E>(create: () => E): E {
-    if (this.#captureStackTrace) return create();
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return create();
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+    return buildError(this.#captureStackTrace, create);
   }
 }

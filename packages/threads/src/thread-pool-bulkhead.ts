@@ -18,21 +18,24 @@ import {
   type RejectionReason,
 } from '@x/bulkhead-core';
 import { Piscina } from 'piscina';
+import { buildError } from './internal/build-error.js';
 import { now } from './internal/clock.js';
 import { toWorkerCrashedError } from './internal/crash.js';
-import { JobQueue, type JobQueueNode } from './internal/job-queue.js';
+import { JobQueue } from './internal/job-queue.js';
 import {
   type CapturedContext,
   encodeHandlerKey,
   isTaskFailure,
   unwrapTaskFailure,
 } from './internal/task-protocol.js';
+import { Job, JobKind } from './internal/thread-pool-job.js';
 import {
-  describe,
   validateName,
   validateOptionsObject,
   validateSignal,
+  validateTaskName,
   validateTimeout,
+  validateTransferList,
 } from './internal/validate.js';
 import { workerRuntimePath } from './internal/worker-runtime-location.js';
 import {
@@ -63,49 +66,7 @@ export interface ThreadPoolCloseOptions {
   timeout?: number;
 }
 
-const JobKind = { Task: 0, Function: 1, Permit: 2 } as const;
-type JobKind = (typeof JobKind)[keyof typeof JobKind];
-
 const NEVER_ABORTED_CONTEXT: ExecutionContext = Object.freeze({ signal: new AbortController().signal });
-
-class Job implements JobQueueNode {
-  previous: JobQueueNode | undefined = undefined;
-  next: JobQueueNode | undefined = undefined;
-  queued = false;
-  settled = false;
-  enqueuedAt = -1;
-  admittedAt = -1;
-  waitTime = 0;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  onAbort: (() => void) | undefined = undefined;
-  controller: AbortController | undefined = undefined;
-  resolve!: (value: unknown) => void;
-  reject!: (error: unknown) => void;
-  constructor(
-    readonly kind: JobKind,
-    /** The task as sent (with its context when captured), or the function to run. */
-    readonly payload: unknown,
-    /** Piscina handler name of a task. */
-    readonly handlerName: string | undefined,
-    readonly transferList: readonly TransferListItem[] | undefined,
-    readonly signal: AbortSignal | undefined,
-    readonly timeout: number | undefined,
-  ) {}
-}
-
-function validateTaskName(name: unknown): string | undefined {
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
-    throw new TypeError(`options.name must be a non-empty string, got ${describe(name)}`);
-  }
-  return name;
-}
-
-function validateTransferList(transferList: unknown): readonly TransferListItem[] | undefined {
-  if (transferList !== undefined && !Array.isArray(transferList)) {
-    throw new TypeError(`options.transferList must be an array, got ${describe(transferList)}`);
-  }
-  return transferList;
-}
 
 let releasePermit: (bulkhead: ThreadPoolBulkhead, job: Job, outcome: CallOutcome) => void;
 
@@ -146,9 +107,9 @@ class ThreadPoolPermit implements Permit {
 }
 
 /**
- * A compartment backed by its own piscina worker pool: at most `maxWorkers` tasks run at once,
- * `queueSize` more wait in FIFO order, the rest are rejected at once. A task that runs out of time
- * is really stopped (its worker is terminated) and its slot is freed only once that worker is gone.
+ * A compartment with its own piscina worker pool: `maxWorkers` tasks run, `queueSize` more wait (FIFO), the
+ * rest are rejected at once. A task out of time is really stopped: its worker is terminated, and its slot
+ * is freed only once that worker is gone.
  * @throws {TypeError | RangeError} at construction when an option is invalid (the message names it).
  */
 export class ThreadPoolBulkhead implements ClosableBulkhead {
@@ -168,6 +129,8 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   #closing: Promise<void> | undefined = undefined;
   #idleWaiters: Array<() => void> = [];
   readonly #runOptionsCache = new Map<string, { name: string }>();
+  #lastExportName: string | undefined = undefined;
+  #lastRunOptions: { name: string } | undefined = undefined;
 
   static {
     releasePermit = (bulkhead, job, outcome) => bulkhead.#release(job, outcome);
@@ -377,6 +340,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
       admittedAt = now();
       this.#emitPermitted(0);
     }
+    if (admittedAt < 0) return this.#pool.run(payload, runOptions).then(this.#fastSuccess, this.#fastFailure);
     return this.#pool.run(payload, runOptions).then(
       (result: unknown) => {
         this.#releaseSlot(admittedAt, 0, 'success');
@@ -388,6 +352,17 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
       },
     );
   }
+
+  /** Settlement handlers of the fast path when nobody listens (no timestamps): allocated once. */
+  readonly #fastSuccess = (result: unknown): unknown => {
+    this.#releaseSlot(-1, 0, 'success');
+    return result;
+  };
+
+  readonly #fastFailure = (error: unknown): never => {
+    this.#releaseSlot(-1, 0, 'failure');
+    throw this.#translate(error);
+  };
 
   #createJob(task: unknown, isFunction: boolean, options: ThreadPoolExecuteOptions | undefined): Job {
     validateOptionsObject('options', options);
@@ -401,8 +376,8 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     const transferList = validateTransferList(options?.transferList);
     const context = this.#capture();
     const payload = context === undefined ? task : [task, context];
-    const { name } = this.#runOptions(exportName, context !== undefined);
-    return new Job(JobKind.Task, payload, name, transferList, signal, timeout);
+    const runOptions = this.#runOptions(exportName, context !== undefined);
+    return new Job(JobKind.Task, payload, runOptions, transferList, signal, timeout);
   }
 
   /** Captures the caller's context now, while it is active; `undefined` when nothing was captured. */
@@ -419,6 +394,9 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
 
   /** Piscina run options naming the handler of `exportName` (cached: one object per export). */
   #runOptions(exportName: string | undefined, withContext: boolean): { name: string } {
+    if (!withContext && exportName === this.#lastExportName && this.#lastRunOptions !== undefined) {
+      return this.#lastRunOptions;
+    }
     const cacheKey = `${withContext ? 'c' : 'p'}${exportName ?? ''}`;
     let runOptions = this.#runOptionsCache.get(cacheKey);
     if (runOptions === undefined) {
@@ -429,6 +407,10 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
       });
       runOptions = Object.freeze({ name });
       this.#runOptionsCache.set(cacheKey, runOptions);
+    }
+    if (!withContext) {
+      this.#lastExportName = exportName;
+      this.#lastRunOptions = runOptions;
     }
     return runOptions;
   }
@@ -505,15 +487,15 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   }
 
   #startTask(job: Job): void {
-    const runOptions: { name: string; signal?: AbortSignal; transferList?: TransferListItem[] } = {
-      name: job.handlerName ?? '',
-    };
+    let runOptions: { name: string; signal?: AbortSignal; transferList?: TransferListItem[] } | undefined;
     if (job.timer !== undefined || job.signal !== undefined) {
       job.controller = new AbortController();
-      runOptions.signal = job.controller.signal;
+      runOptions = { name: job.runOptions?.name ?? '', signal: job.controller.signal };
     }
-    if (job.transferList !== undefined) runOptions.transferList = [...job.transferList];
-    this.#pool.run(job.payload, runOptions).then(
+    if (job.transferList !== undefined) {
+      runOptions = { name: job.runOptions?.name ?? '', ...runOptions, transferList: [...job.transferList] };
+    }
+    this.#pool.run(job.payload, runOptions ?? job.runOptions).then(
       (result: unknown) => this.#finishTask(job, 'success', result),
       (error: unknown) => this.#finishTask(job, 'failure', error),
     );
@@ -751,13 +733,6 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   }
 
   #build<E>(create: () => E): E {
-    if (this.#options.captureStackTrace) return create();
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return create();
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+    return buildError(this.#options.captureStackTrace, create);
   }
 }

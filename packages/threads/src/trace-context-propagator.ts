@@ -20,9 +20,8 @@ export type TraceContextCarrier = Record<string, string>;
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /**
- * A propagator for the active OpenTelemetry context: the worker task runs with the caller's span
- * as its (remote) parent. Uses `@opentelemetry/api` when it is installed and does nothing otherwise.
- * The worker needs a context manager (e.g. `AsyncLocalStorageContextManager`) for the context to stay active.
+ * Carries the active OpenTelemetry context: the worker task runs with the caller's span as its remote parent.
+ * Uses `@opentelemetry/api` if installed (no-op otherwise); the worker needs a context manager.
  * @throws {TypeError | RangeError} when `name` or `mode` is invalid.
  */
 export function traceContextPropagator(

@@ -6,9 +6,13 @@ import type { CapturedContext, ContextualTask, HandlerKey, TaskFailure } from '.
 type WorkerModule = Record<string, unknown>;
 type TaskFunction = (task: unknown) => unknown;
 
-const TASK_FAILURE_KEY = '__xBulkheadTaskFailure';
 const handlers = new Map<string, Promise<TaskFunction>>();
 
+// A CommonJS file cannot import values from the ESM sources (verbatimModuleSyntax): the two protocol
+// helpers below mirror `encodeHandlerKey` and `TASK_FAILURE_KEY` of internal/task-protocol.ts.
+const TASK_FAILURE_KEY = '__xBulkheadTaskFailure';
+
+/** Inverse of `encodeHandlerKey`; `undefined` for any other name (e.g. piscina's default 'default'). */
 function decodeHandlerKey(name: string): HandlerKey | undefined {
   if (!name.startsWith('["x.bulkhead"')) return undefined;
   try {

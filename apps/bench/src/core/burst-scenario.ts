@@ -6,27 +6,15 @@ import {
   formatRatio,
 } from '../format-number.js';
 import { formatTable } from '../format-table.js';
-import { collectGarbage, minimumOf, type RunTime, timeRun } from '../measure.js';
-import { bareContender, type Contender, type Limiter, limiterContenders } from './contenders.js';
+import { minimumOf, type RunTime } from '../measure.js';
+import { runInChild } from '../run-in-child.js';
+import type { BurstRequest } from './burst-child.js';
+import { bareContender, type Contender, limiterContenders } from './contenders.js';
 import { compareWithPeers, oursFigure, peerFigures, type ScenarioReport } from './report.js';
 import type { CoreBenchSettings } from './settings.js';
-import { work } from './work.js';
 
 const LIMIT = 10;
 const TIMEOUT_MS = 30_000;
-
-async function launchAll(limiter: Limiter, size: number): Promise<void> {
-  const pending = new Array<Promise<unknown>>(size);
-  for (let index = 0; index < size; index++) pending[index] = limiter.run(work);
-  await Promise.all(pending);
-}
-
-async function timeBurst(contender: Contender, size: number, timeout: number | undefined): Promise<RunTime> {
-  const limiter = contender.create({ limit: LIMIT, ...(timeout === undefined ? {} : { timeout }) });
-  const elapsed = await timeRun(() => launchAll(limiter, size));
-  await limiter.dispose();
-  return elapsed;
-}
 
 /** Options of `runBurstScenario`. */
 export interface BurstScenarioOptions {
@@ -43,18 +31,21 @@ export async function runBurstScenario(
   const size = settings.burstSize;
   const contenders: readonly Contender[] =
     timeout === undefined ? [...limiterContenders, bareContender] : limiterContenders;
-  for (const contender of contenders) await timeBurst(contender, Math.ceil(size / 10), timeout);
-  const samples = contenders.map((): number[] => []);
-  const wallSamples = contenders.map((): number[] => []);
-  for (let run = 0; run < settings.burstRuns; run++) {
-    for (const [index, contender] of contenders.entries()) {
-      const previous = samples[index] ?? [];
-      if (previous.length > 0 && minimumOf(previous) > settings.slowRunMs) continue;
-      collectGarbage();
-      const { cpuMs, wallMs } = await timeBurst(contender, size, timeout);
-      previous.push(cpuMs);
-      wallSamples[index]?.push(wallMs);
-    }
+  const samples: number[][] = [];
+  const wallSamples: number[][] = [];
+  for (const contender of contenders) {
+    const series = await runInChild<BurstRequest, RunTime[]>(import.meta.url, 'burst-child', {
+      contenderName: contender.name,
+      size,
+      limit: LIMIT,
+      ...(timeout === undefined ? {} : { timeout }),
+      runs: settings.burstRuns,
+      warmupRuns: 3,
+      warmupSize: Math.ceil(size / 10),
+      slowRunMs: settings.slowRunMs,
+    });
+    samples.push(series.map((run) => run.cpuMs));
+    wallSamples.push(series.map((run) => run.wallMs));
   }
   const batches = samples.map(minimumOf);
   const walls = wallSamples.map(minimumOf);
@@ -75,9 +66,10 @@ export async function runBurstScenario(
   const label =
     timeout === undefined ? 'waiting without timeout' : `${TIMEOUT_MS / 1000} s timeout on every waiter`;
   const notes = [
-    `CPU time of this process from the first launch until all ${formatCount(size)} promises settled; ` +
+    `CPU time of the measuring process from the first launch until all ${formatCount(size)} promises settled; ` +
       `best of the runs shown (a contender slower than ${settings.slowRunMs} ms per batch is run once); ` +
-      'wall = best wall-clock time of the same runs.',
+      'wall = best wall-clock time of the same runs. Each contender runs in a fresh child process after 3 ' +
+      'warm-up batches of a tenth of the size, each run after a full GC.',
   ];
   if (timeout !== undefined) {
     for (const contender of contenders) notes.push(`${contender.name}: ${contender.timeoutNote}.`);

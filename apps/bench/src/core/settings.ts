@@ -28,7 +28,7 @@ export function coreBenchSettings(quick: boolean): CoreBenchSettings {
         burstRuns: 2,
         slowRunMs: 1000,
         scaling: [
-          { size: 10_000, runs: 2 },
+          { size: 10_000, runs: 4 },
           { size: 100_000, runs: 1 },
           { size: 1_000_000, runs: 1 },
         ],
@@ -42,7 +42,7 @@ export function coreBenchSettings(quick: boolean): CoreBenchSettings {
         burstRuns: 5,
         slowRunMs: 2000,
         scaling: [
-          { size: 10_000, runs: 5 },
+          { size: 10_000, runs: 8 },
           { size: 100_000, runs: 3 },
           { size: 1_000_000, runs: 2 },
         ],

@@ -126,7 +126,10 @@ export async function runLoad(options: LoadOptions): Promise<RequestSample[]> {
         outgoing.destroy();
       }, options.timeoutMs);
       outgoing.on('error', () => finish('error', 0));
-      outgoing.on('close', () => clearTimeout(timer));
+      outgoing.on('close', () => {
+        clearTimeout(timer);
+        finish('error', 0); // no-op after 'end': only a request closed without any verdict lands here
+      });
       outgoing.end();
     });
     inFlight.add(done);

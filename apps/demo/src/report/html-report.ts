@@ -1,7 +1,7 @@
 import { type DemoConfig, ROUTE_NAMES, type RouteName } from '../config.js';
 import type { ScenarioRun } from '../run-scenario.js';
 import { type SeriesPoint, timeSeries } from '../stats/time-series.js';
-import { judgeRun } from './acceptance.js';
+import { ACCEPTANCE_BOUNDS, JUDGED_ROUTES, judgeRun } from './acceptance.js';
 import { escapeHtml } from './escape-html.js';
 import { formatMs, formatPercent, formatRate } from './format.js';
 import { type ChartBand, renderLineChart } from './svg-chart.js';
@@ -131,12 +131,12 @@ function verdicts(runs: readonly ScenarioRun[]): string {
     const routes = verdict.routes
       .map(
         (route) =>
-          `<li><strong>${escapeHtml(route.route)}</strong>: p99 ${escapeHtml(formatMs(route.healthyP99))} &rarr; ${escapeHtml(formatMs(route.hangP99))} (${route.p99Ratio.toFixed(2)}x), throughput ${formatRate(route.healthyThroughput)} &rarr; ${formatRate(route.hangThroughput)} ok/s (${escapeHtml(formatPercent(route.throughputRatio))}) <span class="${route.passed ? 'pass' : 'fail'}">${route.passed ? 'PASS' : 'FAIL'}</span></li>`,
+          `<li><strong>${escapeHtml(route.route)}</strong>: p99 ${escapeHtml(formatMs(route.healthyP99))} &rarr; ${escapeHtml(formatMs(route.hangP99))} (${route.p99Ratio.toFixed(2)}x), throughput ${formatRate(route.healthyThroughput)} &rarr; ${formatRate(route.hangThroughput)} ok/s (${escapeHtml(formatPercent(route.throughputRatio))}) ${route.judged ? `<span class="${route.passed ? 'pass' : 'fail'}">${route.passed ? 'PASS' : 'FAIL'}</span>` : '<span class="info">(for information)</span>'}</li>`,
       )
       .join('');
     return `<div><h3>${escapeHtml(MODE_TITLES[run.mode] ?? run.mode)}</h3><ul>${routes}<li>payment overflow: ${verdict.paymentRejected} answered 503 + Retry-After, median ${escapeHtml(formatMs(verdict.paymentRejectionP50))}</li></ul></div>`;
   });
-  return `<div class="row">${items.join('')}</div>`;
+  return `<p>While payment hangs, compared with the all-healthy phase. Bounds on ${JUDGED_ROUTES.join(' and ')}: p99 &le; ${ACCEPTANCE_BOUNDS.maxP99Ratio}x, throughput &ge; ${ACCEPTANCE_BOUNDS.minThroughputRatio * 100}%. The low-rate CPU route is shown for information: its p99 rests on its one or two slowest requests.</p><div class="row">${items.join('')}</div>`;
 }
 
 /**
@@ -156,7 +156,7 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin-to
 th, td { padding: 3px 9px; border-bottom: 1px solid #e3e8ee; text-align: right; }
 tbody th { text-align: left; } th.group { text-align: center; border-bottom: 2px solid #b8c2cc; }
 tr.hang td, tr.hang th { background: #fdecea; }
-.pass { color: #2f855a; font-weight: 600; } .fail { color: #c53030; font-weight: 600; }
+.pass { color: #2f855a; font-weight: 600; } .fail { color: #c53030; font-weight: 600; } .info { color: #5b6776; }
 svg { display: block; margin-bottom: 6px; }
 </style></head><body>
 <h1>Bulkhead demo: a hanging payment service</h1>

@@ -39,10 +39,10 @@ const without = syntheticRun('shared', () => 900);
 describe('judgeRun', () => {
   it('passes healthy routes within 1.2x p99 and 90% throughput, and reports payment rejections', () => {
     const verdict = judgeRun(withBulkheads);
-    expect(verdict.routes.map((route) => [route.route, route.passed])).toEqual([
-      ['user', true],
-      ['inventory', true],
-      ['cpu', true],
+    expect(verdict.routes.map((route) => [route.route, route.judged, route.passed])).toEqual([
+      ['user', true, true],
+      ['inventory', true, true],
+      ['cpu', false, true],
     ]);
     expect(verdict.routes[0]?.p99Ratio).toBeCloseTo(1.1);
     expect(verdict.paymentRejected).toBe(20);
@@ -71,6 +71,8 @@ describe('terminal output', () => {
     const text = renderAcceptance([withBulkheads, without]);
     expect(text).toMatch(/with bulkheads:\n\s+user .*\(1\.10x\).*PASS/);
     expect(text).toMatch(/without bulkheads:\n\s+user .*\(18\.00x\).*FAIL/);
+    expect(text).toMatch(/\s+cpu .*\(for information\)/);
+    expect(text).toContain('bounds on user and inventory');
     expect(text).toContain('payment overflow: 20 answered 503 + Retry-After, median 2.0 ms');
   });
 

@@ -3,7 +3,10 @@ import type { RequestSample } from '../load/request-sample.js';
 import { percentile } from './percentile.js';
 import type { PhaseWindow } from './phase-window.js';
 
-/** Figures of one route in one phase (requests attributed by the time they were sent). */
+/**
+ * Figures of one route in one phase. Requests belong to the phase in which they were sent, except for
+ * `throughput`, which counts successful answers that arrived during the phase (what a client sees).
+ */
 export interface RouteStats {
   readonly route: RouteName;
   readonly phase: PhaseName;
@@ -13,7 +16,7 @@ export interface RouteStats {
   readonly errors: number;
   /** 503 with `Retry-After`. */
   readonly rejected: number;
-  /** Successful requests per second of phase. */
+  /** Successful answers that arrived during the phase, per second. */
   readonly throughput: number;
   /** Latency percentiles over every request (failures included), in ms; `NaN` when none. */
   readonly p50: number;
@@ -41,6 +44,15 @@ export function summarize(
       const rejected = inWindow.filter((sample) => sample.outcome === 'rejected').length;
       const errors = inWindow.length - ok - rejected;
       const seconds = (window.endMs - window.startMs) / 1000;
+      const arrived = samples.filter((sample) => {
+        const doneAt = sample.sentAt + sample.latencyMs;
+        return (
+          sample.route === route &&
+          sample.outcome === 'ok' &&
+          doneAt >= window.startMs &&
+          doneAt < window.endMs
+        );
+      }).length;
       result.push({
         route,
         phase: window.phase,
@@ -48,7 +60,7 @@ export function summarize(
         ok,
         errors,
         rejected,
-        throughput: seconds > 0 ? ok / seconds : 0,
+        throughput: seconds > 0 ? arrived / seconds : 0,
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
         errorRate: inWindow.length > 0 ? errors / inWindow.length : 0,

@@ -11,7 +11,8 @@
  * | 5 `SIGNAL` | bumped on every release/close; the futex word waiters sleep on |
  * | 6 `HOLDER_CAPACITY` | number of holder slots |
  * | 7 `VERSION` | layout version |
- * | BigInt64 index 4 (bytes 32-39) | epoch ms of the last rejection, -1 for none |
+ * | 8-9 (BigInt64 index 4) | epoch ms of the last rejection, -1 for none |
+ * | 10 `SLEEPERS` | threads sleeping (or about to) on `SIGNAL`; a release notifies only when > 0 |
  * | from Int32 index 16 | holder slots: pairs `[threadId + 1 (0 = free), permits held]` |
  */
 export const LIMIT = 0;
@@ -22,6 +23,7 @@ export const CLOSED = 4;
 export const SIGNAL = 5;
 export const HOLDER_CAPACITY = 6;
 export const VERSION = 7;
+export const SLEEPERS = 10;
 export const LAST_REJECTION_BIGINT_INDEX = 4;
 export const HOLDERS_START = 16;
 export const LAYOUT_VERSION = 1;

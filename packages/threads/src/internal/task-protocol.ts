@@ -18,21 +18,9 @@ export type CapturedContext = ReadonlyArray<readonly [string, unknown]>;
 /** A task that carries captured context. */
 export type ContextualTask = readonly [task: unknown, context: CapturedContext];
 
-/** The handler name piscina sends for `key`. */
+/** The handler name piscina sends for `key` (decoded by the worker runtime). */
 export function encodeHandlerKey(key: HandlerKey): string {
   return JSON.stringify(['x.bulkhead', key.withContext ? 1 : 0, key.exportName, key.module]);
-}
-
-/** Parses a handler name; `undefined` for any other name. */
-export function decodeHandlerKey(name: string): HandlerKey | undefined {
-  if (!name.startsWith('["x.bulkhead"')) return undefined;
-  try {
-    const [, withContext, exportName, module] = JSON.parse(name) as [string, number, string, string];
-    if (typeof exportName !== 'string' || typeof module !== 'string') return undefined;
-    return { module, exportName, withContext: withContext === 1 };
-  } catch {
-    return undefined;
-  }
 }
 
 /** Key marking an error thrown by the task itself (as opposed to a worker crash). */

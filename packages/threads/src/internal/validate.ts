@@ -1,3 +1,5 @@
+import type { TransferListItem } from 'node:worker_threads';
+
 /** Short description of a value for error messages. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -65,4 +67,20 @@ export function validateOptionsObject(parameter: string, value: unknown): void {
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new TypeError(`${parameter} must be an object, got ${describe(value)}`);
   }
+}
+
+/** Throws unless `name` (the export a task calls) is a non-empty string or undefined. */
+export function validateTaskName(name: unknown): string | undefined {
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
+    throw new TypeError(`options.name must be a non-empty string, got ${describe(name)}`);
+  }
+  return name;
+}
+
+/** Throws unless `transferList` is an array or undefined. */
+export function validateTransferList(transferList: unknown): readonly TransferListItem[] | undefined {
+  if (transferList !== undefined && !Array.isArray(transferList)) {
+    throw new TypeError(`options.transferList must be an array, got ${describe(transferList)}`);
+  }
+  return transferList;
 }
