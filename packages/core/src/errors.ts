@@ -13,7 +13,8 @@ export type BulkheadErrorCode =
   | 'BULKHEAD_FULL'
   | 'BULKHEAD_TIMEOUT'
   | 'BULKHEAD_NOT_FOUND'
-  | 'BULKHEAD_CLOSED';
+  | 'BULKHEAD_CLOSED'
+  | 'BULKHEAD_WORKER_CRASHED';
 
 /** Options shared by every bulkhead error. */
 export interface BulkheadErrorOptions {

@@ -276,7 +276,7 @@ describe('ThreadPoolBulkhead: crashes fail only their own task', () => {
     const bulkhead = pool('exit');
     const error = await bulkhead.execute(3, { name: 'exit' }).catch((caught: unknown) => caught);
     expect(WorkerCrashedError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ reason: 'exit', exitCode: 3, code: 'BULKHEAD_ERROR' });
+    expect(error).toMatchObject({ reason: 'exit', exitCode: 3, code: 'BULKHEAD_WORKER_CRASHED' });
     expect(String((error as Error).cause)).toMatch(/exited with code: 3/);
     expect(bulkhead.activeCount).toBe(0);
     await expect(bulkhead.execute(1, { name: 'double' })).resolves.toBe(2);

@@ -32,7 +32,7 @@ export class WorkerCrashedError extends BulkheadError {
           : 'failed outside the task';
     super(
       `The worker running a task of bulkhead '${details.bulkheadName}' ${what}`,
-      'BULKHEAD_ERROR',
+      'BULKHEAD_WORKER_CRASHED',
       options,
     );
     this.name = 'WorkerCrashedError';
