@@ -22,6 +22,14 @@ export interface BulkheadErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Builds an error, capturing a stack trace only when `captureStackTrace` is true: rejections happen
+ * under overload, so bulkheads build them without one by default.
+ */
+export function constructError<T>(captureStackTrace: boolean, build: () => T): T {
+  return captureStackTrace ? build() : constructWithoutStack(build);
+}
+
 /** Builds an error without capturing a stack trace (rejections under overload stay cheap). */
 export function constructWithoutStack<T>(build: () => T): T {
   const limit = Error.stackTraceLimit;

@@ -8,7 +8,7 @@ import type {
   RejectionReason,
   ResizableBulkhead,
 } from './bulkhead.js';
-import { BulkheadClosedError, BulkheadFullError, constructWithoutStack } from './errors.js';
+import { BulkheadClosedError, BulkheadFullError, constructError } from './errors.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from './events.js';
 import { now } from './internal/clock.js';
 import { type DeadlineList, type DeadlineNode, DeadlineScheduler } from './internal/deadline-scheduler.js';
@@ -501,17 +501,13 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
       activeCount: this.#active,
       reason,
     };
-    return this.#captureStackTrace
-      ? new BulkheadFullError(details)
-      : constructWithoutStack(() => new BulkheadFullError(details));
+    return constructError(this.#captureStackTrace, () => new BulkheadFullError(details));
   }
 
   #rejectClosed(waitTime: number): BulkheadClosedError {
     this.#countRejection('shutdown', waitTime);
     const details = { bulkheadName: this.name };
-    return this.#captureStackTrace
-      ? new BulkheadClosedError(details)
-      : constructWithoutStack(() => new BulkheadClosedError(details));
+    return constructError(this.#captureStackTrace, () => new BulkheadClosedError(details));
   }
 
   #rejectAborted(signal: AbortSignal, waitTime: number): unknown {

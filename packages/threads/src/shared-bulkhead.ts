@@ -17,9 +17,9 @@ import {
   type ProtectedFunction,
   type RejectionReason,
 } from '@x/bulkhead-core';
+import { type QueueNode, WaiterQueue } from '@x/bulkhead-core/extension';
 import { buildError } from './internal/build-error.js';
 import { now } from './internal/clock.js';
-import { JobQueue, type JobQueueNode } from './internal/job-queue.js';
 import { LAYOUT_VERSION } from './internal/shared-layout.js';
 import {
   FULL,
@@ -81,9 +81,9 @@ function keepAlive(): void {
   // Never fires in practice; the interval only keeps the event loop alive.
 }
 
-class Waiter implements JobQueueNode {
-  previous: JobQueueNode | undefined = undefined;
-  next: JobQueueNode | undefined = undefined;
+class Waiter implements QueueNode {
+  previous: QueueNode | undefined = undefined;
+  next: QueueNode | undefined = undefined;
   queued = false;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
@@ -153,7 +153,7 @@ export class SharedBulkhead implements ClosableBulkhead {
   readonly #table: SharedPermitTable;
   readonly #maxQueue: number;
   readonly #captureStackTrace: boolean;
-  readonly #queue = new JobQueue<Waiter>();
+  readonly #queue = new WaiterQueue<Waiter>();
   readonly #events = new BulkheadEventEmitter();
   #pumping = false;
   #keepAlive: ReturnType<typeof setInterval> | undefined = undefined;

@@ -17,11 +17,11 @@ import {
   type ProtectedFunction,
   type RejectionReason,
 } from '@x/bulkhead-core';
+import { WaiterQueue } from '@x/bulkhead-core/extension';
 import { Piscina } from 'piscina';
 import { buildError } from './internal/build-error.js';
 import { now } from './internal/clock.js';
 import { toWorkerCrashedError } from './internal/crash.js';
-import { JobQueue } from './internal/job-queue.js';
 import {
   type CapturedContext,
   encodeHandlerKey,
@@ -117,7 +117,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   readonly type = 'thread_pool' as const;
   readonly #options: ResolvedThreadPoolOptions;
   readonly #pool: Piscina;
-  readonly #queue = new JobQueue<Job>();
+  readonly #queue = new WaiterQueue<Job>();
   readonly #events = new BulkheadEventEmitter();
   #active = 0;
   #rejectedCount = 0;

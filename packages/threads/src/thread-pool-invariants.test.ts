@@ -1,7 +1,7 @@
 import { BulkheadPolicy, BulkheadRegistry, type Permit } from '@x/bulkhead-core';
+import { type QueueNode, WaiterQueue } from '@x/bulkhead-core/extension';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JobQueue, type JobQueueNode } from './internal/job-queue.js';
 import { ThreadPoolBulkhead } from './thread-pool-bulkhead.js';
 
 const TASKS = new URL('../test/fixtures/tasks.mjs', import.meta.url);
@@ -18,20 +18,20 @@ afterAll(async () => {
   await Promise.all(open.splice(0).map((bulkhead) => bulkhead.close({ timeout: 0 })));
 });
 
-class Node implements JobQueueNode {
-  previous: JobQueueNode | undefined = undefined;
-  next: JobQueueNode | undefined = undefined;
+class Node implements QueueNode {
+  previous: QueueNode | undefined = undefined;
+  next: QueueNode | undefined = undefined;
   queued = false;
   constructor(readonly id: number) {}
 }
 
 describe('invariants (property tests)', () => {
-  it('JobQueue behaves like an array model under push, shift and removal from the middle', () => {
+  it('the job queue (core WaiterQueue) behaves like an array model under push, shift and removal from the middle', () => {
     fc.assert(
       fc.property(
         fc.array(fc.oneof(fc.constant('push' as const), fc.constant('shift' as const), fc.nat({ max: 20 }))),
         (operations) => {
-          const queue = new JobQueue<Node>();
+          const queue = new WaiterQueue<Node>();
           const model: Node[] = [];
           let next = 0;
           for (const operation of operations) {

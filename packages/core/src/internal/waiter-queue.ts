@@ -1,7 +1,4 @@
-/**
- * Intrusive doubly linked FIFO: enqueue, dequeue and removal from the middle are all O(1) and
- * allocate nothing beyond the node itself (no `Array.shift`/`splice`, no per-call arrays).
- */
+/** A node of `WaiterQueue`: the links live on the node itself, owned by the queue. */
 export interface QueueNode {
   previous: QueueNode | undefined;
   next: QueueNode | undefined;
@@ -9,19 +6,26 @@ export interface QueueNode {
   queued: boolean;
 }
 
+/**
+ * Intrusive doubly linked FIFO: enqueue, dequeue and removal from the middle are all O(1) and
+ * allocate nothing beyond the node itself (no `Array.shift`/`splice`, no per-call arrays).
+ */
 export class WaiterQueue<Node extends QueueNode> {
   #head: Node | undefined = undefined;
   #tail: Node | undefined = undefined;
   #size = 0;
 
+  /** Nodes linked now. */
   get size(): number {
     return this.#size;
   }
 
+  /** The head, without removing it. */
   peek(): Node | undefined {
     return this.#head;
   }
 
+  /** Appends `node` at the tail. */
   push(node: Node): void {
     node.previous = this.#tail;
     node.next = undefined;
@@ -32,6 +36,7 @@ export class WaiterQueue<Node extends QueueNode> {
     this.#size++;
   }
 
+  /** Removes and returns the head. */
   shift(): Node | undefined {
     const node = this.#head;
     if (node !== undefined) this.remove(node);

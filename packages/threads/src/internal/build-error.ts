@@ -1,14 +1,7 @@
+import { constructError } from '@x/bulkhead-core/extension';
+
 /**
  * Builds a rejection error, without a stack trace unless `captureStackTrace` (rejections happen under
- * overload, so they stay cheap by default).
+ * overload, so they stay cheap by default). Core's `constructError`, under the name this package uses.
  */
-export function buildError<E>(captureStackTrace: boolean, create: () => E): E {
-  if (captureStackTrace) return create();
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return create();
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
+export const buildError: <E>(captureStackTrace: boolean, create: () => E) => E = constructError;

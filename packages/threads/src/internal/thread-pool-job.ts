@@ -1,14 +1,14 @@
 import type { TransferListItem } from 'node:worker_threads';
-import type { JobQueueNode } from './job-queue.js';
+import type { QueueNode } from '@x/bulkhead-core/extension';
 
 /** What a `ThreadPoolBulkhead` call holds a slot for. */
 export const JobKind = { Task: 0, Function: 1, Permit: 2 } as const;
 export type JobKind = (typeof JobKind)[keyof typeof JobKind];
 
 /** One call of a `ThreadPoolBulkhead`: queue links, deadline, abort listener and settlement. */
-export class Job implements JobQueueNode {
-  previous: JobQueueNode | undefined = undefined;
-  next: JobQueueNode | undefined = undefined;
+export class Job implements QueueNode {
+  previous: QueueNode | undefined = undefined;
+  next: QueueNode | undefined = undefined;
   queued = false;
   settled = false;
   enqueuedAt = -1;

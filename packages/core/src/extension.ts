@@ -1,0 +1,15 @@
+// Building blocks for bulkhead implementations outside core (such as @x/bulkhead-threads): the same
+// O(1) intrusive queue, option validators and stackless error construction the semaphore bulkhead uses,
+// so every kind of bulkhead validates and rejects alike. Application code does not need this entry.
+export { constructError, constructWithoutStack } from './errors.js';
+export {
+  describe as describeValue,
+  validateBoolean,
+  validateInteger,
+  validateIntegerOrInfinity,
+  validateName,
+  validateOptionsObject,
+  validateSignal,
+  validateTimeout,
+} from './internal/validate.js';
+export { type QueueNode, WaiterQueue } from './internal/waiter-queue.js';
