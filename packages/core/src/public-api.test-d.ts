@@ -131,7 +131,12 @@ describe('errors', () => {
     }
     expectTypeOf<BulkheadFullError>().toExtend<BulkheadError>();
     expectTypeOf<BulkheadErrorCode>().toEqualTypeOf<
-      'BULKHEAD_ERROR' | 'BULKHEAD_FULL' | 'BULKHEAD_TIMEOUT' | 'BULKHEAD_NOT_FOUND' | 'BULKHEAD_CLOSED'
+      | 'BULKHEAD_ERROR'
+      | 'BULKHEAD_FULL'
+      | 'BULKHEAD_TIMEOUT'
+      | 'BULKHEAD_NOT_FOUND'
+      | 'BULKHEAD_CLOSED'
+      | 'BULKHEAD_WORKER_CRASHED'
     >();
   });
 });

@@ -506,3 +506,26 @@ describe('queued execute() calls', () => {
     expect(started).toEqual([0, 1, 2]);
   });
 });
+
+describe('mixed acquire() and execute() waiters', () => {
+  it('callers observe FIFO admission: an acquire() ahead in the queue resumes before a later task starts', async () => {
+    const bulkhead = new SemaphoreBulkhead('mixed-order', { maxConcurrent: 1 });
+    const [held] = fill(bulkhead);
+    const trace: string[] = [];
+    const first = bulkhead.acquire({ timeout: Number.POSITIVE_INFINITY }).then((permit) => {
+      trace.push('acquire resumed');
+      return permit;
+    });
+    const second = bulkhead.execute(
+      () => {
+        trace.push('task started');
+      },
+      { timeout: Number.POSITIVE_INFINITY },
+    );
+    held?.release();
+    bulkhead.resize(3); // admits the second while the first caller has not resumed yet
+    (await first).release();
+    await second;
+    expect(trace).toEqual(['acquire resumed', 'task started']);
+  });
+});

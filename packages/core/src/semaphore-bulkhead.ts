@@ -351,30 +351,33 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
     }
   }
 
-  /** Admits a queued `execute()` call: runs its task and settles the caller's promise directly. */
+  /**
+   * Admits a queued `execute()` call: takes the slot now and runs its task in a microtask, so it starts
+   * after the continuations of waiters admitted before it (FIFO as callers observe it); the caller's
+   * promise is settled directly, with no Permit and no extra promise.
+   */
   #startQueued(waiter: Waiter, task: Task, waitTime: number): void {
-    const context = waiter.signal === undefined ? NEVER_ABORTED_CONTEXT : { signal: waiter.signal };
-    if (this.#events.listeningFinished || this.#events.listeningPermitted) {
-      this.#start(task, context, waitTime).then(waiter.resolve, waiter.reject);
-      return;
-    }
     this.#active++;
-    let result: unknown;
-    try {
-      result = task(context);
-    } catch (error) {
-      result = Promise.reject(error);
-    }
-    Promise.resolve(result).then(
-      (value) => {
-        this.#release(-1, 0, 'success');
-        waiter.resolve(value);
-      },
-      (error: unknown) => {
-        this.#release(-1, 0, 'failure');
-        waiter.reject(error);
-      },
-    );
+    if (this.#events.listeningPermitted) this.#emitPermitted(waitTime);
+    const admittedAt = this.#events.listeningFinished ? now() : -1;
+    queueMicrotask(() => {
+      let result: unknown;
+      try {
+        result = task(waiter.signal === undefined ? NEVER_ABORTED_CONTEXT : { signal: waiter.signal });
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      Promise.resolve(result).then(
+        (value) => {
+          this.#release(admittedAt, waitTime, 'success');
+          waiter.resolve(value);
+        },
+        (error: unknown) => {
+          this.#release(admittedAt, waitTime, 'failure');
+          waiter.reject(error);
+        },
+      );
+    });
   }
 
   #grant(waitTime: number): Permit {
