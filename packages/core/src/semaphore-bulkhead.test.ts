@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BulkheadClosedError, BulkheadFullError, SemaphoreBulkhead } from './index.js';
 import { deferred, flush, track, useFakeClock } from './test-support/async-helpers.js';
@@ -527,5 +528,32 @@ describe('mixed acquire() and execute() waiters', () => {
     (await first).release();
     await second;
     expect(trace).toEqual(['acquire resumed', 'task started']);
+  });
+});
+
+describe('async context across the queue', () => {
+  it('a queued task runs in its caller context, not in the context of the call that released the slot', async () => {
+    const requestId = new AsyncLocalStorage<string>();
+    const bulkhead = new SemaphoreBulkhead('context', { maxConcurrent: 1 });
+    const gate = deferred<void>();
+    const seen: Array<string | undefined> = [];
+    const first = requestId.run('request-1', () =>
+      bulkhead.execute(async () => {
+        await gate.promise;
+        seen.push(requestId.getStore());
+      }),
+    );
+    const second = requestId.run('request-2', () =>
+      bulkhead.execute(async () => seen.push(requestId.getStore()), { timeout: Number.POSITIVE_INFINITY }),
+    );
+    const third = requestId.run('request-3', () =>
+      bulkhead.acquire({ timeout: Number.POSITIVE_INFINITY }).then((permit) => {
+        seen.push(requestId.getStore());
+        permit.release();
+      }),
+    );
+    gate.resolve();
+    await Promise.all([first, second, third]);
+    expect(seen).toEqual(['request-1', 'request-2', 'request-3']);
   });
 });

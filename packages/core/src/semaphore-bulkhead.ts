@@ -41,7 +41,8 @@ type Task = ProtectedFunction<unknown>;
 
 /**
  * A queued call. An `acquire()` waiter is resolved with a Permit; an `execute()` waiter carries its
- * task and the caller's own resolvers, so admission runs the task directly (no Permit, no extra promise).
+ * task and is resolved with itself, which starts the task through one reaction registered in the
+ * caller's async context (no Permit, no per-waiter closure, AsyncLocalStorage and traces preserved).
  * It is its own abort listener (`handleEvent`), so waiting with a signal allocates no closure.
  */
 class Waiter implements QueueNode, DeadlineNode {
@@ -55,6 +56,9 @@ class Waiter implements QueueNode, DeadlineNode {
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
   listensToAbort = false;
+  /** Set at admission of an `execute()` waiter, read when its task starts. */
+  admittedAt = -1;
+  waitTime = 0;
   constructor(
     readonly owner: SemaphoreBulkhead,
     readonly enqueuedAt: number,
@@ -351,34 +355,28 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
     }
   }
 
-  /**
-   * Admits a queued `execute()` call: takes the slot now and runs its task in a microtask, so it starts
-   * after the continuations of waiters admitted before it (FIFO as callers observe it); the caller's
-   * promise is settled directly, with no Permit and no extra promise.
-   */
-  #startQueued(waiter: Waiter, task: Task, waitTime: number): void {
+  /** Admits a queued `execute()` call: takes the slot now; its task starts in the caller's context. */
+  #startQueued(waiter: Waiter, waitTime: number): void {
     this.#active++;
     if (this.#events.listeningPermitted) this.#emitPermitted(waitTime);
-    const admittedAt = this.#events.listeningFinished ? now() : -1;
-    queueMicrotask(() => {
-      let result: unknown;
-      try {
-        result = task(waiter.signal === undefined ? NEVER_ABORTED_CONTEXT : { signal: waiter.signal });
-      } catch (error) {
-        result = Promise.reject(error);
-      }
-      Promise.resolve(result).then(
-        (value) => {
-          this.#release(admittedAt, waitTime, 'success');
-          waiter.resolve(value);
-        },
-        (error: unknown) => {
-          this.#release(admittedAt, waitTime, 'failure');
-          waiter.reject(error);
-        },
-      );
-    });
+    waiter.admittedAt = this.#events.listeningFinished ? now() : -1;
+    waiter.waitTime = waitTime;
+    waiter.resolve(waiter);
   }
+
+  /** Runs the task of an admitted `execute()` waiter (a reaction registered when it was queued). */
+  readonly #runAdmitted = (waiter: Waiter): Promise<unknown> => {
+    const task = waiter.task!;
+    const context = waiter.signal === undefined ? NEVER_ABORTED_CONTEXT : { signal: waiter.signal };
+    if (waiter.admittedAt >= 0) return this.#runObserved(task, context, waiter.admittedAt, waiter.waitTime);
+    let result: unknown;
+    try {
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return Promise.resolve(result).then(this.#releaseAfterSuccess, this.#releaseAfterFailure);
+  };
 
   #grant(waitTime: number): Permit {
     this.#active++;
@@ -411,7 +409,10 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
       waiter.listensToAbort = true;
       signal.addEventListener('abort', waiter, { once: true });
     }
-    return promise;
+    // Registered now, in the caller's async context, so the task later runs in that context too.
+    return task === undefined
+      ? promise
+      : promise.then(this.#runAdmitted as (value: unknown) => Promise<unknown>);
   }
 
   #abort(waiter: Waiter): void {
@@ -464,7 +465,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
       this.#detach(waiter);
       const waitTime = this.#waitTimeOf(waiter);
       if (waiter.task === undefined) waiter.resolve(this.#grant(waitTime));
-      else this.#startQueued(waiter, waiter.task, waitTime);
+      else this.#startQueued(waiter, waitTime);
     }
   }
 

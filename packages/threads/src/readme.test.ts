@@ -56,18 +56,20 @@ describe('README examples', () => {
 
   it('SharedBulkhead: one limit for the main thread and its workers', async () => {
     const database = new SharedBulkhead('database', { maxConcurrent: 8 });
-    let worker: Worker;
+    let exited: Promise<unknown>;
     {
       await using permit = await database.acquire({ timeout: 1_000 }); // never blocks the event loop
-      worker = new Worker(new URL('./readme-database-worker.mjs', fixtures), {
+      const worker = new Worker(new URL('./readme-database-worker.mjs', fixtures), {
         workerData: database.toHandle(),
       });
+      // Listen for 'exit' at once: the worker may finish before the scope below is disposed.
+      exited = new Promise((resolve) => worker.once('exit', resolve));
       database.watch(worker); // permits of a worker that dies come back on its 'exit'
       const message = await firstMessage(worker);
       expect(message).toBe('querying with 2 permit(s) taken');
       expect(permit.released).toBe(false);
     }
-    await new Promise((resolve) => worker.once('exit', resolve));
+    await exited;
     expect(database.getState()).toMatchObject({ type: 'shared', activeCount: 0 });
   });
 
