@@ -7,7 +7,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  splitting: false,
+  // One shared chunk for both entries, so `index` and `extension` hand out the same classes.
+  splitting: true,
   treeshake: true,
   tsconfig: 'tsconfig.build.json',
 });

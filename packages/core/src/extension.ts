@@ -1,6 +1,11 @@
 // Building blocks for bulkhead implementations outside core (such as @x/bulkhead-threads): the same
 // O(1) intrusive queue, option validators and stackless error construction the semaphore bulkhead uses,
 // so every kind of bulkhead validates and rejects alike. Application code does not need this entry.
+export {
+  AdmissionLedger,
+  type AdmissionLedgerOptions,
+  type AdmissionSubject,
+} from './admission-ledger.js';
 export { constructError, constructWithoutStack } from './errors.js';
 export {
   describe as describeValue,

@@ -1,3 +1,4 @@
+import { AdmissionLedger } from './admission-ledger.js';
 import type {
   AcquireOptions,
   CallOutcome,
@@ -5,10 +6,8 @@ import type {
   ExecuteOptions,
   ExecutionContext,
   ProtectedFunction,
-  RejectionReason,
   ResizableBulkhead,
 } from './bulkhead.js';
-import { BulkheadClosedError, BulkheadFullError, constructError } from './errors.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from './events.js';
 import { now } from './internal/clock.js';
 import { type DeadlineList, type DeadlineNode, DeadlineScheduler } from './internal/deadline-scheduler.js';
@@ -127,10 +126,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
   readonly type = 'semaphore' as const;
   #limit: number;
   readonly #maxQueue: number;
-  readonly #captureStackTrace: boolean;
+  readonly #ledger: AdmissionLedger;
   #active = 0;
-  #rejectedCount = 0;
-  #lastRejectionTime: number | null = null;
   #closed = false;
   #idleWaiters: Array<() => void> = [];
   readonly #queue = new WaiterQueue<Waiter>();
@@ -152,10 +149,11 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
       options.maxQueue === undefined
         ? Number.POSITIVE_INFINITY
         : validateIntegerOrInfinity('maxQueue', options.maxQueue, 0);
-    this.#captureStackTrace =
+    const captureStackTrace =
       options.captureStackTrace === undefined
         ? false
         : validateBoolean('captureStackTrace', options.captureStackTrace);
+    this.#ledger = new AdmissionLedger({ subject: this, events: this.#events, captureStackTrace });
   }
 
   /** Current limit of concurrent calls. */
@@ -191,7 +189,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
   /** Synchronous verdict: a permit if one is free (and nobody waits), else `undefined` (counted as a rejection). */
   tryAcquire(): Permit | undefined {
     if (!this.#closed && this.#active < this.#limit && this.#queue.size === 0) return this.#grant(0);
-    this.#countRejection(this.#closed ? 'shutdown' : 'queue_full', 0);
+    this.#ledger.rejected(this.#closed ? 'shutdown' : 'queue_full', 0);
     return undefined;
   }
 
@@ -244,7 +242,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
       this.#closed = true;
       for (let waiter = this.#queue.shift(); waiter !== undefined; waiter = this.#queue.shift()) {
         this.#detach(waiter);
-        waiter.reject(this.#rejectClosed(this.#waitTimeOf(waiter)));
+        waiter.reject(this.#ledger.closed(this.#waitTimeOf(waiter)));
       }
       this.#scheduler?.clear();
     }
@@ -266,8 +264,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
       activeCount: this.#active,
       waitingCount: this.#queue.size,
       maxQueue: this.#maxQueue,
-      rejectedCount: this.#rejectedCount,
-      lastRejectionTime: this.#lastRejectionTime,
+      rejectedCount: this.#ledger.rejectedCount,
+      lastRejectionTime: this.#ledger.lastRejectionTime,
       closed: this.#closed,
     });
   }
@@ -293,8 +291,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
         return Promise.reject(error);
       }
     }
-    if (signal?.aborted) return Promise.reject(this.#rejectAborted(signal, 0));
-    if (this.#closed) return Promise.reject(this.#rejectClosed(0));
+    if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
+    if (this.#closed) return Promise.reject(this.#ledger.closed(0));
     if (this.#active < this.#limit && this.#queue.size === 0) {
       if (task === undefined) return Promise.resolve(this.#grant(0));
       return this.#start(task, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal }, 0);
@@ -308,7 +306,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
    */
   #start<T>(task: ProtectedFunction<T>, context: ExecutionContext, waitTime: number): Promise<T> {
     this.#active++;
-    if (this.#events.listeningPermitted) this.#emitPermitted(waitTime);
+    this.#ledger.permitted(waitTime);
     if (this.#events.listeningFinished) return this.#runObserved(task, context, now(), waitTime);
     let result: T | PromiseLike<T>;
     try {
@@ -358,7 +356,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
   /** Admits a queued `execute()` call: takes the slot now; its task starts in the caller's context. */
   #startQueued(waiter: Waiter, waitTime: number): void {
     this.#active++;
-    if (this.#events.listeningPermitted) this.#emitPermitted(waitTime);
+    this.#ledger.permitted(waitTime);
     waiter.admittedAt = this.#events.listeningFinished ? now() : -1;
     waiter.waitTime = waitTime;
     waiter.resolve(waiter);
@@ -381,7 +379,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
   #grant(waitTime: number): Permit {
     this.#active++;
     const admittedAt = this.#events.listeningFinished ? now() : -1;
-    if (this.#events.listeningPermitted) this.#emitPermitted(waitTime);
+    this.#ledger.permitted(waitTime);
     return new SemaphorePermit(this, admittedAt, waitTime);
   }
 
@@ -391,7 +389,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
     task: Task | undefined,
   ): Promise<unknown> {
     if (timeout === undefined || timeout === 0 || this.#queue.size >= this.#maxQueue) {
-      return Promise.reject(this.#rejectFull('queue_full', 0));
+      return Promise.reject(this.#ledger.full('queue_full', 0));
     }
     const finite = timeout !== Number.POSITIVE_INFINITY;
     const start = finite || this.#events.listening ? now() : -1;
@@ -419,14 +417,14 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
     if (!waiter.queued || waiter.signal === undefined) return;
     this.#queue.remove(waiter);
     this.#detach(waiter);
-    waiter.reject(this.#rejectAborted(waiter.signal, this.#waitTimeOf(waiter)));
+    waiter.reject(this.#ledger.aborted(waiter.signal, this.#waitTimeOf(waiter)));
   }
 
   #expire(waiter: Waiter): void {
     if (!waiter.queued) return;
     this.#queue.remove(waiter);
     this.#detach(waiter);
-    waiter.reject(this.#rejectFull('queue_timeout', this.#waitTimeOf(waiter)));
+    waiter.reject(this.#ledger.full('queue_timeout', this.#waitTimeOf(waiter)));
   }
 
   /** Drops the waiter's timer entry and abort listener. */
@@ -471,51 +469,5 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
 
   #waitTimeOf(waiter: Waiter): number {
     return waiter.enqueuedAt >= 0 && this.#events.listening ? now() - waiter.enqueuedAt : 0;
-  }
-
-  #emitPermitted(waitTime: number): void {
-    this.#events.emit('permitted', {
-      bulkheadName: this.name,
-      bulkheadType: this.type,
-      waitTime,
-      activeCount: this.#active,
-    });
-  }
-
-  #countRejection(reason: RejectionReason, waitTime: number): void {
-    this.#rejectedCount++;
-    this.#lastRejectionTime = Date.now();
-    if (this.#events.listeningRejected) {
-      this.#events.emit('rejected', {
-        bulkheadName: this.name,
-        bulkheadType: this.type,
-        reason,
-        waitTime,
-        activeCount: this.#active,
-        waitingCount: this.#queue.size,
-      });
-    }
-  }
-
-  #rejectFull(reason: 'queue_full' | 'queue_timeout', waitTime: number): BulkheadFullError {
-    this.#countRejection(reason, waitTime);
-    const details = {
-      bulkheadName: this.name,
-      maxConcurrent: this.#limit,
-      activeCount: this.#active,
-      reason,
-    };
-    return constructError(this.#captureStackTrace, () => new BulkheadFullError(details));
-  }
-
-  #rejectClosed(waitTime: number): BulkheadClosedError {
-    this.#countRejection('shutdown', waitTime);
-    const details = { bulkheadName: this.name };
-    return constructError(this.#captureStackTrace, () => new BulkheadClosedError(details));
-  }
-
-  #rejectAborted(signal: AbortSignal, waitTime: number): unknown {
-    this.#countRejection('aborted', waitTime);
-    return signal.reason;
   }
 }

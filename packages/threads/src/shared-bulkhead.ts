@@ -1,12 +1,10 @@
 import { isMainThread, threadId, type Worker } from 'node:worker_threads';
 import {
   type AcquireOptions,
-  BulkheadClosedError,
   BulkheadError,
   BulkheadEventEmitter,
   type BulkheadEventListener,
   type BulkheadEventName,
-  BulkheadFullError,
   type BulkheadState,
   type CallOutcome,
   type ClosableBulkhead,
@@ -15,10 +13,8 @@ import {
   type ExecutionContext,
   type Permit,
   type ProtectedFunction,
-  type RejectionReason,
 } from '@x/bulkhead-core';
-import { type QueueNode, WaiterQueue } from '@x/bulkhead-core/extension';
-import { buildError } from './internal/build-error.js';
+import { AdmissionLedger, type QueueNode, WaiterQueue } from '@x/bulkhead-core/extension';
 import { now } from './internal/clock.js';
 import { LAYOUT_VERSION } from './internal/shared-layout.js';
 import {
@@ -152,7 +148,7 @@ export class SharedBulkhead implements ClosableBulkhead {
   readonly type = 'shared' as const;
   readonly #table: SharedPermitTable;
   readonly #maxQueue: number;
-  readonly #captureStackTrace: boolean;
+  readonly #ledger: AdmissionLedger;
   readonly #queue = new WaiterQueue<Waiter>();
   readonly #events = new BulkheadEventEmitter();
   #pumping = false;
@@ -171,10 +167,30 @@ export class SharedBulkhead implements ClosableBulkhead {
       options.maxQueue === undefined
         ? Number.POSITIVE_INFINITY
         : validateIntegerOrInfinity('maxQueue', options.maxQueue, 0);
-    this.#captureStackTrace =
+    const captureStackTrace =
       options.captureStackTrace === undefined
         ? false
         : validateBoolean('captureStackTrace', options.captureStackTrace);
+    const table = (): SharedPermitTable => this.#table;
+    this.#ledger = new AdmissionLedger({
+      // Read at each verdict, from shared memory: the counts of every thread.
+      subject: {
+        name: this.name,
+        type: this.type,
+        get maxConcurrent() {
+          return table().limit;
+        },
+        get activeCount() {
+          return table().active;
+        },
+        get waitingCount() {
+          return table().waiting;
+        },
+      },
+      events: this.#events,
+      captureStackTrace,
+      countRejection: () => table().countRejection(),
+    });
     const adopted = adoptedBuffer;
     adoptedBuffer = undefined;
     if (adopted !== undefined) {
@@ -261,19 +277,19 @@ export class SharedBulkhead implements ClosableBulkhead {
       validateOptionsObject('options', options);
       if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
       if (options?.signal !== undefined) signal = validateSignal('signal', options.signal);
-      if (signal?.aborted) return Promise.reject(this.#rejectAborted(signal, 0));
+      if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
       if (this.#queue.size === 0) {
         const taken = this.#take();
         if (taken === TAKEN) return Promise.resolve(this.#grant(0));
-        if (taken === SHUT) return Promise.reject(this.#rejectClosed(0));
+        if (taken === SHUT) return Promise.reject(this.#ledger.closed(0));
       } else if (this.closed) {
-        return Promise.reject(this.#rejectClosed(0));
+        return Promise.reject(this.#ledger.closed(0));
       }
     } catch (error) {
       return Promise.reject(error);
     }
     if (timeout === undefined || timeout === 0 || this.#queue.size >= this.#maxQueue) {
-      return Promise.reject(this.#rejectFull('queue_full', 0));
+      return Promise.reject(this.#ledger.full('queue_full', 0));
     }
     return this.#enqueue(timeout, signal);
   }
@@ -300,10 +316,10 @@ export class SharedBulkhead implements ClosableBulkhead {
         const taken = this.#take();
         const waited = start === 0 ? 0 : now() - start;
         if (taken === TAKEN) return this.#grant(waited);
-        if (taken === SHUT) throw this.#rejectClosed(waited);
-        if (timeout === undefined || timeout === 0) throw this.#rejectFull('queue_full', 0);
+        if (taken === SHUT) throw this.#ledger.closed(waited);
+        if (timeout === undefined || timeout === 0) throw this.#ledger.full('queue_full', 0);
         const remaining = timeout - waited;
-        if (remaining <= 0) throw this.#rejectFull('queue_timeout', waited);
+        if (remaining <= 0) throw this.#ledger.full('queue_timeout', waited);
         if (!waiting) {
           waiting = true;
           table.addWaiting(1);
@@ -324,10 +340,10 @@ export class SharedBulkhead implements ClosableBulkhead {
     if (this.#queue.size === 0) {
       const taken = this.#take();
       if (taken === TAKEN) return this.#grant(0);
-      this.#countRejection(taken === SHUT ? 'shutdown' : 'queue_full', 0);
+      this.#ledger.rejected(taken === SHUT ? 'shutdown' : 'queue_full', 0);
       return undefined;
     }
-    this.#countRejection(this.closed ? 'shutdown' : 'queue_full', 0);
+    this.#ledger.rejected(this.closed ? 'shutdown' : 'queue_full', 0);
     return undefined;
   }
 
@@ -465,12 +481,7 @@ export class SharedBulkhead implements ClosableBulkhead {
     let admittedAt = -1;
     if (this.#events.listening) {
       admittedAt = now();
-      this.#events.emit('permitted', {
-        bulkheadName: this.name,
-        bulkheadType: this.type,
-        waitTime,
-        activeCount: this.#table.active,
-      });
+      this.#ledger.permitted(waitTime);
     }
     return new SharedPermit(this, this.#table.slot, admittedAt, waitTime);
   }
@@ -501,7 +512,7 @@ export class SharedBulkhead implements ClosableBulkhead {
         waiter.timer = undefined;
         if (!waiter.queued) return;
         this.#leave(waiter);
-        waiter.reject(this.#rejectFull('queue_timeout', now() - waiter.enqueuedAt));
+        waiter.reject(this.#ledger.full('queue_timeout', now() - waiter.enqueuedAt));
       }, timeout);
     }
     if (signal !== undefined) {
@@ -509,7 +520,7 @@ export class SharedBulkhead implements ClosableBulkhead {
         waiter.onAbort = undefined;
         if (!waiter.queued) return;
         this.#leave(waiter);
-        waiter.reject(this.#rejectAborted(signal, now() - waiter.enqueuedAt));
+        waiter.reject(this.#ledger.aborted(signal, now() - waiter.enqueuedAt));
       };
       signal.addEventListener('abort', waiter.onAbort, { once: true });
     }
@@ -580,7 +591,7 @@ export class SharedBulkhead implements ClosableBulkhead {
       if (taken === TAKEN) {
         waiter.resolve(this.#grant(now() - waiter.enqueuedAt));
       } else {
-        waiter.reject(this.#rejectClosed(now() - waiter.enqueuedAt));
+        waiter.reject(this.#ledger.closed(now() - waiter.enqueuedAt));
         this.#rejectWaiters();
         return;
       }
@@ -590,48 +601,7 @@ export class SharedBulkhead implements ClosableBulkhead {
   #rejectWaiters(): void {
     for (let waiter = this.#queue.peek(); waiter !== undefined; waiter = this.#queue.peek()) {
       this.#leave(waiter);
-      waiter.reject(this.#rejectClosed(now() - waiter.enqueuedAt));
+      waiter.reject(this.#ledger.closed(now() - waiter.enqueuedAt));
     }
-  }
-
-  #countRejection(reason: RejectionReason, waitTime: number): void {
-    this.#table.countRejection();
-    if (this.#events.listening) {
-      this.#events.emit('rejected', {
-        bulkheadName: this.name,
-        bulkheadType: this.type,
-        reason,
-        waitTime,
-        activeCount: this.#table.active,
-        waitingCount: this.#table.waiting,
-      });
-    }
-  }
-
-  #rejectFull(reason: 'queue_full' | 'queue_timeout', waitTime: number): BulkheadFullError {
-    this.#countRejection(reason, waitTime);
-    return this.#build(
-      () =>
-        new BulkheadFullError({
-          bulkheadName: this.name,
-          maxConcurrent: this.#table.limit,
-          activeCount: this.#table.active,
-          reason,
-        }),
-    );
-  }
-
-  #rejectClosed(waitTime: number): BulkheadClosedError {
-    this.#countRejection('shutdown', waitTime);
-    return this.#build(() => new BulkheadClosedError({ bulkheadName: this.name }));
-  }
-
-  #rejectAborted(signal: AbortSignal, waitTime: number): unknown {
-    this.#countRejection('aborted', waitTime);
-    return signal.reason;
-  }
-
-  #build<E>(create: () => E): E {
-    return buildError(this.#captureStackTrace, create);
   }
 }

@@ -5,7 +5,6 @@ import {
   BulkheadEventEmitter,
   type BulkheadEventListener,
   type BulkheadEventName,
-  BulkheadFullError,
   type BulkheadState,
   BulkheadTimeoutError,
   type CallOutcome,
@@ -15,11 +14,9 @@ import {
   type ExecutionContext,
   type Permit,
   type ProtectedFunction,
-  type RejectionReason,
 } from '@x/bulkhead-core';
-import { WaiterQueue } from '@x/bulkhead-core/extension';
+import { AdmissionLedger, WaiterQueue } from '@x/bulkhead-core/extension';
 import { Piscina } from 'piscina';
-import { buildError } from './internal/build-error.js';
 import { now } from './internal/clock.js';
 import { toWorkerCrashedError } from './internal/crash.js';
 import {
@@ -119,11 +116,10 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   readonly #pool: Piscina;
   readonly #queue = new WaiterQueue<Job>();
   readonly #events = new BulkheadEventEmitter();
+  readonly #ledger: AdmissionLedger;
   #active = 0;
-  #rejectedCount = 0;
   #timedOutCount = 0;
   #orphanedCount = 0;
-  #lastRejectionTime: number | null = null;
   #closed = false;
   #terminating = false;
   #closing: Promise<void> | undefined = undefined;
@@ -140,6 +136,11 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     this.name = validateName('name', name);
     this.#options = resolveThreadPoolOptions(options);
     const resolved = this.#options;
+    this.#ledger = new AdmissionLedger({
+      subject: this,
+      events: this.#events,
+      captureStackTrace: resolved.captureStackTrace,
+    });
     this.#pool = new Piscina({
       filename: workerRuntimePath(),
       minThreads: resolved.minWorkers,
@@ -159,6 +160,11 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
       // Piscina announces every worker, the initial ones included, with 'workerCreate'.
       this.#pool.on('workerCreate', (worker: { id: number }) => this.#watchWorker(worker.id));
     }
+  }
+
+  /** Slots of the compartment: tasks that may run at once (one per worker). */
+  get maxConcurrent(): number {
+    return this.#options.maxWorkers;
   }
 
   /** Tasks that may run at once (one per worker). */
@@ -205,10 +211,10 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     }
     const job = new Job(JobKind.Permit, undefined, undefined, undefined, signal, timeout);
     if (timeout === undefined || timeout === 0) {
-      if (signal?.aborted) return Promise.reject(this.#rejectAborted(signal, 0));
-      if (this.#closed) return Promise.reject(this.#rejectClosed(0));
+      if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
+      if (this.#closed) return Promise.reject(this.#ledger.closed(0));
       if (this.#hasFreeSlot()) return Promise.resolve(this.#grantPermit(job));
-      return Promise.reject(this.#rejectFull('queue_full', 0));
+      return Promise.reject(this.#ledger.full('queue_full', 0));
     }
     return this.#submit(job) as Promise<Permit>;
   }
@@ -220,7 +226,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
         new Job(JobKind.Permit, undefined, undefined, undefined, undefined, undefined),
       );
     }
-    this.#countRejection(this.#closed ? 'shutdown' : 'queue_full', 0);
+    this.#ledger.rejected(this.#closed ? 'shutdown' : 'queue_full', 0);
     return undefined;
   }
 
@@ -297,8 +303,8 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
       activeCount: this.#active,
       waitingCount: this.#queue.size,
       maxQueue: this.#options.queueSize,
-      rejectedCount: this.#rejectedCount,
-      lastRejectionTime: this.#lastRejectionTime,
+      rejectedCount: this.#ledger.rejectedCount,
+      lastRejectionTime: this.#ledger.lastRejectionTime,
       closed: this.#closed,
       queueCapacity: this.#options.queueSize,
       poolSize: this.#terminating ? 0 : this.#pool.threads.length,
@@ -338,7 +344,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     let admittedAt = -1;
     if (this.#events.listening) {
       admittedAt = now();
-      this.#emitPermitted(0);
+      this.#ledger.permitted(0);
     }
     if (admittedAt < 0) return this.#pool.run(payload, runOptions).then(this.#fastSuccess, this.#fastFailure);
     return this.#pool.run(payload, runOptions).then(
@@ -417,8 +423,8 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
 
   #submit(job: Job): Promise<unknown> {
     const signal = job.signal;
-    if (signal?.aborted) return Promise.reject(this.#rejectAborted(signal, 0));
-    if (this.#closed) return Promise.reject(this.#rejectClosed(0));
+    if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
+    if (this.#closed) return Promise.reject(this.#ledger.closed(0));
     const promise = new Promise<unknown>((resolve, reject) => {
       job.resolve = resolve;
       job.reject = reject;
@@ -429,7 +435,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
       return promise;
     }
     if (this.#queue.size >= this.#options.queueSize) {
-      return Promise.reject(this.#rejectFull('queue_full', 0));
+      return Promise.reject(this.#ledger.full('queue_full', 0));
     }
     if (this.#events.listening || job.timeout !== undefined) job.enqueuedAt = now();
     this.#queue.push(job);
@@ -465,7 +471,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     if (job.enqueuedAt >= 0 && this.#events.listening) job.waitTime = now() - job.enqueuedAt;
     if (this.#events.listening) {
       job.admittedAt = now();
-      this.#emitPermitted(job.waitTime);
+      this.#ledger.permitted(job.waitTime);
     }
     if (job.kind === JobKind.Task) this.#startTask(job);
     else if (job.kind === JobKind.Function) this.#startFunction(job);
@@ -480,7 +486,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     this.#active++;
     if (this.#events.listening) {
       job.admittedAt = now();
-      this.#emitPermitted(0);
+      this.#ledger.permitted(0);
     }
     job.settled = true;
     return new ThreadPoolPermit(this, job);
@@ -562,7 +568,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
       this.#queue.remove(job);
       this.#disarm(job);
       job.settled = true;
-      job.reject(this.#rejectFull('queue_timeout', this.#waitTimeOf(job)));
+      job.reject(this.#ledger.full('queue_timeout', this.#waitTimeOf(job)));
       this.#notifyIdle();
       return;
     }
@@ -586,7 +592,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
       this.#queue.remove(job);
       this.#disarm(job);
       job.settled = true;
-      job.reject(this.#rejectAborted(signal, this.#waitTimeOf(job)));
+      job.reject(this.#ledger.aborted(signal, this.#waitTimeOf(job)));
       this.#notifyIdle();
       return;
     }
@@ -662,7 +668,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) {
       this.#disarm(job);
       job.settled = true;
-      job.reject(this.#rejectClosed(this.#waitTimeOf(job)));
+      job.reject(this.#ledger.closed(this.#waitTimeOf(job)));
     }
     await this.#pool.destroy();
   }
@@ -683,56 +689,5 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
 
   #waitTimeOf(job: Job): number {
     return job.enqueuedAt >= 0 && this.#events.listening ? now() - job.enqueuedAt : 0;
-  }
-
-  #emitPermitted(waitTime: number): void {
-    this.#events.emit('permitted', {
-      bulkheadName: this.name,
-      bulkheadType: this.type,
-      waitTime,
-      activeCount: this.#active,
-    });
-  }
-
-  #countRejection(reason: RejectionReason, waitTime: number): void {
-    this.#rejectedCount++;
-    this.#lastRejectionTime = Date.now();
-    if (this.#events.listening) {
-      this.#events.emit('rejected', {
-        bulkheadName: this.name,
-        bulkheadType: this.type,
-        reason,
-        waitTime,
-        activeCount: this.#active,
-        waitingCount: this.#queue.size,
-      });
-    }
-  }
-
-  #rejectFull(reason: 'queue_full' | 'queue_timeout', waitTime: number): BulkheadFullError {
-    this.#countRejection(reason, waitTime);
-    return this.#build(
-      () =>
-        new BulkheadFullError({
-          bulkheadName: this.name,
-          maxConcurrent: this.#options.maxWorkers,
-          activeCount: this.#active,
-          reason,
-        }),
-    );
-  }
-
-  #rejectClosed(waitTime: number): BulkheadClosedError {
-    this.#countRejection('shutdown', waitTime);
-    return this.#build(() => new BulkheadClosedError({ bulkheadName: this.name }));
-  }
-
-  #rejectAborted(signal: AbortSignal, waitTime: number): unknown {
-    this.#countRejection('aborted', waitTime);
-    return signal.reason;
-  }
-
-  #build<E>(create: () => E): E {
-    return buildError(this.#options.captureStackTrace, create);
   }
 }
