@@ -232,3 +232,32 @@ describe('process-wide registry', () => {
     expect(getBulkheadRegistry()).toBe(oss);
   });
 });
+
+describe('BulkheadRegistry.replace', () => {
+  it('swaps a compartment in place, keeps the order and tells listeners removed then added', () => {
+    const registry = new BulkheadRegistry();
+    const first = registry.getOrCreate('first');
+    const original = registry.getOrCreate('second');
+    registry.getOrCreate('third');
+    const changes: string[] = [];
+    registry.onChange((change) =>
+      changes.push(`${change.kind}:${change.bulkhead === original ? 'old' : 'new'}`),
+    );
+    const replacement = new SemaphoreBulkhead('second', { maxConcurrent: 3 });
+    expect(registry.replace(replacement)).toBe(original);
+    expect(registry.get('second')).toBe(replacement);
+    expect(registry.listNames()).toEqual(['first', 'second', 'third']);
+    expect(changes).toEqual(['removed:old', 'added:new']);
+    expect(registry.replace(replacement)).toBeUndefined();
+    expect(changes).toHaveLength(2);
+    expect(registry.get('first')).toBe(first);
+  });
+
+  it('adds a compartment that was not registered and rejects non-bulkheads', () => {
+    const registry = new BulkheadRegistry();
+    const fresh = new SemaphoreBulkhead('fresh');
+    expect(registry.replace(fresh)).toBeUndefined();
+    expect(registry.get('fresh')).toBe(fresh);
+    expect(() => registry.replace({} as never)).toThrow(TypeError);
+  });
+});

@@ -41,6 +41,21 @@ export class BulkheadRegistry implements BulkheadRegistryLike {
   }
 
   /**
+   * Puts `bulkhead` in place of the registered one of the same name, keeping its position (or adds it);
+   * listeners hear `removed` then `added`. Returns the bulkhead it replaced, if any.
+   * @throws {TypeError} if it is not a bulkhead.
+   */
+  replace(bulkhead: Bulkhead): Bulkhead | undefined {
+    if (!isBulkhead(bulkhead)) throw new TypeError('bulkhead must implement the Bulkhead contract');
+    const existing = this.#bulkheads.get(bulkhead.name);
+    if (existing === bulkhead) return undefined;
+    this.#bulkheads.set(bulkhead.name, bulkhead);
+    if (existing !== undefined) this.#notify({ kind: 'removed', bulkhead: existing });
+    this.#notify({ kind: 'added', bulkhead });
+    return existing;
+  }
+
+  /**
    * Strict lookup.
    * @throws {BulkheadNotFoundError} when `name` is not registered (the message lists the known names).
    */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {
   type Bulkhead,
-  BulkheadNotFoundError,
+  BulkheadRegistry,
   type BulkheadRegistryLike,
   type BulkheadState,
   type EntitlementLogger,
@@ -102,11 +102,12 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
   #layers: SettingsLayers;
   #settings: BulkheadSettings;
   #lastFileText: string | undefined;
-  /** Registered compartments in registration order. */
-  readonly #entries = new Map<string, Bulkhead>();
+  /** Registered compartments, kept by core's registry (order, strict lookup, change feed). */
+  readonly #store = new BulkheadRegistry();
   /** Compartments created from settings; resized on reload, restored over overrides. */
   readonly #owned = new Map<string, Bulkhead>();
-  #changeListeners: Array<(change: RegistryChange) => void> = [];
+  /** Disposers of `onChange` subscriptions, all called by `close()`. */
+  readonly #changeSubscriptions = new Set<() => void>();
   #appliedListeners: Array<(update: SettingsUpdate) => void> = [];
   #unsubscribeConfigEvents: (() => void) | undefined;
   #stopWatching: (() => void) | undefined;
@@ -135,7 +136,7 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     for (const name of BUILT_IN_COMPARTMENTS) {
       const bulkhead = this.#create(name, this.#settings[name]);
       this.#owned.set(name, bulkhead);
-      this.#entries.set(name, bulkhead);
+      this.#store.register(bulkhead);
     }
     const bus = options.configEvents ?? getConfigEventBus();
     this.#unsubscribeConfigEvents = bus.on(CONFIG_UPDATED, (event) => this.#onConfigUpdated(event));
@@ -154,22 +155,14 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
    */
   register(bulkhead: Bulkhead): Bulkhead {
     if (!isBulkhead(bulkhead)) throw new TypeError('bulkhead must implement the Bulkhead contract');
-    const existing = this.#entries.get(bulkhead.name);
-    if (existing === bulkhead) return bulkhead;
-    if (existing !== undefined && !isBuiltInCompartment(bulkhead.name)) {
-      throw new Error(`A bulkhead named '${bulkhead.name}' is already registered; unregister it first`);
+    if (!isBuiltInCompartment(bulkhead.name) || this.#current(bulkhead.name) === bulkhead) {
+      return this.#store.register(bulkhead); // a taken custom name throws there
     }
-    if (existing !== undefined) {
-      this.#logger.warn(
-        { event: 'bulkhead.builtin_overridden', bulkheadName: bulkhead.name },
-        `Built-in compartment '${bulkhead.name}' overridden by register(); the next settings reload restores the settings-defined one`,
-      );
-      this.#entries.set(bulkhead.name, bulkhead);
-      this.#notify({ kind: 'removed', bulkhead: existing });
-    } else {
-      this.#entries.set(bulkhead.name, bulkhead);
-    }
-    this.#notify({ kind: 'added', bulkhead });
+    this.#logger.warn(
+      { event: 'bulkhead.builtin_overridden', bulkheadName: bulkhead.name },
+      `Built-in compartment '${bulkhead.name}' overridden by register(); the next settings reload restores the settings-defined one`,
+    );
+    this.#store.replace(bulkhead);
     return bulkhead;
   }
 
@@ -178,16 +171,12 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
    * @throws {BulkheadNotFoundError} when `name` is not registered (the message lists the known names).
    */
   get(name: string): Bulkhead {
-    const bulkhead = this.#entries.get(name);
-    if (bulkhead === undefined) {
-      throw new BulkheadNotFoundError({ bulkheadName: String(name), registeredNames: this.listNames() });
-    }
-    return bulkhead;
+    return this.#store.get(name);
   }
 
   /** True when `name` is registered. */
   has(name: string): boolean {
-    return this.#entries.has(name);
+    return this.#store.has(name);
   }
 
   /**
@@ -198,7 +187,7 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
   getOrCreate(name: string, options: GetOrCreateOptions = {}): Bulkhead {
     validateName('name', name);
     validateGetOrCreateOptions(options);
-    const existing = this.#entries.get(name);
+    const existing = this.#current(name);
     if (existing !== undefined) return existing;
     const template = compartmentSettingsFor(name, this.#settings);
     const type = (options.type as CompartmentSettings['type'] | undefined) ?? template?.type ?? 'semaphore';
@@ -229,29 +218,25 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
         `'${name}' is a built-in compartment and cannot be unregistered; resize it through settings instead`,
       );
     }
-    const bulkhead = this.#entries.get(name);
+    const bulkhead = this.#current(name);
     if (bulkhead === undefined) return false;
-    this.#entries.delete(name);
     if (this.#owned.get(name) === bulkhead) this.#owned.delete(name);
-    this.#notify({ kind: 'removed', bulkhead });
-    return true;
+    return this.#store.unregister(name);
   }
 
   /** Registered names in registration order. */
   listNames(): string[] {
-    return [...this.#entries.keys()];
+    return this.#store.listNames();
   }
 
   /** Every registered bulkhead. */
   list(): Bulkhead[] {
-    return [...this.#entries.values()];
+    return this.#store.list();
   }
 
   /** Snapshot of every compartment, keyed by name. */
   getAllStates(): Record<string, BulkheadState> {
-    const states: Record<string, BulkheadState> = {};
-    for (const [name, bulkhead] of this.#entries) states[name] = bulkhead.getState();
-    return states;
+    return this.#store.getAllStates();
   }
 
   /**
@@ -276,11 +261,13 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
 
   /** Subscribes to additions and removals; returns a disposer. */
   onChange(listener: (change: RegistryChange) => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
-    this.#changeListeners = [...this.#changeListeners, listener];
-    return () => {
-      this.#changeListeners = this.#changeListeners.filter((candidate) => candidate !== listener);
+    const unsubscribe = this.#store.onChange(listener);
+    const dispose = (): void => {
+      unsubscribe();
+      this.#changeSubscriptions.delete(dispose);
     };
+    this.#changeSubscriptions.add(dispose);
+    return dispose;
   }
 
   /** Subscribes to applied settings (from `applySettings`, `CONFIG_UPDATED` or the file watcher); returns a disposer. */
@@ -313,7 +300,7 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     const timeout = drainTimeout(options);
     this.close();
     this.#draining = true;
-    const bulkheads = new Set([...this.#entries.values(), ...this.#owned.values()]);
+    const bulkheads = new Set([...this.#store.list(), ...this.#owned.values()]);
     return drainBulkheads([...bulkheads], timeout);
   }
 
@@ -325,7 +312,8 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     this.#unsubscribeConfigEvents = undefined;
     this.#stopWatching?.();
     this.#stopWatching = undefined;
-    this.#changeListeners = [];
+    for (const dispose of this.#changeSubscriptions) dispose();
+    this.#changeSubscriptions.clear();
     this.#appliedListeners = [];
   }
 
@@ -366,11 +354,8 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
       const outcome = resizeInPlace(bulkhead, target);
       if (outcome.resized !== undefined) resized.push(outcome.resized);
       skipped.push(...outcome.skipped);
-      const current = this.#entries.get(name);
-      if (isBuiltInCompartment(name) && current !== bulkhead) {
-        this.#entries.set(name, bulkhead);
-        if (current !== undefined) this.#notify({ kind: 'removed', bulkhead: current });
-        this.#notify({ kind: 'added', bulkhead });
+      if (isBuiltInCompartment(name) && this.#current(name) !== bulkhead) {
+        this.#store.replace(bulkhead);
         restored.push(name);
       }
     }
@@ -438,16 +423,7 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     }
   }
 
-  #notify(change: RegistryChange): void {
-    for (const listener of this.#changeListeners) {
-      try {
-        listener(change);
-      } catch (error) {
-        process.emitWarning(
-          `A bulkhead registry listener threw: ${String(error)}`,
-          'BulkheadListenerWarning',
-        );
-      }
-    }
+  #current(name: string): Bulkhead | undefined {
+    return this.#store.has(name) ? this.#store.get(name) : undefined;
   }
 }
