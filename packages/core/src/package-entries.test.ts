@@ -3,9 +3,14 @@ import { describe, expect, it } from 'vitest';
 
 // Loads the built package through its own `exports` (self-reference), as users do: the `index` and
 // `extension` entries must share one set of classes, or `instanceof` would fail between them.
+// Types come from the sources (typecheck runs before this package's own build); the modules from dist.
 const require = createRequire(import.meta.url);
+type Core = typeof import('./index.js');
+type Extension = typeof import('./extension.js');
+const CORE_ENTRY = '@x/bulkhead-core';
+const EXTENSION_ENTRY = '@x/bulkhead-core/extension';
 
-function rejectWithLedger(extension: typeof import('@x/bulkhead-core/extension'), events: unknown): unknown {
+function rejectWithLedger(extension: Extension, events: unknown): unknown {
   const ledger = new extension.AdmissionLedger({
     subject: { name: 'entries', type: 'semaphore', maxConcurrent: 1, activeCount: 1, waitingCount: 0 },
     events: events as never,
@@ -16,16 +21,16 @@ function rejectWithLedger(extension: typeof import('@x/bulkhead-core/extension')
 
 describe('package entries', () => {
   it('share one set of classes in the ESM build', async () => {
-    const core = await import('@x/bulkhead-core');
-    const extension = await import('@x/bulkhead-core/extension');
+    const core = (await import(/* @vite-ignore */ CORE_ENTRY)) as Core;
+    const extension = (await import(/* @vite-ignore */ EXTENSION_ENTRY)) as Extension;
     const error = rejectWithLedger(extension, new core.BulkheadEventEmitter());
     expect(error).toBeInstanceOf(core.BulkheadFullError);
     expect(error).toMatchObject({ code: 'BULKHEAD_FULL', reason: 'queue_full', bulkheadName: 'entries' });
   });
 
   it('share one set of classes in the CommonJS build', () => {
-    const core = require('@x/bulkhead-core') as typeof import('@x/bulkhead-core');
-    const extension = require('@x/bulkhead-core/extension') as typeof import('@x/bulkhead-core/extension');
+    const core = require(CORE_ENTRY) as Core;
+    const extension = require(EXTENSION_ENTRY) as Extension;
     const error = rejectWithLedger(extension, new core.BulkheadEventEmitter());
     expect(error).toBeInstanceOf(core.BulkheadFullError);
   });
