@@ -1,6 +1,7 @@
-import type { BulkheadType, RejectionReason } from './bulkhead.js';
+import type { BulkheadType, CallOutcome, RejectionReason } from './bulkhead.js';
 import { BulkheadClosedError, BulkheadFullError, constructError } from './errors.js';
 import type { BulkheadEventEmitter } from './events.js';
+import { now } from './internal/clock.js';
 
 /** What a ledger reads from its bulkhead when it reports a verdict (read lazily, at the moment of the verdict). */
 export interface AdmissionSubject {
@@ -22,8 +23,8 @@ export interface AdmissionLedgerOptions {
 }
 
 /**
- * The verdict bookkeeping every kind of bulkhead shares: the `permitted` and `rejected` events (built
- * only when listened to), the rejection count and time, and the rejection errors (stackless by default).
+ * The verdict bookkeeping every kind of bulkhead shares: the `permitted`, `rejected` and `finished` events
+ * (built only when listened to), the rejection count and time, and the rejection errors (stackless by default).
  */
 export class AdmissionLedger {
   /** Rejections counted by this ledger (unless `countRejection` was given). */
@@ -51,6 +52,21 @@ export class AdmissionLedger {
       bulkheadType: subject.type,
       waitTime,
       activeCount: subject.activeCount,
+    });
+  }
+
+  /**
+   * Sends `finished` for a call admitted at `admittedAt` (ms, from `performance.now()`), when somebody
+   * listens to it; `admittedAt` < 0 marks a call admitted while nobody listened (no event).
+   */
+  finished(outcome: CallOutcome, admittedAt: number, waitTime: number): void {
+    if (admittedAt < 0 || !this.#events.listeningFinished) return;
+    this.#events.emit('finished', {
+      bulkheadName: this.#subject.name,
+      bulkheadType: this.#subject.type,
+      outcome,
+      duration: now() - admittedAt,
+      waitTime,
     });
   }
 

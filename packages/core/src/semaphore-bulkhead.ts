@@ -438,15 +438,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
 
   #release(admittedAt: number, waitTime: number, outcome: CallOutcome): void {
     this.#active--;
-    if (admittedAt >= 0 && this.#events.listeningFinished) {
-      this.#events.emit('finished', {
-        bulkheadName: this.name,
-        bulkheadType: this.type,
-        outcome,
-        duration: now() - admittedAt,
-        waitTime,
-      });
-    }
+    this.#ledger.finished(outcome, admittedAt, waitTime);
     if (this.#queue.size > 0) this.#admitWaiters();
     else if (this.#active === 0 && this.#idleWaiters.length > 0) {
       const idle = this.#idleWaiters;

@@ -488,15 +488,7 @@ export class SharedBulkhead implements ClosableBulkhead {
 
   #release(slot: number, admittedAt: number, waitTime: number, outcome: CallOutcome): void {
     this.#table.give(slot);
-    if (admittedAt >= 0 && this.#events.listening) {
-      this.#events.emit('finished', {
-        bulkheadName: this.name,
-        bulkheadType: this.type,
-        outcome,
-        duration: now() - admittedAt,
-        waitTime,
-      });
-    }
+    this.#ledger.finished(outcome, admittedAt, waitTime);
   }
 
   #enqueue(timeout: number, signal: AbortSignal | undefined): Promise<Permit> {

@@ -625,15 +625,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
 
   #releaseSlot(admittedAt: number, waitTime: number, outcome: CallOutcome): void {
     this.#active--;
-    if (admittedAt >= 0 && this.#events.listening) {
-      this.#events.emit('finished', {
-        bulkheadName: this.name,
-        bulkheadType: this.type,
-        outcome,
-        duration: now() - admittedAt,
-        waitTime,
-      });
-    }
+    this.#ledger.finished(outcome, admittedAt, waitTime);
     while (this.#active < this.#options.maxWorkers && !this.#terminating) {
       const next = this.#queue.shift();
       if (next === undefined) break;
