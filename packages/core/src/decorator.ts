@@ -1,5 +1,6 @@
 import type { Bulkhead } from './bulkhead.js';
 import { validateOptionsObject, validateTimeout } from './internal/validate.js';
+import { isBulkhead } from './is-bulkhead.js';
 import { isRejection } from './policy.js';
 import { getBulkheadRegistry } from './registry.js';
 
@@ -33,12 +34,7 @@ export function bulkhead<Arguments extends unknown[] = unknown[], T = unknown>(
   nameOrBulkhead: string | Bulkhead,
   options: BulkheadDecoratorOptions<Arguments, T> = {},
 ): BulkheadDecorator {
-  if (
-    typeof nameOrBulkhead !== 'string' &&
-    (typeof nameOrBulkhead !== 'object' ||
-      nameOrBulkhead === null ||
-      typeof nameOrBulkhead.execute !== 'function')
-  ) {
+  if (typeof nameOrBulkhead !== 'string' && !isBulkhead(nameOrBulkhead)) {
     throw new TypeError('bulkhead() needs a bulkhead name or a Bulkhead');
   }
   validateOptionsObject('options', options);

@@ -49,6 +49,7 @@ export {
   registerProProvider,
   resetEntitlementForTesting,
 } from './init.js';
+export { isBulkhead } from './is-bulkhead.js';
 export { getBulkheadLogger, jsonStderrLogger } from './logger.js';
 export type { Permit } from './permit.js';
 export {

@@ -1,6 +1,7 @@
 import type { Bulkhead, ExecuteOptions, ProtectedFunction } from './bulkhead.js';
 import { BulkheadClosedError, BulkheadFullError, BulkheadTimeoutError } from './errors.js';
 import { validateName, validateOptionsObject, validateTimeout } from './internal/validate.js';
+import { isBulkhead } from './is-bulkhead.js';
 import type { PolicyResult } from './policy-result.js';
 import { getBulkheadRegistry } from './registry.js';
 import type { GetOrCreateOptions } from './registry-contract.js';
@@ -21,7 +22,7 @@ export class BulkheadPolicy {
   readonly #executeOptions: ExecuteOptions;
 
   constructor(bulkhead: Bulkhead, options: BulkheadPolicyOptions = {}) {
-    if (typeof bulkhead !== 'object' || bulkhead === null || typeof bulkhead.execute !== 'function') {
+    if (!isBulkhead(bulkhead)) {
       throw new TypeError('bulkhead must implement the Bulkhead contract');
     }
     validateOptionsObject('options', options);

@@ -2,19 +2,10 @@ import type { Bulkhead } from './bulkhead.js';
 import { BulkheadNotFoundError } from './errors.js';
 import { getGlobalSlot } from './internal/global-slot.js';
 import { validateName, validateOptionsObject } from './internal/validate.js';
+import { isBulkhead } from './is-bulkhead.js';
 import type { BulkheadRegistryLike, GetOrCreateOptions, RegistryChange } from './registry-contract.js';
 import { SemaphoreBulkhead } from './semaphore-bulkhead.js';
 import type { BulkheadState } from './state.js';
-
-function isBulkhead(value: unknown): value is Bulkhead {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Bulkhead).name === 'string' &&
-    typeof (value as Bulkhead).execute === 'function' &&
-    typeof (value as Bulkhead).getState === 'function'
-  );
-}
 
 /**
  * The OSS registry: named compartments created on demand, strict lookups, change notifications.

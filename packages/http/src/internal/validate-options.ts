@@ -1,4 +1,4 @@
-import type { Bulkhead } from '@x/bulkhead-core';
+import { type Bulkhead, isBulkhead } from '@x/bulkhead-core';
 import type { HttpBulkheadGuardOptions } from '../http-bulkhead-guard.js';
 
 /** Guard options with every default filled in. */
@@ -35,14 +35,8 @@ export function validateGuardOptions(options: HttpBulkheadGuardOptions): GuardSe
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`options must be an object, got ${describe(options)}`);
   }
-  const bulkhead = options.bulkhead as Partial<Bulkhead> | undefined;
-  if (
-    typeof bulkhead !== 'object' ||
-    bulkhead === null ||
-    typeof bulkhead.acquire !== 'function' ||
-    typeof bulkhead.on !== 'function' ||
-    typeof bulkhead.getState !== 'function'
-  ) {
+  const bulkhead = options.bulkhead as unknown;
+  if (!isBulkhead(bulkhead)) {
     throw new TypeError('options.bulkhead must implement the Bulkhead contract (acquire, on, getState)');
   }
   const waitTimeout = options.waitTimeout ?? 0;

@@ -1,5 +1,5 @@
 import type { Bulkhead, BulkheadRegistryLike } from '@x/bulkhead-core';
-import { getBulkheadRegistry } from '@x/bulkhead-core';
+import { getBulkheadRegistry, isBulkhead } from '@x/bulkhead-core';
 import { describe } from './describe.js';
 
 /** Where adapters find bulkheads: a registry (followed as it changes) or a fixed list. */
@@ -11,18 +11,6 @@ function isRegistry(value: unknown): value is BulkheadRegistryLike {
     value !== null &&
     typeof (value as BulkheadRegistryLike).list === 'function' &&
     typeof (value as BulkheadRegistryLike).onChange === 'function'
-  );
-}
-
-function isBulkhead(value: unknown): value is Bulkhead {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Bulkhead).name === 'string' &&
-    typeof (value as Bulkhead).type === 'string' &&
-    typeof (value as Bulkhead).on === 'function' &&
-    typeof (value as Bulkhead).getState === 'function' &&
-    typeof (value as Bulkhead).execute === 'function'
   );
 }
 

@@ -1,4 +1,4 @@
-import type { Bulkhead } from '@x/bulkhead-core';
+import { type Bulkhead, isBulkhead } from '@x/bulkhead-core';
 import type { BreakerOptions } from './breaker-options.js';
 
 /** Options of `ComposedPolicy`. */
@@ -97,14 +97,8 @@ export function validateComposedPolicyOptions(options: ComposedPolicyOptions): C
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`options must be an object, got ${describe(options)}`);
   }
-  const bulkhead = options.bulkhead as Partial<Bulkhead> | undefined;
-  if (
-    typeof bulkhead !== 'object' ||
-    bulkhead === null ||
-    typeof bulkhead.acquire !== 'function' ||
-    typeof bulkhead.getState !== 'function' ||
-    typeof bulkhead.name !== 'string'
-  ) {
+  const bulkhead = options.bulkhead as unknown;
+  if (!isBulkhead(bulkhead)) {
     throw new TypeError('options.bulkhead must implement the Bulkhead contract (name, acquire, getState)');
   }
   const name = options.name ?? `composed:${bulkhead.name}`;

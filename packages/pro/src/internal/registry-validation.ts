@@ -1,17 +1,5 @@
-import type { Bulkhead, GetOrCreateOptions } from '@x/bulkhead-core';
+import type { GetOrCreateOptions } from '@x/bulkhead-core';
 import type { ProBulkheadRegistryOptions } from '../registry/pro-registry.js';
-
-/** True when `value` implements the core `Bulkhead` contract (structurally). */
-export function isBulkhead(value: unknown): value is Bulkhead {
-  const candidate = value as Partial<Bulkhead> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.name === 'string' &&
-    typeof candidate.execute === 'function' &&
-    typeof candidate.getState === 'function'
-  );
-}
 
 /** Throws unless `value` is a non-empty string. */
 export function validateName(parameter: string, value: unknown): string {

@@ -7,6 +7,7 @@ import {
   type EntitlementLogger,
   type GetOrCreateOptions,
   getBulkheadLogger,
+  isBulkhead,
   type RegistryChange,
   SemaphoreBulkhead,
 } from '@x/bulkhead-core';
@@ -17,7 +18,6 @@ import {
   drainTimeout,
 } from '../internal/drain-bulkheads.js';
 import {
-  isBulkhead,
   validateGetOrCreateOptions,
   validateName,
   validateRegistryOptions,
