@@ -31,6 +31,14 @@ export class AdmissionLedger {
   rejectedCount = 0;
   /** Epoch milliseconds of the last rejection counted by this ledger, or `null`. */
   lastRejectionTime: number | null = null;
+  /** Calls admitted through this ledger. */
+  admittedCount = 0;
+  /** Admitted calls that ended with outcome `success`. */
+  successfulCount = 0;
+  /** Admitted calls that ended with outcome `failure` or `timeout`. */
+  failedCount = 0;
+  /** Admitted calls that ended with outcome `timeout`. */
+  timedOutCount = 0;
   readonly #subject: AdmissionSubject;
   readonly #events: BulkheadEventEmitter;
   readonly #captureStackTrace: boolean;
@@ -43,8 +51,9 @@ export class AdmissionLedger {
     this.#countRejection = options.countRejection;
   }
 
-  /** Sends `permitted` when somebody listens to it. */
+  /** Counts an admission and sends `permitted` when somebody listens to it. */
   permitted(waitTime: number): void {
+    this.admittedCount++;
     if (!this.#events.listeningPermitted) return;
     const subject = this.#subject;
     this.#events.emit('permitted', {
@@ -56,10 +65,15 @@ export class AdmissionLedger {
   }
 
   /**
-   * Sends `finished` for a call admitted at `admittedAt` (ms, from `performance.now()`), when somebody
+   * Counts the outcome, and sends `finished` for a call admitted at `admittedAt` (ms, from `performance.now()`), when somebody
    * listens to it; `admittedAt` < 0 marks a call admitted while nobody listened (no event).
    */
   finished(outcome: CallOutcome, admittedAt: number, waitTime: number): void {
+    if (outcome === 'success') this.successfulCount++;
+    else {
+      this.failedCount++;
+      if (outcome === 'timeout') this.timedOutCount++;
+    }
     if (admittedAt < 0 || !this.#events.listeningFinished) return;
     this.#events.emit('finished', {
       bulkheadName: this.#subject.name,

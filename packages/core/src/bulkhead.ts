@@ -3,15 +3,22 @@ import type { Permit } from './permit.js';
 import type { BulkheadState } from './state.js';
 
 /** Kind of compartment; the `type` discriminant of `BulkheadState`. */
-export type BulkheadType = 'semaphore' | 'thread_pool' | 'shared';
+export type BulkheadType = 'semaphore' | 'thread_pool' | 'shared' | 'redis' | 'partitioned' | 'keyed';
 
 /**
  * Why a call was not admitted:
  * `queue_full` (no permit and no room to wait, or the caller chose not to wait),
  * `queue_timeout` (waited its `timeout` in vain), `aborted` (its signal fired while waiting),
- * `shutdown` (the bulkhead is closed or draining).
+ * `shutdown` (the bulkhead is closed or draining), `dropped` (shed from a full queue to make room for a newer
+ * waiter), `unavailable` (the bulkhead's coordinator, such as Redis, could not be reached in time).
  */
-export type RejectionReason = 'queue_full' | 'queue_timeout' | 'aborted' | 'shutdown';
+export type RejectionReason =
+  | 'queue_full'
+  | 'queue_timeout'
+  | 'aborted'
+  | 'shutdown'
+  | 'dropped'
+  | 'unavailable';
 
 /** How an admitted call ended. */
 export type CallOutcome = 'success' | 'failure' | 'timeout';
@@ -50,8 +57,6 @@ export interface Bulkhead {
   readonly type: BulkheadType;
   /** Waits for (or immediately grants) a permit; see `AcquireOptions`. */
   acquire(options?: AcquireOptions): Promise<Permit>;
-  /** Synchronous verdict: a permit now, or `undefined`. */
-  tryAcquire(): Permit | undefined;
   /** Runs `fn` inside a permit and always releases it. */
   execute<T>(fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T>;
   /** Returns `fn` protected by this bulkhead. */
@@ -63,6 +68,16 @@ export interface Bulkhead {
   getState(): BulkheadState;
   /** Subscribes to an event; returns a disposer that unsubscribes. */
   on<Name extends BulkheadEventName>(event: Name, listener: BulkheadEventListener<Name>): () => void;
+}
+
+/**
+ * A bulkhead that can give a verdict synchronously (in-process admission). Not part of `Bulkhead`: a
+ * compartment coordinated over a network (Redis) cannot; `acquire()` without `timeout` is the portable
+ * immediate verdict.
+ */
+export interface SynchronousBulkhead extends Bulkhead {
+  /** Synchronous verdict: a permit now, or `undefined` (counted as a rejection). */
+  tryAcquire(): Permit | undefined;
 }
 
 /** A bulkhead whose limit can change at run time. */

@@ -14,7 +14,11 @@ export type BulkheadErrorCode =
   | 'BULKHEAD_TIMEOUT'
   | 'BULKHEAD_NOT_FOUND'
   | 'BULKHEAD_CLOSED'
-  | 'BULKHEAD_WORKER_CRASHED';
+  | 'BULKHEAD_WORKER_CRASHED'
+  | 'BULKHEAD_NOT_CLONEABLE'
+  | 'BULKHEAD_UNAVAILABLE'
+  | 'BULKHEAD_LEASE_LOST'
+  | 'BULKHEAD_CIRCUIT_OPEN';
 
 /** Options shared by every bulkhead error. */
 export interface BulkheadErrorOptions {

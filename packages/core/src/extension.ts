@@ -10,8 +10,11 @@ export { constructError, constructWithoutStack } from './errors.js';
 export {
   describe as describeValue,
   validateBoolean,
+  validateFunction,
   validateInteger,
   validateIntegerOrInfinity,
+  validateKnownKeys,
+  validateLogger,
   validateName,
   validateOptionsObject,
   validateSignal,

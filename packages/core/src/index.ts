@@ -9,6 +9,7 @@ export type {
   ProtectedFunction,
   RejectionReason,
   ResizableBulkhead,
+  SynchronousBulkhead,
 } from './bulkhead.js';
 export { type BulkheadDecorator, type BulkheadDecoratorOptions, bulkhead } from './decorator.js';
 export {

@@ -18,9 +18,23 @@ describe('isBulkhead', () => {
     expect(isBulkhead(lookAlike)).toBe(true);
   });
 
+  it('accepts a network-coordinated bulkhead without tryAcquire (not part of the contract)', () => {
+    const bulkhead = new SemaphoreBulkhead('remote');
+    const remote = {
+      name: 'remote',
+      type: 'redis',
+      acquire: bulkhead.acquire,
+      execute: bulkhead.execute,
+      wrap: bulkhead.wrap,
+      getState: bulkhead.getState,
+      on: bulkhead.on,
+    };
+    expect(isBulkhead(remote)).toBe(true);
+  });
+
   it('rejects values missing any part of the contract', () => {
     const bulkhead = new SemaphoreBulkhead('parts');
-    for (const missing of ['name', 'type', 'acquire', 'tryAcquire', 'execute', 'wrap', 'getState', 'on']) {
+    for (const missing of ['name', 'type', 'acquire', 'execute', 'wrap', 'getState', 'on']) {
       const candidate: Record<string, unknown> = {
         name: bulkhead.name,
         type: bulkhead.type,

@@ -1,6 +1,6 @@
 import type { Bulkhead } from './bulkhead.js';
 
-const CONTRACT_METHODS = ['acquire', 'tryAcquire', 'execute', 'wrap', 'getState', 'on'] as const;
+const CONTRACT_METHODS = ['acquire', 'execute', 'wrap', 'getState', 'on'] as const;
 
 /**
  * True when `value` implements the `Bulkhead` contract (checked structurally, so bulkheads from another

@@ -33,7 +33,6 @@ function failingBulkhead(name: string, error: unknown): Bulkhead {
     name,
     type: 'thread_pool',
     acquire: (options) => inner.acquire(options),
-    tryAcquire: () => inner.tryAcquire(),
     execute: () => Promise.reject(error),
     wrap: (fn, options) => inner.wrap(fn, options),
     getState: () => inner.getState(),

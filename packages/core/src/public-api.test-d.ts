@@ -137,6 +137,10 @@ describe('errors', () => {
       | 'BULKHEAD_NOT_FOUND'
       | 'BULKHEAD_CLOSED'
       | 'BULKHEAD_WORKER_CRASHED'
+      | 'BULKHEAD_NOT_CLONEABLE'
+      | 'BULKHEAD_UNAVAILABLE'
+      | 'BULKHEAD_LEASE_LOST'
+      | 'BULKHEAD_CIRCUIT_OPEN'
     >();
   });
 });

@@ -105,7 +105,7 @@ describe('BulkheadRegistry', () => {
     const a = registry.getOrCreate('a', { maxConcurrent: 1 });
     const b = registry.getOrCreate('b', { maxConcurrent: 2 });
     registry.getOrCreate('c');
-    a.tryAcquire();
+    (a as SemaphoreBulkhead).tryAcquire();
     expect(registry.listNames()).toEqual(['a', 'b', 'c']);
     expect(registry.unregister('c')).toBe(true);
     expect(registry.unregister('c')).toBe(false);
@@ -124,7 +124,6 @@ describe('BulkheadRegistry', () => {
       name: 'custom',
       type: 'shared',
       acquire: (options) => inner.acquire(options),
-      tryAcquire: () => inner.tryAcquire(),
       execute: (fn, options) => inner.execute(fn, options),
       wrap: (fn, options) => inner.wrap(fn, options),
       getState: () => ({ ...inner.getState(), type: 'shared' }),

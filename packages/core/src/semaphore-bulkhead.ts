@@ -7,6 +7,7 @@ import type {
   ExecutionContext,
   ProtectedFunction,
   ResizableBulkhead,
+  SynchronousBulkhead,
 } from './bulkhead.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from './events.js';
 import { now } from './internal/clock.js';
@@ -121,7 +122,7 @@ class SemaphorePermit implements Permit {
  * waiters in FIFO order and rejects the rest at once. All operations are O(1).
  * @throws {TypeError | RangeError} at construction when an option is invalid (the message names it).
  */
-export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
+export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, SynchronousBulkhead {
   readonly name: string;
   readonly type = 'semaphore' as const;
   #limit: number;
@@ -265,6 +266,9 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead {
       waitingCount: this.#queue.size,
       maxQueue: this.#maxQueue,
       rejectedCount: this.#ledger.rejectedCount,
+      admittedCount: this.#ledger.admittedCount,
+      successfulCalls: this.#ledger.successfulCount,
+      failedCalls: this.#ledger.failedCount,
       lastRejectionTime: this.#ledger.lastRejectionTime,
       closed: this.#closed,
     });

@@ -9,6 +9,9 @@ const base: BulkheadStateInput = {
   waitingCount: 1,
   maxQueue: 10,
   rejectedCount: 3,
+  admittedCount: 7,
+  successfulCalls: 4,
+  failedCalls: 1,
   lastRejectionTime: 1_700_000_000_000,
   closed: false,
 };
@@ -16,7 +19,8 @@ const base: BulkheadStateInput = {
 describe('createBulkheadState', () => {
   it('keeps the raw counters and derives availablePermits and utilizationPercent', () => {
     const state = createBulkheadState(base);
-    expect(state).toEqual({ ...base, availablePermits: 6, utilizationPercent: 25 });
+    const { admittedCount: _admitted, ...counters } = base;
+    expect(state).toEqual({ ...counters, totalCalls: 10, availablePermits: 6, utilizationPercent: 25 });
     expect(Object.isFrozen(state)).toBe(true);
   });
 

@@ -10,6 +10,12 @@ export interface BulkheadState {
   /** Bound on waiters (`Infinity` when unbounded). */
   readonly maxQueue: number;
   readonly rejectedCount: number;
+  /** Calls that asked for a permit: admitted plus rejected (a rejection rate is `rejectedCount / totalCalls`). */
+  readonly totalCalls: number;
+  /** Admitted calls that ended successfully. */
+  readonly successfulCalls: number;
+  /** Admitted calls that ended in an error (timeouts included; see `timedOutCount` where reported). */
+  readonly failedCalls: number;
   /** Epoch milliseconds of the last rejection, or `null`. */
   readonly lastRejectionTime: number | null;
   /** `max(0, maxConcurrent - activeCount)`. */
@@ -37,6 +43,10 @@ export interface BulkheadStateInput {
   waitingCount: number;
   maxQueue: number;
   rejectedCount: number;
+  /** Admitted calls (`totalCalls` is derived as admitted + rejected). */
+  admittedCount: number;
+  successfulCalls: number;
+  failedCalls: number;
   lastRejectionTime: number | null;
   closed: boolean;
   queueCapacity?: number;
@@ -50,5 +60,7 @@ export function createBulkheadState(input: BulkheadStateInput): BulkheadState {
   const availablePermits = Math.max(0, input.maxConcurrent - input.activeCount);
   const utilizationPercent =
     input.maxConcurrent > 0 ? Math.min(100, (input.activeCount / input.maxConcurrent) * 100) : 100;
-  return Object.freeze({ ...input, availablePermits, utilizationPercent });
+  const { admittedCount, ...rest } = input;
+  const totalCalls = admittedCount + input.rejectedCount;
+  return Object.freeze({ ...rest, totalCalls, availablePermits, utilizationPercent });
 }

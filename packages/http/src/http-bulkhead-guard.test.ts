@@ -12,7 +12,6 @@ function scriptedBulkhead(maxConcurrent: number) {
     name: semaphore.name,
     type: semaphore.type,
     acquire: (options) => semaphore.acquire(options),
-    tryAcquire: () => semaphore.tryAcquire(),
     execute: (fn, options) => semaphore.execute(fn, options),
     wrap: (fn, options) => semaphore.wrap(fn, options),
     getState: () => semaphore.getState(),

@@ -452,6 +452,10 @@ export class SharedBulkhead implements ClosableBulkhead {
       waitingCount: table.waiting,
       maxQueue: this.#maxQueue,
       rejectedCount: table.rejected,
+      // Admissions and outcomes are this thread's (rejections are counted across threads).
+      admittedCount: this.#ledger.admittedCount,
+      successfulCalls: this.#ledger.successfulCount,
+      failedCalls: this.#ledger.failedCount,
       lastRejectionTime: table.lastRejectionTime,
       closed: table.closed,
     });

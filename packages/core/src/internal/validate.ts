@@ -75,3 +75,70 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
+
+/**
+ * Throws a TypeError naming the first key of `options` that is not in `known`, with the closest valid
+ * name when one is near (`options.maxConcurent is not a known option; did you mean maxConcurrent?`).
+ * `parameter` is the name used in the message (default `options`).
+ */
+export function validateKnownKeys(options: object, known: readonly string[], parameter = 'options'): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const suggestion = closestName(key, known);
+    const hint =
+      suggestion === undefined ? ` (known options: ${known.join(', ')})` : `; did you mean ${suggestion}?`;
+    throw new TypeError(`${parameter}.${key} is not a known option${hint}`);
+  }
+}
+
+/** Throws unless `value` is a function; `parameter` is named in full (e.g. `fn`, `options.fallback`). */
+export function validateFunction<T extends (...args: never[]) => unknown>(
+  parameter: string,
+  value: unknown,
+): T {
+  if (typeof value !== 'function') {
+    throw new TypeError(`${parameter} must be a function, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+/** Throws unless `value` is a logger with `info` and `warn` methods (the `EntitlementLogger` shape). */
+export function validateLogger(parameter: string, value: unknown): void {
+  if (typeof value !== 'object' || value === null) {
+    throw new TypeError(`${parameter} must be a logger object, got ${describe(value)}`);
+  }
+  for (const method of ['info', 'warn'] as const) {
+    if (typeof (value as Record<string, unknown>)[method] !== 'function') {
+      throw new TypeError(`${parameter}.${method} must be a function`);
+    }
+  }
+}
+
+/** The candidate within edit distance max(2, a third of its length) of `name`, case-insensitively. */
+function closestName(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  const lower = name.toLowerCase();
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  if (best === undefined) return undefined;
+  return bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -20,7 +20,6 @@ function fixedSizeBulkhead(name: string): Bulkhead {
     name,
     type: 'semaphore',
     acquire: (options) => inner.acquire(options),
-    tryAcquire: () => inner.tryAcquire(),
     execute: (fn, options) => inner.execute(fn, options),
     wrap: (fn, options) => inner.wrap(fn, options),
     getState: () => inner.getState(),

@@ -162,8 +162,10 @@ export class ComposedPolicy {
     const entitled = this.#isEntitled();
     const breaker = entitled ? this.#breaker : undefined;
     const state = this.bulkhead.getState();
+    const { totalCalls, availablePermits: _available, utilizationPercent: _utilization, ...counts } = state;
     const bulkhead = createBulkheadState({
-      ...state,
+      ...counts,
+      admittedCount: totalCalls - state.rejectedCount,
       orphanedCount: (state.orphanedCount ?? 0) + this.#orphaned,
       timedOutCount: (state.timedOutCount ?? 0) + this.#timedOut,
     });

@@ -35,10 +35,6 @@ export class DeferredBulkhead implements Bulkhead {
     }
   }
 
-  tryAcquire(): Permit | undefined {
-    return this.#resolve().tryAcquire();
-  }
-
   execute<T>(fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T> {
     try {
       return this.#resolve().execute(fn, options);

@@ -32,7 +32,6 @@ describe('resizeInPlace', () => {
       name: 'fixed',
       type: 'semaphore',
       acquire: (options) => inner.acquire(options),
-      tryAcquire: () => inner.tryAcquire(),
       execute: (fn, options) => inner.execute(fn, options),
       wrap: (fn, options) => inner.wrap(fn, options),
       getState: () => inner.getState(),
