@@ -7,6 +7,7 @@ export {
   type AdmissionSubject,
 } from './admission-ledger.js';
 export { constructError, constructWithoutStack } from './errors.js';
+export { globalExtensionState } from './internal/global-slot.js';
 export {
   describe as describeValue,
   validateBoolean,

@@ -19,6 +19,19 @@ export interface GlobalSlot {
   initRuns: Map<string, Promise<Entitlement>>;
   /** The logger given to the latest `init()`. */
   logger: EntitlementLogger | undefined;
+  /** Process state of other packages (PRO's config bus, reported features, ...), keyed by a namespaced name. */
+  extensions: Map<string, unknown>;
+}
+
+/**
+ * Process-wide state of another package, kept in core's one global slot so every installed copy and bundle of
+ * that package shares it: returns the value under `key` (e.g. `'@x/bulkhead-pro/config-events'`), creating it
+ * with `create` on first use.
+ */
+export function globalExtensionState<T>(key: string, create: () => T): T {
+  const extensions = getGlobalSlot().extensions;
+  if (!extensions.has(key)) extensions.set(key, create());
+  return extensions.get(key) as T;
 }
 
 type GlobalWithSlot = typeof globalThis & { [GLOBAL_SLOT_KEY]?: GlobalSlot };
@@ -36,6 +49,7 @@ export function getGlobalSlot(): GlobalSlot {
       proProvider: undefined,
       initRuns: new Map(),
       logger: undefined,
+      extensions: new Map(),
     };
     Object.defineProperty(holder, GLOBAL_SLOT_KEY, { value: slot, enumerable: false, configurable: true });
   }
