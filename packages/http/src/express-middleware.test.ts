@@ -76,6 +76,13 @@ describe('bulkheadMiddleware (Express 5)', () => {
     expect(outcomes).toEqual(['failure', 'success']);
   });
 
+  it('rejects a misspelled option, naming the key and the closest valid name', () => {
+    const bulkhead = new SemaphoreBulkhead('express-misspelled');
+    expect(() => bulkheadMiddleware({ bulkhead, minRetryAftr: 1 } as never)).toThrow(
+      new TypeError('options.minRetryAftr is not a known option; did you mean minRetryAfter?'),
+    );
+  });
+
   it('README example: protect one route', async () => {
     // README: Express
     const bulkhead = new SemaphoreBulkhead('search', { maxConcurrent: 20 });

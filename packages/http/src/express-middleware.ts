@@ -1,10 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  createHttpBulkheadGuard,
-  type HttpBulkheadGuard,
-  type HttpBulkheadGuardOptions,
-  writeRejection,
-} from './http-bulkhead-guard.js';
+import { createHttpBulkheadGuard, type HttpBulkheadGuard, writeRejection } from './http-bulkhead-guard.js';
+import type { HttpBulkheadGuardOptions } from './http-bulkhead-guard-options.js';
 
 /** An Express (4 or 5) middleware that carries its guard. */
 export interface ExpressBulkheadMiddleware {

@@ -118,4 +118,13 @@ describe('Fastify 5 integration', () => {
       'options.bulkhead must implement the Bulkhead contract',
     );
   });
+
+  it('reports a misspelled option through Fastify registration, naming the closest valid name', async () => {
+    const app = Fastify();
+    apps.push(app);
+    const bulkhead = new SemaphoreBulkhead('fastify-misspelled');
+    await expect(
+      app.register(bulkheadFastifyPlugin, { bulkhead, problemTyp: 'urn:x' } as never),
+    ).rejects.toThrow(new TypeError('options.problemTyp is not a known option; did you mean problemType?'));
+  });
 });

@@ -1,9 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  createHttpBulkheadGuard,
-  type HttpBulkheadGuard,
-  type HttpBulkheadGuardOptions,
-} from './http-bulkhead-guard.js';
+import { createHttpBulkheadGuard, type HttpBulkheadGuard } from './http-bulkhead-guard.js';
+import type { HttpBulkheadGuardOptions } from './http-bulkhead-guard-options.js';
 
 /** The part of a Fastify request the hook uses (structural: fastify is never imported). */
 export interface FastifyRequestLike {

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { type Bulkhead, BulkheadEventEmitter, type FinishedEvent, SemaphoreBulkhead } from '@x/bulkhead-core';
 import { describe, expect, it } from 'vitest';
-import { createHttpBulkheadGuard, type HttpBulkheadGuardOptions } from './http-bulkhead-guard.js';
+import { createHttpBulkheadGuard } from './http-bulkhead-guard.js';
+import type { HttpBulkheadGuardOptions } from './http-bulkhead-guard-options.js';
 
 /** A real semaphore whose `finished` events the test emits itself (deterministic durations). */
 function scriptedBulkhead(maxConcurrent: number) {
@@ -133,10 +134,27 @@ describe('createHttpBulkheadGuard', () => {
       ],
       ['initialServiceTime', { bulkhead, initialServiceTime: -5 }, 'options.initialServiceTime must be >= 0'],
       ['smoothing', { bulkhead, smoothing: 2 }, 'options.smoothing must be in (0, 1], got 2'],
-      ['problemType', { bulkhead, problemType: '' }, 'options.problemType must be a non-empty URI string'],
+      [
+        'initialServiceTime (finite)',
+        { bulkhead, initialServiceTime: Number.POSITIVE_INFINITY },
+        'options.initialServiceTime must be finite, got Infinity',
+      ],
+      ['problemType', { bulkhead, problemType: '' }, 'options.problemType must not be empty'],
+      [
+        'problemType (type)',
+        { bulkhead, problemType: 7 as never },
+        'options.problemType must be a string, got number 7',
+      ],
     ];
     it.each(cases)('%s', (_name, options, message) => {
       expect(() => createHttpBulkheadGuard(options as HttpBulkheadGuardOptions)).toThrow(message);
+    });
+
+    it('rejects a misspelled option with a TypeError that names the key and the closest valid name', () => {
+      const misspelled = { bulkhead, waitTimeot: 5 } as unknown as HttpBulkheadGuardOptions;
+      expect(() => createHttpBulkheadGuard(misspelled)).toThrow(
+        new TypeError('options.waitTimeot is not a known option; did you mean waitTimeout?'),
+      );
     });
 
     it('accepts waitTimeout Infinity', () => {

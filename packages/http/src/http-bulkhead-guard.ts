@@ -6,6 +6,7 @@ import {
   isRejection,
   type Permit,
 } from '@x/bulkhead-core';
+import type { HttpBulkheadGuardOptions } from './http-bulkhead-guard-options.js';
 import { trackResponse } from './internal/response-lifecycle.js';
 import { validateGuardOptions } from './internal/validate-options.js';
 import {
@@ -15,27 +16,6 @@ import {
 } from './problem-details.js';
 import { estimateRetryAfterSeconds } from './retry-after.js';
 import { ServiceTimeEstimator } from './service-time-estimator.js';
-
-/** Options shared by the guard and every adapter. */
-export interface HttpBulkheadGuardOptions {
-  /** The compartment that protects the routes. */
-  bulkhead: Bulkhead;
-  /**
-   * Milliseconds a request may wait for a permit (FIFO; a client that disconnects leaves the queue).
-   * Default 0: fail fast with 503. `Infinity` waits without a timer.
-   */
-  waitTimeout?: number;
-  /** Lower bound of `Retry-After` in seconds; integer >= 0, default 1. */
-  minRetryAfter?: number;
-  /** Upper bound of `Retry-After` in seconds; integer >= `minRetryAfter`, default 60. */
-  maxRetryAfter?: number;
-  /** Service time (ms) assumed before the first call finished; default 1000. */
-  initialServiceTime?: number;
-  /** EWMA weight of the newest call duration, in (0, 1]; default 0.2. */
-  smoothing?: number;
-  /** The problem `type` URI; default `about:blank`. */
-  problemType?: string;
-}
 
 /** A ready-to-send 503 response. */
 export interface HttpRejection {

@@ -12,10 +12,10 @@ export {
   createHttpBulkheadGuard,
   type HttpAdmission,
   type HttpBulkheadGuard,
-  type HttpBulkheadGuardOptions,
   type HttpRejection,
   writeRejection,
 } from './http-bulkhead-guard.js';
+export type { HttpBulkheadGuardOptions } from './http-bulkhead-guard-options.js';
 export {
   type ProtectedRequestContext,
   type ProtectedRequestHandler,

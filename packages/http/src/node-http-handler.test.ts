@@ -156,9 +156,18 @@ describe('withBulkhead (node:http)', () => {
     holder.gate.resolve();
   });
 
+  it('rejects a misspelled option, naming the key and the closest valid name', () => {
+    const bulkhead = new SemaphoreBulkhead('misspelled');
+    expect(() => withBulkhead(() => undefined, { bulkhead, maxRetryAftr: 5 } as never)).toThrow(
+      new TypeError('options.maxRetryAftr is not a known option; did you mean maxRetryAfter?'),
+    );
+  });
+
   it('rejects a non-function handler', () => {
     const bulkhead = new SemaphoreBulkhead('x');
-    expect(() => withBulkhead(42 as never, { bulkhead })).toThrow('handler must be a function, got number');
+    expect(() => withBulkhead(42 as never, { bulkhead })).toThrow(
+      new TypeError('handler must be a function, got number 42'),
+    );
   });
 });
 

@@ -1,10 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  createHttpBulkheadGuard,
-  type HttpBulkheadGuard,
-  type HttpBulkheadGuardOptions,
-  writeRejection,
-} from './http-bulkhead-guard.js';
+import { validateFunction } from '@x/bulkhead-core/extension';
+import { createHttpBulkheadGuard, type HttpBulkheadGuard, writeRejection } from './http-bulkhead-guard.js';
+import type { HttpBulkheadGuardOptions } from './http-bulkhead-guard-options.js';
 
 /** What a protected `node:http` handler receives besides the request and response. */
 export interface ProtectedRequestContext {
@@ -45,7 +42,7 @@ export function withBulkhead(
   handler: ProtectedRequestHandler,
   options: HttpBulkheadGuardOptions,
 ): ProtectedRequestListener {
-  if (typeof handler !== 'function') throw new TypeError(`handler must be a function, got ${typeof handler}`);
+  validateFunction('handler', handler);
   const guard = createHttpBulkheadGuard(options);
   const listener = (request: IncomingMessage, response: ServerResponse): void => {
     guard.admit(request, response).then(

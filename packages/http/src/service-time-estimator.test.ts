@@ -26,7 +26,16 @@ describe('ServiceTimeEstimator', () => {
   it('validates options.smoothing', () => {
     expect(() => new ServiceTimeEstimator({ smoothing: 0 })).toThrow(RangeError);
     expect(() => new ServiceTimeEstimator({ smoothing: 1.5 })).toThrow(
-      'options.smoothing must be a number in (0, 1]',
+      'options.smoothing must be in (0, 1], got 1.5',
+    );
+    expect(() => new ServiceTimeEstimator({ smoothing: '0.5' as never })).toThrow(
+      new TypeError('options.smoothing must be a number, got string "0.5"'),
+    );
+  });
+
+  it('rejects a misspelled option, naming the key and the closest valid name', () => {
+    expect(() => new ServiceTimeEstimator({ smoothnig: 0.5 } as never)).toThrow(
+      new TypeError('options.smoothnig is not a known option; did you mean smoothing?'),
     );
   });
 

@@ -1,3 +1,6 @@
+import { validateKnownKeys, validateOptionsObject } from '@x/bulkhead-core/extension';
+import { validateSmoothing } from './internal/validate-smoothing.js';
+
 /** Options of `ServiceTimeEstimator`. */
 export interface ServiceTimeEstimatorOptions {
   /** Weight of the newest sample, in (0, 1]; default 0.2 (about the last 10 calls matter). */
@@ -7,7 +10,8 @@ export interface ServiceTimeEstimatorOptions {
 /**
  * Exponentially weighted moving average (EWMA) of call durations in milliseconds:
  * `estimate += smoothing * (sample - estimate)`; the first sample sets the estimate.
- * @throws {RangeError} at construction when `options.smoothing` is not in (0, 1].
+ * @throws {TypeError | RangeError} at construction when `options.smoothing` is not a number in (0, 1] or
+ *   `options` has an unknown key.
  */
 export class ServiceTimeEstimator {
   readonly #smoothing: number;
@@ -15,11 +19,9 @@ export class ServiceTimeEstimator {
   #samples = 0;
 
   constructor(options: ServiceTimeEstimatorOptions = {}) {
-    const smoothing = options.smoothing ?? 0.2;
-    if (typeof smoothing !== 'number' || !(smoothing > 0 && smoothing <= 1)) {
-      throw new RangeError(`options.smoothing must be a number in (0, 1], got ${String(smoothing)}`);
-    }
-    this.#smoothing = smoothing;
+    validateOptionsObject('options', options);
+    validateKnownKeys(options, ['smoothing']);
+    this.#smoothing = validateSmoothing('smoothing', options.smoothing ?? 0.2);
   }
 
   /** Adds one duration (ms); negative or non-finite samples are ignored. */
