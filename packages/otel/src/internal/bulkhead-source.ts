@@ -1,6 +1,6 @@
 import type { Bulkhead, BulkheadRegistryLike } from '@x/bulkhead-core';
 import { getBulkheadRegistry, isBulkhead } from '@x/bulkhead-core';
-import { describe } from './describe.js';
+import { describeValue } from '@x/bulkhead-core/extension';
 
 /** Where adapters find bulkheads: a registry (followed as it changes) or a fixed list. */
 export type BulkheadSource = BulkheadRegistryLike | Iterable<Bulkhead>;
@@ -29,7 +29,7 @@ export function resolveSource(source: unknown): ResolvedSource {
   if (isRegistry(source)) return { initial: source.list(), registry: source };
   if (typeof source !== 'object' || source === null || !(Symbol.iterator in source)) {
     throw new TypeError(
-      `options.source must be a bulkhead registry or a list of bulkheads, got ${describe(source)}`,
+      `options.source must be a bulkhead registry or a list of bulkheads, got ${describeValue(source)}`,
     );
   }
   const bulkheads: Bulkhead[] = [];
@@ -37,7 +37,7 @@ export function resolveSource(source: unknown): ResolvedSource {
   for (const candidate of source as Iterable<unknown>) {
     if (!isBulkhead(candidate)) {
       throw new TypeError(
-        `options.source must contain only bulkheads (name, type, on, getState, execute), got ${describe(candidate)}`,
+        `options.source must contain only bulkheads (name, type, on, getState, execute), got ${describeValue(candidate)}`,
       );
     }
     if (names.has(candidate.name)) {

@@ -1,13 +1,13 @@
-import { describe } from './describe.js';
+import { describeValue, validateKnownKeys, validateOptionsObject } from '@x/bulkhead-core/extension';
 
 /**
- * Throws unless `value` is a plain options object.
- * @throws {TypeError}
+ * Throws unless `value` is an options object whose keys are all in `known` (core's shared checks).
+ * @throws {TypeError} naming the parameter, or the unknown key and the closest valid name.
  */
-export function validateOptionsObject(value: unknown): asserts value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`options must be an object, got ${describe(value)}`);
-  }
+export function validateOptions(value: unknown, known: readonly string[]): asserts value is object {
+  if (value === undefined) throw new TypeError(`options must be an object, got ${describeValue(value)}`);
+  validateOptionsObject('options', value);
+  validateKnownKeys(value as object, known);
 }
 
 /**
@@ -16,13 +16,18 @@ export function validateOptionsObject(value: unknown): asserts value is Record<s
  */
 export function validateBuckets(option: string, value: unknown): Float64Array {
   if (!Array.isArray(value) || value.length === 0) {
-    throw new TypeError(`options.${option} must be a non-empty array of numbers, got ${describe(value)}`);
+    throw new TypeError(
+      `options.${option} must be a non-empty array of numbers, got ${describeValue(value)}`,
+    );
   }
   const bounds = new Float64Array(value.length);
   for (let index = 0; index < value.length; index++) {
     const bound: unknown = value[index];
-    if (typeof bound !== 'number' || !Number.isFinite(bound) || bound <= 0) {
-      throw new RangeError(`options.${option}[${index}] must be a finite number > 0, got ${describe(bound)}`);
+    if (typeof bound !== 'number') {
+      throw new TypeError(`options.${option}[${index}] must be a number, got ${describeValue(bound)}`);
+    }
+    if (!Number.isFinite(bound) || bound <= 0) {
+      throw new RangeError(`options.${option}[${index}] must be a finite number > 0, got ${bound}`);
     }
     if (index > 0 && bound <= (bounds[index - 1] as number)) {
       throw new RangeError(
@@ -44,7 +49,7 @@ export function validateStringRecord(
   options: { pattern: RegExp; reserved: readonly string[] },
 ): Readonly<Record<string, string>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`options.${option} must be an object of string values, got ${describe(value)}`);
+    throw new TypeError(`options.${option} must be an object of string values, got ${describeValue(value)}`);
   }
   const result: Record<string, string> = {};
   for (const [key, entry] of Object.entries(value)) {
@@ -54,7 +59,7 @@ export function validateStringRecord(
       );
     }
     if (typeof entry !== 'string') {
-      throw new TypeError(`options.${option}.${key} must be a string, got ${describe(entry)}`);
+      throw new TypeError(`options.${option}.${key} must be a string, got ${describeValue(entry)}`);
     }
     result[key] = entry;
   }

@@ -105,16 +105,19 @@ describe('bulkheadSpan', () => {
 describe('span helper validation', () => {
   const noop = () => undefined;
   it('rejects an empty name', () => {
-    expect(() => bulkheadSpan('', 1, noop)).toThrow(new TypeError("name must be a non-empty string, got ''"));
+    expect(() => bulkheadSpan('', 1, noop)).toThrow(new RangeError('name must not be empty'));
+    expect(() => bulkheadSpan(7 as never, 1, noop)).toThrow(
+      new TypeError('name must be a string, got number 7'),
+    );
   });
   it('rejects an invalid maxConcurrent', () => {
     expect(() => bulkheadSpan('db', 0, noop)).toThrow(
-      new RangeError('maxConcurrent must be an integer >= 1, got 0'),
+      new RangeError('maxConcurrent must be an integer >= 1, got number 0'),
     );
   });
   it('rejects an invalid timeout', () => {
     expect(() => bulkheadSpan('db', 1, -1, noop)).toThrow(
-      new RangeError('timeout must be a number of milliseconds >= 0, got -1'),
+      new RangeError('timeout must be a number of milliseconds >= 0, got number -1'),
     );
   });
   it('rejects a missing callback', () => {
@@ -124,7 +127,7 @@ describe('span helper validation', () => {
   });
   it('rejects an empty operation', () => {
     expect(() => bulkheadOperationSpan('db', '', noop)).toThrow(
-      new TypeError("operation must be a non-empty string, got ''"),
+      new RangeError('operation must not be empty'),
     );
   });
 });

@@ -1,19 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
-import { describe } from '../internal/describe.js';
+import { describeValue, validateFunction, validateName } from '@x/bulkhead-core/extension';
 import { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
 import { runInSpan } from './run-in-span.js';
 import type { SpanData } from './span-data.js';
-
-function validateName(name: unknown): string {
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new TypeError(`name must be a non-empty string, got ${describe(name)}`);
-  }
-  return name;
-}
-
-function validateCallback(fn: unknown): void {
-  if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${describe(fn)}`);
-}
 
 /**
  * Runs `fn(spanData)` in a span `bulkhead <name>` with `bulkhead.name`, `bulkhead.max_concurrent`
@@ -34,16 +23,16 @@ export function bulkheadSpan<T>(
   timeoutOrFn: number | undefined | ((spanData: SpanData) => T),
   maybeFn?: (spanData: SpanData) => T,
 ): T {
-  validateName(name);
+  validateName('name', name);
   if (typeof maxConcurrent !== 'number' || !Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
-    throw new RangeError(`maxConcurrent must be an integer >= 1, got ${describe(maxConcurrent)}`);
+    throw new RangeError(`maxConcurrent must be an integer >= 1, got ${describeValue(maxConcurrent)}`);
   }
   const fn = typeof timeoutOrFn === 'function' ? timeoutOrFn : maybeFn;
   const timeout = typeof timeoutOrFn === 'function' ? undefined : timeoutOrFn;
   if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout) || timeout < 0)) {
-    throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${describe(timeout)}`);
+    throw new RangeError(`timeout must be a number of milliseconds >= 0, got ${describeValue(timeout)}`);
   }
-  validateCallback(fn);
+  validateFunction('fn', fn);
   const attributes: Attributes = {
     [BULKHEAD_ATTRIBUTES.name]: name,
     [BULKHEAD_ATTRIBUTES.maxConcurrent]: maxConcurrent,
@@ -55,14 +44,12 @@ export function bulkheadSpan<T>(
 /**
  * Runs `fn(spanData)` in a span `bulkhead <name> <operation>` for one operation inside a
  * bulkhead; `spanData` entries become attributes. Without an SDK it just runs `fn`.
- * @throws {TypeError} for invalid arguments; whatever `fn` throws, after recording it.
+ * @throws {TypeError | RangeError} for invalid arguments; whatever `fn` throws, after recording it.
  */
 export function bulkheadOperationSpan<T>(name: string, operation: string, fn: (spanData: SpanData) => T): T {
-  validateName(name);
-  if (typeof operation !== 'string' || operation.length === 0) {
-    throw new TypeError(`operation must be a non-empty string, got ${describe(operation)}`);
-  }
-  validateCallback(fn);
+  validateName('name', name);
+  validateName('operation', operation);
+  validateFunction('fn', fn);
   return runInSpan(
     `bulkhead ${name} ${operation}`,
     { [BULKHEAD_ATTRIBUTES.name]: name, [BULKHEAD_ATTRIBUTES.operation]: operation },

@@ -1,8 +1,8 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Bulkhead, ExecuteOptions, ProtectedFunction } from '@x/bulkhead-core';
+import { describeValue } from '@x/bulkhead-core/extension';
 import { type BulkheadSource, BulkheadTracker, resolveSource } from '../internal/bulkhead-source.js';
-import { describe } from '../internal/describe.js';
-import { validateOptionsObject } from '../internal/validate-options.js';
+import { validateOptions } from '../internal/validate-options.js';
 import { type PassageSettings, type TracingMode, tracedPassage } from './traced-passage.js';
 import { resolveTracer } from './tracer-resolution.js';
 
@@ -32,12 +32,16 @@ interface Patch {
   readonly hadOwnExecute: boolean;
 }
 
+const OPTION_KEYS = ['tracer', 'source', 'mode'] as const satisfies ReadonlyArray<
+  keyof InstrumentBulkheadsOptions
+>;
+
 const patched = new WeakMap<Bulkhead, Patch>();
 
 function validateMode(value: unknown): TracingMode {
   if (value === undefined) return 'active-span';
   if (value !== 'active-span' && value !== 'child-span') {
-    throw new RangeError(`options.mode must be 'active-span' or 'child-span', got ${describe(value)}`);
+    throw new RangeError(`options.mode must be 'active-span' or 'child-span', got ${describeValue(value)}`);
   }
   return value;
 }
@@ -45,7 +49,7 @@ function validateMode(value: unknown): TracingMode {
 function validateTracer(value: unknown): Tracer | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null || typeof (value as Tracer).startSpan !== 'function') {
-    throw new TypeError(`options.tracer must be an OpenTelemetry Tracer, got ${describe(value)}`);
+    throw new TypeError(`options.tracer must be an OpenTelemetry Tracer, got ${describeValue(value)}`);
   }
   return value as Tracer;
 }
@@ -98,10 +102,10 @@ function unpatch(bulkhead: Bulkhead, entry: Patch): void {
  * Traces every protected call (`execute`, `wrap`, policies, the decorator) of the bulkheads of
  * `options.source`: wait time, outcome, rejection reason, on the active span or a child span.
  * Without an SDK each call pays one property read.
- * @throws {TypeError | RangeError} for invalid options; {Error} if a bulkhead is already instrumented.
+ * @throws {TypeError | RangeError} for invalid options or an unknown key; {Error} if a bulkhead is already instrumented.
  */
 export function instrumentBulkheads(options: InstrumentBulkheadsOptions = {}): BulkheadTracing {
-  validateOptionsObject(options);
+  validateOptions(options, OPTION_KEYS);
   const explicitTracer = validateTracer(options.tracer);
   const mode = validateMode(options.mode);
   const source = resolveSource(options.source);

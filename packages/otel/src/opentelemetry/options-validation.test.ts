@@ -1,16 +1,22 @@
+import { SemaphoreBulkhead } from '@x/bulkhead-core';
 import { describe, expect, it } from 'vitest';
 import { instrumentBulkheads } from './instrument-bulkheads.js';
 import { registerBulkheadOtelMetrics } from './register-bulkhead-otel-metrics.js';
 
 describe('registerBulkheadOtelMetrics option validation', () => {
+  it('rejects a misspelled option, naming the key and the closest valid name', () => {
+    expect(() => registerBulkheadOtelMetrics({ histogram: false, source: [] } as never)).toThrow(
+      new TypeError('options.histogram is not a known option; did you mean histograms?'),
+    );
+  });
   it('options must be an object', () => {
     expect(() => registerBulkheadOtelMetrics('x' as never)).toThrow(
-      new TypeError("options must be an object, got 'x'"),
+      new TypeError('options must be an object, got string "x"'),
     );
   });
   it('options.meter must be a Meter', () => {
     expect(() => registerBulkheadOtelMetrics({ meter: {} as never, source: [] })).toThrow(
-      new TypeError('options.meter must be an OpenTelemetry Meter, got an object'),
+      new TypeError('options.meter must be an OpenTelemetry Meter, got object'),
     );
   });
   it('options.attributes must not reuse the bulkhead attribute names', () => {
@@ -18,12 +24,12 @@ describe('registerBulkheadOtelMetrics option validation', () => {
       /options\.attributes has an invalid or reserved name 'bulkhead\.name'/,
     );
     expect(() => registerBulkheadOtelMetrics({ attributes: { region: 5 as never }, source: [] })).toThrow(
-      new TypeError('options.attributes.region must be a string, got 5'),
+      new TypeError('options.attributes.region must be a string, got number 5'),
     );
   });
   it('options.source must be a registry or a list', () => {
     expect(() => registerBulkheadOtelMetrics({ source: 'db' as never })).toThrow(
-      new TypeError("options.source must be a bulkhead registry or a list of bulkheads, got 'db'"),
+      new TypeError('options.source must be a bulkhead registry or a list of bulkheads, got string "db"'),
     );
   });
   it('options.waitBuckets and options.durationBuckets must be valid bounds', () => {
@@ -39,25 +45,33 @@ describe('registerBulkheadOtelMetrics option validation', () => {
 describe('registerBulkheadOtelMetrics histograms option', () => {
   it('options.histograms must be a boolean', () => {
     expect(() => registerBulkheadOtelMetrics({ histograms: 'no' as never, source: [] })).toThrow(
-      new TypeError("options.histograms must be a boolean, got 'no'"),
+      new TypeError('options.histograms must be a boolean, got string "no"'),
     );
   });
 });
 
 describe('instrumentBulkheads option validation', () => {
-  it('options must be an object', () => {
-    expect(() => instrumentBulkheads([] as never)).toThrow(
-      new TypeError('options must be an object, got an array'),
+  it('options must be an object, not a list of bulkheads', () => {
+    expect(() => instrumentBulkheads(null as never)).toThrow(
+      new TypeError('options must be an object, got null'),
+    );
+    expect(() => instrumentBulkheads([new SemaphoreBulkhead('listed')] as never)).toThrow(
+      new TypeError('options.0 is not a known option (known options: tracer, source, mode)'),
+    );
+  });
+  it('rejects a misspelled option, naming the key and the closest valid name', () => {
+    expect(() => instrumentBulkheads({ mdoe: 'child-span', source: [] } as never)).toThrow(
+      new TypeError('options.mdoe is not a known option; did you mean mode?'),
     );
   });
   it('options.tracer must be a Tracer', () => {
     expect(() => instrumentBulkheads({ tracer: {} as never, source: [] })).toThrow(
-      new TypeError('options.tracer must be an OpenTelemetry Tracer, got an object'),
+      new TypeError('options.tracer must be an OpenTelemetry Tracer, got object'),
     );
   });
   it("options.mode must be 'active-span' or 'child-span'", () => {
     expect(() => instrumentBulkheads({ mode: 'span' as never, source: [] })).toThrow(
-      new RangeError("options.mode must be 'active-span' or 'child-span', got 'span'"),
+      new RangeError(`options.mode must be 'active-span' or 'child-span', got string "span"`),
     );
   });
   it('options.source must be a registry or a list', () => {

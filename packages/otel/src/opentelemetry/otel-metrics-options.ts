@@ -1,12 +1,8 @@
 import { type Meter, metrics } from '@opentelemetry/api';
+import { describeValue, validateBoolean } from '@x/bulkhead-core/extension';
 import { type BulkheadSource, type ResolvedSource, resolveSource } from '../internal/bulkhead-source.js';
 import { DEFAULT_DURATION_BUCKETS, DEFAULT_WAIT_BUCKETS } from '../internal/default-buckets.js';
-import { describe } from '../internal/describe.js';
-import {
-  validateBuckets,
-  validateOptionsObject,
-  validateStringRecord,
-} from '../internal/validate-options.js';
+import { validateBuckets, validateOptions, validateStringRecord } from '../internal/validate-options.js';
 import { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
 import { INSTRUMENTATION_SCOPE } from './instrumentation-scope.js';
 
@@ -39,6 +35,15 @@ export interface ResolvedOtelMetricsOptions {
   readonly source: ResolvedSource;
 }
 
+const OPTION_KEYS = [
+  'meter',
+  'source',
+  'attributes',
+  'waitBuckets',
+  'durationBuckets',
+  'histograms',
+] as const satisfies ReadonlyArray<keyof RegisterBulkheadOtelMetricsOptions>;
+
 const ATTRIBUTE_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_.-]*$/;
 
 function validateMeter(value: unknown): Meter {
@@ -50,19 +55,19 @@ function validateMeter(value: unknown): Meter {
     typeof candidate.createObservableGauge !== 'function' ||
     typeof candidate.addBatchObservableCallback !== 'function'
   ) {
-    throw new TypeError(`options.meter must be an OpenTelemetry Meter, got ${describe(value)}`);
+    throw new TypeError(`options.meter must be an OpenTelemetry Meter, got ${describeValue(value)}`);
   }
   return value as Meter;
 }
 
 /**
  * Validates the options of `registerBulkheadOtelMetrics()`.
- * @throws {TypeError | RangeError} naming the offending option.
+ * @throws {TypeError | RangeError} naming the offending option (or the unknown key).
  */
 export function resolveOtelMetricsOptions(
   options: RegisterBulkheadOtelMetricsOptions,
 ): ResolvedOtelMetricsOptions {
-  validateOptionsObject(options);
+  validateOptions(options, OPTION_KEYS);
   const meter =
     options.meter === undefined ? metrics.getMeter(INSTRUMENTATION_SCOPE) : validateMeter(options.meter);
   const constantAttributes =
@@ -77,10 +82,7 @@ export function resolveOtelMetricsOptions(
     'durationBuckets',
     options.durationBuckets ?? DEFAULT_DURATION_BUCKETS,
   );
-  if (options.histograms !== undefined && typeof options.histograms !== 'boolean') {
-    throw new TypeError(`options.histograms must be a boolean, got ${describe(options.histograms)}`);
-  }
-  const recordHistograms = options.histograms ?? true;
+  const recordHistograms = validateBoolean('histograms', options.histograms ?? true);
   const source = resolveSource(options.source);
   return { meter, constantAttributes, waitBuckets, durationBuckets, recordHistograms, source };
 }

@@ -65,7 +65,7 @@ describe('metrics updater', () => {
 
   it('options.interval must be a finite number >= 1', () => {
     expect(() => startMetricsUpdater({ interval: '10' as never })).toThrow(
-      new TypeError("options.interval must be a number of milliseconds, got '10'"),
+      new TypeError('options.interval must be a number of milliseconds, got string "10"'),
     );
     expect(() => startMetricsUpdater({ interval: 0 })).toThrow(
       new RangeError('options.interval must be a finite number of milliseconds >= 1, got 0'),
@@ -73,5 +73,12 @@ describe('metrics updater', () => {
     expect(() => startMetricsUpdater(null as never)).toThrow(
       new TypeError('options must be an object, got null'),
     );
+  });
+
+  it('rejects a misspelled option, naming the key and the closest valid name', () => {
+    expect(() => startMetricsUpdater({ intervall: 5 } as never)).toThrow(
+      new TypeError('options.intervall is not a known option; did you mean interval?'),
+    );
+    expect(stopMetricsUpdater()).toBe(false);
   });
 });

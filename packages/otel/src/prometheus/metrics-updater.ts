@@ -1,5 +1,5 @@
-import { describe } from '../internal/describe.js';
-import { validateOptionsObject } from '../internal/validate-options.js';
+import { validateTimeout } from '@x/bulkhead-core/extension';
+import { validateOptions } from '../internal/validate-options.js';
 import { liveRegistrations } from './live-registrations.js';
 import type { BulkheadMetrics } from './register-bulkhead-metrics.js';
 
@@ -33,14 +33,11 @@ export function updateBulkheadMetrics(metrics?: BulkheadMetrics): void {
 
 /**
  * Calls `updateBulkheadMetrics()` now and then every `options.interval` ms on an unref'd timer.
- * @throws {TypeError | RangeError} for an invalid interval; {Error} if an updater already runs.
+ * @throws {TypeError | RangeError} for an invalid interval or an unknown key; {Error} if an updater already runs.
  */
 export function startMetricsUpdater(options: MetricsUpdaterOptions): MetricsUpdater {
-  validateOptionsObject(options);
-  const interval: unknown = options.interval;
-  if (typeof interval !== 'number' || Number.isNaN(interval)) {
-    throw new TypeError(`options.interval must be a number of milliseconds, got ${describe(interval)}`);
-  }
+  validateOptions(options, ['interval']);
+  const interval = validateTimeout('interval', options.interval);
   if (!Number.isFinite(interval) || interval < 1) {
     throw new RangeError(`options.interval must be a finite number of milliseconds >= 1, got ${interval}`);
   }

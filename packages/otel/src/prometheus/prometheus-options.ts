@@ -1,13 +1,9 @@
+import { describeValue, validateName } from '@x/bulkhead-core/extension';
 import type { OpenMetricsContentType, PrometheusContentType, Registry } from 'prom-client';
 import { type BulkheadSource, type ResolvedSource, resolveSource } from '../internal/bulkhead-source.js';
 import type { TallyBuckets } from '../internal/call-tally.js';
 import { DEFAULT_DURATION_BUCKETS, DEFAULT_WAIT_BUCKETS } from '../internal/default-buckets.js';
-import { describe } from '../internal/describe.js';
-import {
-  validateBuckets,
-  validateOptionsObject,
-  validateStringRecord,
-} from '../internal/validate-options.js';
+import { validateBuckets, validateOptions, validateStringRecord } from '../internal/validate-options.js';
 
 /** A prom-client registry (text or OpenMetrics content type). */
 export type PrometheusRegistry = Registry<PrometheusContentType> | Registry<OpenMetricsContentType>;
@@ -43,6 +39,16 @@ export interface ResolvedPrometheusOptions {
   readonly source: ResolvedSource;
 }
 
+const OPTION_KEYS = [
+  'registry',
+  'prefix',
+  'labels',
+  'source',
+  'waitBuckets',
+  'durationBuckets',
+  'refresh',
+] as const satisfies ReadonlyArray<keyof RegisterBulkheadMetricsOptions>;
+
 const METRIC_NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME_PATTERN = /^(?!__)[a-zA-Z_][a-zA-Z0-9_]*$/;
 const RESERVED_LABELS = ['bulkhead', 'type', 'outcome', 'reason', 'le'] as const;
@@ -56,36 +62,34 @@ function validateRegistry(value: unknown): PrometheusRegistry {
     typeof candidate.getSingleMetric !== 'function' ||
     typeof candidate.removeSingleMetric !== 'function'
   ) {
-    throw new TypeError(`options.registry must be a prom-client Registry, got ${describe(value)}`);
+    throw new TypeError(`options.registry must be a prom-client Registry, got ${describeValue(value)}`);
   }
   return value as PrometheusRegistry;
 }
 
 function validatePrefix(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value !== 'string') {
-    throw new TypeError(`options.prefix must be a string, got ${describe(value)}`);
+  if (value === undefined || value === '') return '';
+  const prefix = validateName('options.prefix', value);
+  if (!METRIC_NAME_PATTERN.test(prefix)) {
+    throw new RangeError(`options.prefix must match ${METRIC_NAME_PATTERN} (e.g. 'myapp_'), got '${prefix}'`);
   }
-  if (value !== '' && !METRIC_NAME_PATTERN.test(value)) {
-    throw new RangeError(`options.prefix must match ${METRIC_NAME_PATTERN} (e.g. 'myapp_'), got '${value}'`);
-  }
-  return value;
+  return prefix;
 }
 
 function validateRefresh(value: unknown): 'scrape' | 'update' {
   if (value === undefined) return 'scrape';
   if (value !== 'scrape' && value !== 'update') {
-    throw new RangeError(`options.refresh must be 'scrape' or 'update', got ${describe(value)}`);
+    throw new RangeError(`options.refresh must be 'scrape' or 'update', got ${describeValue(value)}`);
   }
   return value;
 }
 
 /**
  * Validates the options of `registerBulkheadMetrics()`.
- * @throws {TypeError | RangeError} naming the offending option.
+ * @throws {TypeError | RangeError} naming the offending option (or the unknown key).
  */
 export function resolvePrometheusOptions(options: RegisterBulkheadMetricsOptions): ResolvedPrometheusOptions {
-  validateOptionsObject(options);
+  validateOptions(options, OPTION_KEYS);
   const registry = validateRegistry(options.registry);
   const prefix = validatePrefix(options.prefix);
   const constantLabels =

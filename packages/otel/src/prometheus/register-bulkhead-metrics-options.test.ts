@@ -9,6 +9,11 @@ function attempt(options: Partial<Record<keyof RegisterBulkheadMetricsOptions, u
 }
 
 describe('registerBulkheadMetrics option validation', () => {
+  it('rejects a misspelled option, naming the key and the closest valid name', () => {
+    expect(attempt({ prefx: 'app_' } as never)).toThrow(
+      new TypeError('options.prefx is not a known option; did you mean prefix?'),
+    );
+  });
   it('options must be an object', () => {
     expect(() => registerBulkheadMetrics(undefined as never)).toThrow(
       new TypeError('options must be an object, got undefined'),
@@ -16,11 +21,11 @@ describe('registerBulkheadMetrics option validation', () => {
   });
   it('options.registry must be a prom-client registry', () => {
     expect(attempt({ registry: {} })).toThrow(
-      new TypeError('options.registry must be a prom-client Registry, got an object'),
+      new TypeError('options.registry must be a prom-client Registry, got object'),
     );
   });
   it('options.prefix must be a string', () => {
-    expect(attempt({ prefix: 3 })).toThrow(new TypeError('options.prefix must be a string, got 3'));
+    expect(attempt({ prefix: 3 })).toThrow(new TypeError('options.prefix must be a string, got number 3'));
   });
   it('options.prefix must be a valid metric name start', () => {
     expect(attempt({ prefix: 'my-app_' })).toThrow(RangeError);
@@ -28,19 +33,19 @@ describe('registerBulkheadMetrics option validation', () => {
   });
   it('options.labels must hold string values under valid, unreserved names', () => {
     expect(attempt({ labels: 'x' })).toThrow(
-      new TypeError("options.labels must be an object of string values, got 'x'"),
+      new TypeError('options.labels must be an object of string values, got string "x"'),
     );
     expect(attempt({ labels: { type: 'a' } })).toThrow(
       /options\.labels has an invalid or reserved name 'type'/,
     );
     expect(attempt({ labels: { __meta: 'a' } })).toThrow(RangeError);
     expect(attempt({ labels: { region: 1 } })).toThrow(
-      new TypeError('options.labels.region must be a string, got 1'),
+      new TypeError('options.labels.region must be a string, got number 1'),
     );
   });
   it('options.source must be a registry or a list of bulkheads with unique names', () => {
     expect(attempt({ source: 42 })).toThrow(
-      new TypeError('options.source must be a bulkhead registry or a list of bulkheads, got 42'),
+      new TypeError('options.source must be a bulkhead registry or a list of bulkheads, got number 42'),
     );
     expect(attempt({ source: [{}] })).toThrow(/options\.source must contain only bulkheads/);
     expect(attempt({ source: [new SemaphoreBulkhead('a'), new SemaphoreBulkhead('a')] })).toThrow(
@@ -49,7 +54,7 @@ describe('registerBulkheadMetrics option validation', () => {
   });
   it('options.waitBuckets must be ascending positive finite numbers', () => {
     expect(attempt({ waitBuckets: [] })).toThrow(
-      new TypeError('options.waitBuckets must be a non-empty array of numbers, got an array'),
+      new TypeError('options.waitBuckets must be a non-empty array of numbers, got array'),
     );
     expect(attempt({ waitBuckets: [0.1, 0.1] })).toThrow(
       new RangeError('options.waitBuckets must be strictly ascending; 0.1 follows 0.1'),
@@ -65,7 +70,7 @@ describe('registerBulkheadMetrics option validation', () => {
   });
   it("options.refresh must be 'scrape' or 'update'", () => {
     expect(attempt({ refresh: 'push' })).toThrow(
-      new RangeError("options.refresh must be 'scrape' or 'update', got 'push'"),
+      new RangeError(`options.refresh must be 'scrape' or 'update', got string "push"`),
     );
   });
 });
