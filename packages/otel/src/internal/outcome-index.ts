@@ -1,44 +1,27 @@
-import type { CallOutcome, RejectionReason } from '@x/bulkhead-core';
+import type { RejectionReason } from '@x/bulkhead-core';
 
-/** Values of the `outcome` label, in the order of `CallTally.calls`. */
+/** Values of the `outcome` label, in the order `callsByOutcome()` reports them. */
 export const CALL_OUTCOMES = ['success', 'failure', 'rejected', 'timeout'] as const;
 
 /** A value of the `outcome` label: how a call ended, `rejected` included. */
 export type CallOutcomeLabel = (typeof CALL_OUTCOMES)[number];
 
-/** Values of the `reason` label, in the order of `CallTally.rejections`. */
-export const REJECTION_REASONS = [
-  'queue_full',
-  'queue_timeout',
-  'aborted',
-  'shutdown',
-] as const satisfies readonly RejectionReason[];
+// A record, so that a reason added to core's union is a compile error here until it gets a slot.
+const REASON_INDEX: Readonly<Record<RejectionReason, number>> = {
+  queue_full: 0,
+  queue_timeout: 1,
+  aborted: 2,
+  shutdown: 3,
+  dropped: 4,
+  unavailable: 5,
+};
 
-/** Slot of `outcome` in `CALL_OUTCOMES` (`failure` for anything unknown). */
-export function outcomeIndex(outcome: CallOutcome): number {
-  switch (outcome) {
-    case 'success':
-      return 0;
-    case 'timeout':
-      return 3;
-    default:
-      return 1;
-  }
-}
+/** Values of the `reason` label (every `RejectionReason`), in the order of `CallTally.rejections`. */
+export const REJECTION_REASONS: readonly RejectionReason[] = Object.freeze(
+  (Object.keys(REASON_INDEX) as RejectionReason[]).sort((a, b) => REASON_INDEX[a] - REASON_INDEX[b]),
+);
 
-/** Slot of `reason` in `REJECTION_REASONS` (`queue_full` for anything unknown). */
+/** Slot of `reason` in `REJECTION_REASONS` (`queue_full` for a value from a newer core). */
 export function reasonIndex(reason: RejectionReason): number {
-  switch (reason) {
-    case 'queue_timeout':
-      return 1;
-    case 'aborted':
-      return 2;
-    case 'shutdown':
-      return 3;
-    default:
-      return 0;
-  }
+  return REASON_INDEX[reason] ?? 0;
 }
-
-/** Slot of `rejected` in `CALL_OUTCOMES`. */
-export const REJECTED_INDEX = 2;

@@ -8,6 +8,7 @@ export const OTEL_METRIC_NAMES = Object.freeze({
   queueCapacity: 'bulkhead.queue_capacity',
   poolSize: 'bulkhead.pool_size',
   calls: 'bulkhead.calls',
+  requestedCalls: 'bulkhead.requested_calls',
   rejections: 'bulkhead.rejections',
   waitDuration: 'bulkhead.wait.duration',
   callDuration: 'bulkhead.call.duration',

@@ -9,13 +9,8 @@ import {
 } from '@opentelemetry/api';
 import type { BulkheadState } from '@x/bulkhead-core';
 import { BulkheadTracker } from '../internal/bulkhead-source.js';
-import {
-  CALL_OUTCOMES,
-  outcomeIndex,
-  REJECTED_INDEX,
-  REJECTION_REASONS,
-  reasonIndex,
-} from '../internal/outcome-index.js';
+import { callsByOutcome } from '../internal/call-statistics.js';
+import { CALL_OUTCOMES, REJECTION_REASONS, reasonIndex } from '../internal/outcome-index.js';
 import { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
 import { OTEL_METRIC_NAMES } from './metric-names.js';
 import {
@@ -35,7 +30,6 @@ interface TrackedBulkhead {
   readonly attributes: Attributes;
   readonly outcomeAttributes: readonly Attributes[];
   readonly reasonAttributes: readonly Attributes[];
-  readonly calls: Float64Array;
   readonly rejections: Float64Array;
   readonly detach: () => void;
 }
@@ -87,11 +81,18 @@ export function registerBulkheadOtelMetrics(
   );
   const calls: ObservableCounter = meter.createObservableCounter(OTEL_METRIC_NAMES.calls, {
     unit: '{call}',
-    description: 'Calls through the bulkhead by outcome (success, failure, rejected, timeout).',
+    description:
+      'Calls through the bulkhead by outcome (success, failure, rejected, timeout), as getState() counts them.',
+  });
+  const requestedCalls: ObservableCounter = meter.createObservableCounter(OTEL_METRIC_NAMES.requestedCalls, {
+    unit: '{call}',
+    description:
+      'Calls that asked the bulkhead for a permit: admitted plus rejected (getState().totalCalls).',
   });
   const rejections: ObservableCounter = meter.createObservableCounter(OTEL_METRIC_NAMES.rejections, {
     unit: '{call}',
-    description: 'Calls the bulkhead refused by reason (queue_full, queue_timeout, aborted, shutdown).',
+    description:
+      'Calls the bulkhead refused by reason (queue_full, queue_timeout, aborted, shutdown, dropped, unavailable).',
   });
   const histogram = (name: string, description: string, buckets: Float64Array): Histogram | undefined =>
     recordHistograms
@@ -127,24 +128,24 @@ export function registerBulkheadOtelMetrics(
         reasonAttributes: REJECTION_REASONS.map((reason) =>
           Object.freeze({ ...attributes, [BULKHEAD_ATTRIBUTES.rejectionReason]: reason }),
         ),
-        calls: new Float64Array(CALL_OUTCOMES.length),
         rejections: new Float64Array(REJECTION_REASONS.length),
       };
-      const offFinished = bulkhead.on('finished', (event) => {
-        const index = outcomeIndex(event.outcome);
-        tracked.calls[index] = (tracked.calls[index] as number) + 1;
-        waitHistogram?.record(event.waitTime / 1000, attributes);
-        durationHistogram?.record(event.duration / 1000, attributes);
-      });
+      // Calls by outcome come from getState(); only the histograms need `finished` events.
+      const offFinished =
+        waitHistogram === undefined || durationHistogram === undefined
+          ? undefined
+          : bulkhead.on('finished', (event) => {
+              waitHistogram.record(event.waitTime / 1000, attributes);
+              durationHistogram.record(event.duration / 1000, attributes);
+            });
       const offRejected = bulkhead.on('rejected', (event) => {
         const index = reasonIndex(event.reason);
         tracked.rejections[index] = (tracked.rejections[index] as number) + 1;
-        tracked.calls[REJECTED_INDEX] = (tracked.calls[REJECTED_INDEX] as number) + 1;
       });
       return {
         ...tracked,
         detach: () => {
-          offFinished();
+          offFinished?.();
           offRejected();
         },
       };
@@ -152,7 +153,12 @@ export function registerBulkheadOtelMetrics(
     dispose: (entry) => entry.detach(),
   });
 
-  const observables: Observable[] = [...gauges.map(([gauge]) => gauge as ObservableGauge), calls, rejections];
+  const observables: Observable[] = [
+    ...gauges.map(([gauge]) => gauge as ObservableGauge),
+    calls,
+    requestedCalls,
+    rejections,
+  ];
   const callback: BatchObservableCallback = (result) => {
     for (const [bulkhead, entry] of tracker.entries()) {
       const state = bulkhead.getState();
@@ -160,9 +166,11 @@ export function registerBulkheadOtelMetrics(
         const value = pick(state);
         if (value !== undefined) result.observe(gauge, value, entry.attributes);
       }
-      for (let index = 0; index < entry.calls.length; index++) {
-        result.observe(calls, entry.calls[index] as number, entry.outcomeAttributes[index]);
+      const counts = callsByOutcome(state);
+      for (let index = 0; index < counts.length; index++) {
+        result.observe(calls, counts[index] as number, entry.outcomeAttributes[index]);
       }
+      result.observe(requestedCalls, state.totalCalls, entry.attributes);
       for (let index = 0; index < entry.rejections.length; index++) {
         result.observe(rejections, entry.rejections[index] as number, entry.reasonAttributes[index]);
       }

@@ -1,5 +1,6 @@
 import type { BulkheadState } from '@x/bulkhead-core';
 import { Counter, Gauge } from 'prom-client';
+import { callsByOutcome } from '../internal/call-statistics.js';
 import type { CallTally } from '../internal/call-tally.js';
 import { CALL_OUTCOMES, REJECTION_REASONS } from '../internal/outcome-index.js';
 import { PROMETHEUS_METRIC_HELP, type PrometheusMetricKey } from './metric-names.js';
@@ -21,7 +22,7 @@ export interface CollectorSources {
 
 type GaugeKey = Exclude<
   PrometheusMetricKey,
-  'callsTotal' | 'rejectionsTotal' | 'waitSeconds' | 'callDurationSeconds'
+  'callsTotal' | 'requestedCallsTotal' | 'rejectionsTotal' | 'waitSeconds' | 'callDurationSeconds'
 >;
 
 const GAUGE_VALUES: ReadonlyArray<readonly [GaugeKey, (state: BulkheadState) => number | undefined]> = [
@@ -50,23 +51,54 @@ function gauge(sources: CollectorSources, key: GaugeKey, pick: (state: BulkheadS
   });
 }
 
-function counter(
-  sources: CollectorSources,
-  key: 'callsTotal' | 'rejectionsTotal',
-  labelName: 'outcome' | 'reason',
-  values: readonly string[],
-) {
+/** `bulkhead_calls_total{outcome}` and `bulkhead_requested_calls_total`: the call statistics of `getState()`. */
+function stateCounters(sources: CollectorSources): Array<readonly [string, Counter]> {
+  const calls = new Counter({
+    name: sources.name('callsTotal'),
+    help: PROMETHEUS_METRIC_HELP.callsTotal,
+    labelNames: [...sources.labelNames, 'outcome'],
+    registers: [],
+    collect(this: Counter) {
+      this.reset();
+      for (const { labels, state } of sources.states()) {
+        const counts = callsByOutcome(state);
+        for (let index = 0; index < CALL_OUTCOMES.length; index++) {
+          this.inc({ ...labels, outcome: CALL_OUTCOMES[index] as string }, counts[index] as number);
+        }
+      }
+    },
+  });
+  const requested = new Counter({
+    name: sources.name('requestedCallsTotal'),
+    help: PROMETHEUS_METRIC_HELP.requestedCallsTotal,
+    labelNames: sources.labelNames,
+    registers: [],
+    collect(this: Counter) {
+      this.reset();
+      for (const { labels, state } of sources.states()) this.inc(labels, state.totalCalls);
+    },
+  });
+  return [
+    [sources.name('callsTotal'), calls],
+    [sources.name('requestedCallsTotal'), requested],
+  ];
+}
+
+/** `bulkhead_rejections_total{reason}`: state has no reasons, so this one is tallied from `rejected` events. */
+function rejectionCounter(sources: CollectorSources): Counter {
   return new Counter({
-    name: sources.name(key),
-    help: PROMETHEUS_METRIC_HELP[key],
-    labelNames: [...sources.labelNames, labelName],
+    name: sources.name('rejectionsTotal'),
+    help: PROMETHEUS_METRIC_HELP.rejectionsTotal,
+    labelNames: [...sources.labelNames, 'reason'],
     registers: [],
     collect(this: Counter) {
       this.reset();
       for (const { labels, tally } of sources.tallies()) {
-        const counts = key === 'callsTotal' ? tally.calls : tally.rejections;
-        for (let index = 0; index < values.length; index++) {
-          this.inc({ ...labels, [labelName]: values[index] as string }, counts[index] as number);
+        for (let index = 0; index < REJECTION_REASONS.length; index++) {
+          this.inc(
+            { ...labels, reason: REJECTION_REASONS[index] as string },
+            tally.rejections[index] as number,
+          );
         }
       }
     },
@@ -94,8 +126,8 @@ export function createBulkheadCollectors(sources: CollectorSources): Array<reado
     ([key, pick]) => [sources.name(key), gauge(sources, key, pick)] as const,
   );
   metrics.push(
-    [sources.name('callsTotal'), counter(sources, 'callsTotal', 'outcome', CALL_OUTCOMES)],
-    [sources.name('rejectionsTotal'), counter(sources, 'rejectionsTotal', 'reason', REJECTION_REASONS)],
+    ...stateCounters(sources),
+    [sources.name('rejectionsTotal'), rejectionCounter(sources)],
     [sources.name('waitSeconds'), histogram(sources, 'waitSeconds')],
     [sources.name('callDurationSeconds'), histogram(sources, 'callDurationSeconds')],
   );

@@ -8,6 +8,7 @@ export const PROMETHEUS_METRIC_NAMES = Object.freeze({
   queueCapacity: 'bulkhead_queue_capacity',
   poolSize: 'bulkhead_pool_size',
   callsTotal: 'bulkhead_calls_total',
+  requestedCallsTotal: 'bulkhead_requested_calls_total',
   rejectionsTotal: 'bulkhead_rejections_total',
   waitSeconds: 'bulkhead_wait_seconds',
   callDurationSeconds: 'bulkhead_call_duration_seconds',
@@ -25,8 +26,12 @@ export const PROMETHEUS_METRIC_HELP: Readonly<Record<PrometheusMetricKey, string
   utilizationRatio: 'Active calls divided by the concurrency limit (0 to 1).',
   queueCapacity: 'Thread pools: bound on queued tasks.',
   poolSize: 'Thread pools: live workers.',
-  callsTotal: 'Calls through the bulkhead by outcome (success, failure, rejected, timeout).',
-  rejectionsTotal: 'Calls the bulkhead refused by reason (queue_full, queue_timeout, aborted, shutdown).',
+  callsTotal:
+    'Calls through the bulkhead by outcome (success, failure, rejected, timeout), as getState() counts them.',
+  requestedCallsTotal:
+    'Calls that asked the bulkhead for a permit: admitted plus rejected (getState().totalCalls).',
+  rejectionsTotal:
+    'Calls the bulkhead refused by reason (queue_full, queue_timeout, aborted, shutdown, dropped, unavailable).',
   waitSeconds: 'Seconds admitted calls waited for a permit.',
   callDurationSeconds: 'Seconds admitted calls held their permit.',
 });

@@ -23,8 +23,9 @@ export interface RegisterBulkheadMetricsOptions {
   /** Upper bounds in seconds of `bulkhead_call_duration_seconds` buckets. */
   durationBuckets?: readonly number[];
   /**
-   * When gauges read the bulkheads: `scrape` (default) in `collect()` at every scrape; `update` only
-   * on `updateBulkheadMetrics()` / the metrics updater, for push setups that want sampled values.
+   * When gauges and the call counters read `getState()`: `scrape` (default) in `collect()` at every
+   * scrape; `update` only on `updateBulkheadMetrics()` / the metrics updater, for push setups that
+   * want sampled values.
    */
   refresh?: 'scrape' | 'update';
 }
