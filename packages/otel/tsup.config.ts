@@ -3,7 +3,9 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { prometheus: 'src/prometheus/index.ts', opentelemetry: 'src/opentelemetry/index.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  // Published types reference Node's own (AbortSignal, Disposable, AsyncDisposable, node:* modules), so a
+  // consumer compiling with `types: []` and `skipLibCheck: false` gets them (checked by check:packages).
+  dts: { banner: '/// <reference types="node" />' },
   sourcemap: true,
   clean: true,
   target: 'node20',

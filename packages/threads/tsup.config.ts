@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 const shared = {
-  dts: true,
+  // Published types reference Node's own (AbortSignal, Disposable, AsyncDisposable, node:* modules), so a
+  // consumer compiling with `types: []` and `skipLibCheck: false` gets them (checked by check:packages).
+  dts: { banner: '/// <reference types="node" />' },
   sourcemap: true,
   target: 'node20',
   splitting: false,
