@@ -53,8 +53,9 @@ describe.runIf(existsSync(join(distDirectory, 'prometheus.js')))('built entries 
     },
   );
 
-  it('runtime code imports only its own peer and core', () => {
-    expect([...bareImports('prometheus.js')].sort()).toEqual(['@x/bulkhead-core', 'prom-client']);
-    expect([...bareImports('opentelemetry.js')].sort()).toEqual(['@opentelemetry/api', '@x/bulkhead-core']);
+  it('runtime code imports only its own peer and core (with its extension entry, for the shared validators)', () => {
+    const core = ['@x/bulkhead-core', '@x/bulkhead-core/extension'];
+    expect([...bareImports('prometheus.js')].sort()).toEqual([...core, 'prom-client']);
+    expect([...bareImports('opentelemetry.js')].sort()).toEqual(['@opentelemetry/api', ...core]);
   });
 });
