@@ -322,6 +322,9 @@ describe('instrumentBulkheads lifecycle', () => {
     const bulkhead = new SemaphoreBulkhead('db');
     instrument({ source: [bulkhead] });
     expect(() => instrumentBulkheads({ source: [bulkhead] })).toThrow(/'db' is already instrumented/);
+    expect(() => instrumentBulkheads({ source: [bulkhead] })).toThrow(
+      expect.objectContaining({ name: 'BulkheadError', code: 'BULKHEAD_ERROR' }),
+    );
   });
 
   it('warns and skips a bulkhead added later that another instrumentation owns', () => {

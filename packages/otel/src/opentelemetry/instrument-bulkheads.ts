@@ -1,5 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
-import type { Bulkhead, ExecuteOptions, ProtectedFunction } from '@x/bulkhead-core';
+import { type Bulkhead, BulkheadError, type ExecuteOptions, type ProtectedFunction } from '@x/bulkhead-core';
 import { describeValue } from '@x/bulkhead-core/extension';
 import { type BulkheadSource, BulkheadTracker, resolveSource } from '../internal/bulkhead-source.js';
 import { validateOptions } from '../internal/validate-options.js';
@@ -102,7 +102,7 @@ function unpatch(bulkhead: Bulkhead, entry: Patch): void {
  * Traces every protected call (`execute`, `wrap`, policies, the decorator) of the bulkheads of
  * `options.source`: wait time, outcome, rejection reason, on the active span or a child span.
  * Without an SDK each call pays one property read.
- * @throws {TypeError | RangeError} for invalid options or an unknown key; {Error} if a bulkhead is already instrumented.
+ * @throws {TypeError | RangeError} for invalid options or an unknown key; {BulkheadError} if a bulkhead is already instrumented.
  */
 export function instrumentBulkheads(options: InstrumentBulkheadsOptions = {}): BulkheadTracing {
   validateOptions(options, OPTION_KEYS);
@@ -111,7 +111,7 @@ export function instrumentBulkheads(options: InstrumentBulkheadsOptions = {}): B
   const source = resolveSource(options.source);
   for (const bulkhead of source.initial) {
     if (patched.get(bulkhead)?.enabled === true) {
-      throw new Error(
+      throw new BulkheadError(
         `bulkhead '${bulkhead.name}' is already instrumented; call unregister() on the other instrumentBulkheads() handle first`,
       );
     }

@@ -48,6 +48,9 @@ describe('metrics updater', () => {
     vi.advanceTimersByTime(25_000);
     expect(update).toHaveBeenCalledTimes(3);
     expect(() => startMetricsUpdater({ interval: 5 })).toThrow(/already running/);
+    expect(() => startMetricsUpdater({ interval: 5 })).toThrow(
+      expect.objectContaining({ name: 'BulkheadError', code: 'BULKHEAD_ERROR' }),
+    );
     updater.stop();
     vi.advanceTimersByTime(30_000);
     expect(update).toHaveBeenCalledTimes(3);

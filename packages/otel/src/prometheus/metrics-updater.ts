@@ -1,3 +1,4 @@
+import { BulkheadError } from '@x/bulkhead-core';
 import { validateTimeout } from '@x/bulkhead-core/extension';
 import { validateOptions } from '../internal/validate-options.js';
 import { liveRegistrations } from './live-registrations.js';
@@ -33,7 +34,7 @@ export function updateBulkheadMetrics(metrics?: BulkheadMetrics): void {
 
 /**
  * Calls `updateBulkheadMetrics()` now and then every `options.interval` ms on an unref'd timer.
- * @throws {TypeError | RangeError} for an invalid interval or an unknown key; {Error} if an updater already runs.
+ * @throws {TypeError | RangeError} for an invalid interval or an unknown key; {BulkheadError} if an updater already runs.
  */
 export function startMetricsUpdater(options: MetricsUpdaterOptions): MetricsUpdater {
   validateOptions(options, ['interval']);
@@ -42,7 +43,7 @@ export function startMetricsUpdater(options: MetricsUpdaterOptions): MetricsUpda
     throw new RangeError(`options.interval must be a finite number of milliseconds >= 1, got ${interval}`);
   }
   if (running !== undefined) {
-    throw new Error('A metrics updater is already running; call stopMetricsUpdater() first');
+    throw new BulkheadError('A metrics updater is already running; call stopMetricsUpdater() first');
   }
   updateBulkheadMetrics();
   const timer = setInterval(() => updateBulkheadMetrics(), interval);

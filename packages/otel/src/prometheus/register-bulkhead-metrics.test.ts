@@ -199,6 +199,9 @@ describe('registerBulkheadMetrics', () => {
     expect(() => registerBulkheadMetrics({ registry, source: [] })).toThrow(
       /already called for this prom-client registry/,
     );
+    expect(() => registerBulkheadMetrics({ registry, source: [] })).toThrow(
+      expect.objectContaining({ name: 'BulkheadError', code: 'BULKHEAD_ERROR' }),
+    );
     first.unregister();
     expect(() => register({ registry, source: [] })).not.toThrow();
   });

@@ -1,4 +1,4 @@
-import type { BulkheadState } from '@x/bulkhead-core';
+import { BulkheadError, type BulkheadState } from '@x/bulkhead-core';
 import type { Metric } from 'prom-client';
 import { BulkheadTracker } from '../internal/bulkhead-source.js';
 import { CallTally } from '../internal/call-tally.js';
@@ -51,7 +51,7 @@ class PrometheusRegistration implements BulkheadMetrics {
     this.registry = registry;
     this.#refresh = refresh;
     if (registrations.has(registry)) {
-      throw new Error(
+      throw new BulkheadError(
         'registerBulkheadMetrics() was already called for this prom-client registry; ' +
           'call unregister() on the handle it returned before registering again',
       );
@@ -60,7 +60,7 @@ class PrometheusRegistration implements BulkheadMetrics {
     const names = (Object.keys(PROMETHEUS_METRIC_NAMES) as PrometheusMetricKey[]).map(name);
     for (const fullName of names) {
       if (registry.getSingleMetric(fullName) !== undefined) {
-        throw new Error(
+        throw new BulkheadError(
           `The prom-client registry already has a metric named '${fullName}'; ` +
             'pass options.prefix to register the bulkhead metrics under other names',
         );
@@ -130,7 +130,7 @@ class PrometheusRegistration implements BulkheadMetrics {
  * Exposes every bulkhead of `options.source` in a prom-client registry: gauges read at scrape
  * time, counters and histograms aggregated cheaply per call and handed over at scrape time.
  * @throws {TypeError | RangeError} for invalid options (the message names the option).
- * @throws {Error} if this registry already has the bulkhead metrics (or a metric of the same name).
+ * @throws {BulkheadError} (code `BULKHEAD_ERROR`) if this registry already has the bulkhead metrics (or a metric of the same name).
  */
 export function registerBulkheadMetrics(options: RegisterBulkheadMetricsOptions): BulkheadMetrics {
   return new PrometheusRegistration(options);
