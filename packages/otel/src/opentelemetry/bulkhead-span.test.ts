@@ -56,6 +56,49 @@ describe('bulkheadSpan', () => {
     expect(finished('bulkhead db').attributes).toMatchObject({ 'bulkhead.timeout_ms': 2000, rows: 12 });
   });
 
+  it('rethrows the very value fn threw and ends the span, even a value that cannot be stringified', async () => {
+    const unprintable = Object.create(null) as object;
+    const throwingToString = {
+      toString: () => {
+        throw new Error('no string for you');
+      },
+    };
+    let thrown: unknown;
+    try {
+      bulkheadSpan('db', 1, () => {
+        throw unprintable;
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBe(unprintable);
+    await expect(bulkheadOperationSpan('db', 'query', () => Promise.reject(throwingToString))).rejects.toBe(
+      throwingToString,
+    );
+    const statuses = sdk.exporter.getFinishedSpans().map((span) => span.status);
+    expect(statuses).toEqual([
+      { code: SpanStatusCode.ERROR, message: 'object' },
+      { code: SpanStatusCode.ERROR, message: 'object' },
+    ]);
+  });
+
+  it('keeps a spanData value that cannot be serialised from hiding the result', () => {
+    const unserialisable = Object.create(null, {
+      toJSON: {
+        value: () => {
+          throw new Error('no JSON');
+        },
+      },
+    }) as object;
+    expect(
+      bulkheadSpan('db', 1, (spanData) => {
+        spanData.odd = unserialisable;
+        return 'rows';
+      }),
+    ).toBe('rows');
+    expect(finished('bulkhead db').attributes.odd).toBe('object');
+  });
+
   it('records an error, sets the error status and rethrows', async () => {
     expect(() =>
       bulkheadSpan('db', 1, undefined, () => {

@@ -176,6 +176,34 @@ describe('instrumentBulkheads (child-span mode)', () => {
     expect(rejected.status.message).toBe("bulkhead 'db' rejected the call: shutdown");
   });
 
+  it('ends the child span and rejects with the very value fn threw, even one that cannot be stringified', async () => {
+    const bulkhead = new SemaphoreBulkhead('db', { maxConcurrent: 1 });
+    instrument({ source: [bulkhead], mode: 'child-span' });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    const unprintable = Object.create(null) as object;
+    const throwingToString = {
+      toString: () => {
+        throw new Error('no string for you');
+      },
+    };
+    try {
+      await expect(bulkhead.execute(() => Promise.reject(unprintable))).rejects.toBe(unprintable);
+      await expect(bulkhead.execute(() => Promise.reject(throwingToString))).rejects.toBe(throwingToString);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    const spans = sdk.exporter.getFinishedSpans().filter((span) => span.name === 'bulkhead db');
+    expect(spans.map((span) => span.status)).toEqual([
+      { code: SpanStatusCode.ERROR, message: 'object' },
+      { code: SpanStatusCode.ERROR, message: 'object' },
+    ]);
+    expect(warnings).toEqual([]);
+    expect(bulkhead.activeCount).toBe(0);
+  });
+
   it('passes thread-pool functions through untouched and still records the passage', async () => {
     const pool = new StubThreadPool('cpu', { maxWorkers: 2, queueCapacity: 2 });
     const execute = vi.spyOn(pool, 'execute');

@@ -1,4 +1,5 @@
 import { type Attributes, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { safeString } from '../internal/safe-string.js';
 import { INSTRUMENTATION_SCOPE } from './instrumentation-scope.js';
 import { attachSpanData, type SpanData } from './span-data.js';
 
@@ -13,10 +14,10 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function end(span: Span, spanData: SpanData, error?: unknown): void {
   attachSpanData(span, spanData);
   if (error !== undefined) {
-    span.recordException(error instanceof Error ? error : String(error));
+    span.recordException(error instanceof Error ? error : safeString(error));
     span.setStatus({
       code: SpanStatusCode.ERROR,
-      message: error instanceof Error ? error.message : String(error),
+      message: error instanceof Error ? error.message : safeString(error),
     });
   }
   span.end();

@@ -1,4 +1,5 @@
 import type { AttributeValue, Span } from '@opentelemetry/api';
+import { safeString } from '../internal/safe-string.js';
 
 /** A mutable record a traced callback fills; its entries become span attributes when the span ends. */
 export type SpanData = Record<string, unknown>;
@@ -15,9 +16,9 @@ function toAttributeValue(value: unknown): AttributeValue | undefined {
   if (Array.isArray(value) && value.every((item) => typeof item === 'boolean')) return value as boolean[];
   if (typeof value === 'bigint') return value.toString();
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? safeString(value);
   } catch {
-    return String(value);
+    return safeString(value);
   }
 }
 

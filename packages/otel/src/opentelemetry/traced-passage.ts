@@ -17,6 +17,7 @@ import {
   type ProtectedFunction,
   type RejectionReason,
 } from '@x/bulkhead-core';
+import { safeString } from '../internal/safe-string.js';
 import { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
 
 /** How a protected call appears in a trace. */
@@ -49,7 +50,7 @@ function rejectionReason(error: unknown, options: ExecuteOptions | undefined): R
 
 function warn(bulkhead: Bulkhead, error: unknown): void {
   process.emitWarning(
-    `Tracing a call of bulkhead '${bulkhead.name}' failed; the call itself is unaffected: ${String(error)}`,
+    `Tracing a call of bulkhead '${bulkhead.name}' failed; the call itself is unaffected: ${safeString(error)}`,
     'BulkheadInstrumentationWarning',
   );
 }
@@ -114,7 +115,7 @@ function closePassage(
   span.setAttributes(attributes);
   if (facts.failed) {
     const error = facts.error;
-    span.recordException(error instanceof Error ? error : String(error));
+    span.recordException(error instanceof Error ? error : safeString(error));
     span.setStatus({
       code: SpanStatusCode.ERROR,
       message:
@@ -122,7 +123,7 @@ function closePassage(
           ? rejectionMessage
           : error instanceof Error
             ? error.message
-            : String(error),
+            : safeString(error),
     });
   }
   span.end();
