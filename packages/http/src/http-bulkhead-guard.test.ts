@@ -104,7 +104,16 @@ describe('createHttpBulkheadGuard', () => {
       for (const event of sequence) response.emit(event, event === 'error' ? new Error('x') : undefined);
       expect(outcomes).toEqual([sequence[0] === 'finish' ? 'success' : 'failure']);
       expect(bulkhead.activeCount).toBe(0);
-      if (admission.admitted) expect(admission.signal.aborted).toBe(sequence[0] !== 'finish');
+      if (admission.admitted) {
+        expect(admission.signal.aborted).toBe(sequence[0] !== 'finish');
+        if (admission.signal.aborted) {
+          expect(admission.signal.reason).toMatchObject({
+            name: 'AbortError',
+            message: 'client disconnected before the response finished',
+          });
+          expect(admission.signal.reason).toBeInstanceOf(DOMException);
+        }
+      }
     }
   });
 

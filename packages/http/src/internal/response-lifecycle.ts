@@ -13,6 +13,11 @@ export interface ResponseLifecycle {
   detach(): void;
 }
 
+/** The reason of an aborted request signal: the standard `AbortError` that `fetch` and timers expect. */
+function disconnected(): DOMException {
+  return new DOMException('client disconnected before the response finished', 'AbortError');
+}
+
 /**
  * Starts watching `response`: `finish` ends it (`failure` for a 5xx status, else `success`);
  * `close` before `finish` (client disconnect) and `error` end it as `failure` and abort `signal`.
@@ -27,11 +32,11 @@ export function trackResponse(response: ServerResponse): ResponseLifecycle {
     response.off('close', onClose);
     response.off('error', onError);
   };
-  const end = (result: CallOutcome, disconnected: boolean): void => {
+  const end = (result: CallOutcome, clientLeft: boolean): void => {
     if (outcome !== undefined) return;
     outcome = result;
     detach();
-    if (disconnected) controller.abort(new Error('client disconnected before the response finished'));
+    if (clientLeft) controller.abort(disconnected());
     const listener = endListener;
     endListener = undefined;
     listener?.(result);
@@ -50,7 +55,7 @@ export function trackResponse(response: ServerResponse): ResponseLifecycle {
     outcome = 'success';
   } else if (response.destroyed || response.socket?.destroyed === true) {
     outcome = 'failure';
-    controller.abort(new Error('client disconnected before the response finished'));
+    controller.abort(disconnected());
   } else {
     response.on('finish', onFinish);
     response.on('close', onClose);
