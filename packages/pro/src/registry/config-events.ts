@@ -1,3 +1,4 @@
+import { globalExtensionState } from '@x/bulkhead-core/extension';
 import type { BulkheadSettingsInput } from './settings.js';
 
 /** Name of the event that asks registries to apply new settings. */
@@ -57,11 +58,7 @@ export class ConfigEventBus {
   }
 }
 
-const BUS_KEY = Symbol.for('x.bulkhead.pro.config-events.v1');
-
-/** The process-wide `CONFIG_UPDATED` bus PRO registries subscribe to by default. */
+/** The process-wide `CONFIG_UPDATED` bus PRO registries subscribe to by default (kept in core's global slot). */
 export function getConfigEventBus(): ConfigEventBus {
-  const holder = globalThis as { [BUS_KEY]?: ConfigEventBus };
-  holder[BUS_KEY] ??= new ConfigEventBus();
-  return holder[BUS_KEY];
+  return globalExtensionState('@x/bulkhead-pro/config-events', () => new ConfigEventBus());
 }
