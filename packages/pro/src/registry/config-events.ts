@@ -1,4 +1,5 @@
 import { globalExtensionState } from '@x/bulkhead-core/extension';
+import { reportListenerFailure } from '../internal/report-listener-failure.js';
 import type { BulkheadSettingsInput } from './settings.js';
 
 /** Name of the event that asks registries to apply new settings. */
@@ -44,10 +45,7 @@ export class ConfigEventBus {
       try {
         listener(payload);
       } catch (error) {
-        process.emitWarning(
-          `A ${CONFIG_UPDATED} listener threw: ${String(error)}`,
-          'BulkheadListenerWarning',
-        );
+        reportListenerFailure(`A ${CONFIG_UPDATED} listener`, error);
       }
     }
   }
