@@ -175,6 +175,12 @@ describe('init() with @x/bulkhead-pro installed', () => {
     expect(() => configureProRegistry({ settings: { database: { maxConcurrent: 0 } } })).toThrow(
       'options.settings.database.maxConcurrent must be an integer >= 1, got 0',
     );
+    expect(() => configureProRegistry({ logger: console } as never)).toThrow(
+      'options.logger is not a known option',
+    );
+    expect(() => configureProRegistry({ setings: {} } as never)).toThrow(
+      'options.setings is not a known option; did you mean settings?',
+    );
     expect(() => configureProRegistry({ watchSettingsFile: 1 as never })).toThrow(
       'options.watchSettingsFile must be a boolean',
     );

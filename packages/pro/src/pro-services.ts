@@ -5,10 +5,14 @@ import {
   type ProActivationContext,
   setBulkheadRegistry,
 } from '@x/bulkhead-core';
-import { globalExtensionState } from '@x/bulkhead-core/extension';
-import { validateRegistryOptions } from './internal/registry-validation.js';
+import { globalExtensionState, validateLogger } from '@x/bulkhead-core/extension';
 import { verifyLicenseKey } from './license/verify-license.js';
-import { ProBulkheadRegistry, type ProBulkheadRegistryOptions } from './registry/pro-registry.js';
+import { ProBulkheadRegistry } from './registry/pro-registry.js';
+import {
+  CONFIGURE_OPTION_KEYS,
+  type ProBulkheadRegistryOptions,
+  validateRegistryOptions,
+} from './registry/pro-registry-options.js';
 import { validateSettingsInput } from './registry/validate-settings.js';
 
 /** Options of `configureProRegistry()`: how the registry that `init()` installs is built. */
@@ -29,10 +33,10 @@ const servicesState = (): ProServicesState =>
 /**
  * Sets the settings of the PRO registry that a later successful `init()` installs (call it before
  * `init()`; afterwards use `registry.applySettings()`).
- * @throws {TypeError | RangeError} when an option or a setting is invalid (the message names it).
+ * @throws {TypeError | RangeError} when an option or a setting is invalid or unknown (the message names it).
  */
 export function configureProRegistry(options: ConfigureProRegistryOptions): void {
-  validateRegistryOptions(options);
+  validateRegistryOptions(options, CONFIGURE_OPTION_KEYS);
   if (options.settings !== undefined) validateSettingsInput(options.settings, 'options.settings');
   servicesState().configuredOptions = { ...options };
 }
@@ -46,9 +50,7 @@ function validateContext(context: ProActivationContext): void {
   if (typeof context.licenseKey !== 'string') throw new TypeError('context.licenseKey must be a string');
   if (typeof context.keyFingerprint !== 'string')
     throw new TypeError('context.keyFingerprint must be a string');
-  if (typeof context.logger?.info !== 'function' || typeof context.logger.warn !== 'function') {
-    throw new TypeError('context.logger must have info() and warn() methods');
-  }
+  validateLogger('context.logger', context.logger);
 }
 
 function skip(logger: EntitlementLogger, entitlement: Entitlement, detail: string): Entitlement {

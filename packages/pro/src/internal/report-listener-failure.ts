@@ -17,3 +17,8 @@ export function reportListenerFailure(what: string, thrown: unknown): void {
     // Reporting is best effort: a listener's failure never reaches admission or settings.
   }
 }
+
+/** The message of an Error, else a safe description of the thrown value (for log records). */
+export function messageOf(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : describeThrown(thrown);
+}
