@@ -53,14 +53,15 @@ const ACQUIRE_OPTION_KEYS = ['timeout', 'signal'] as const;
 type Task = ProtectedFunction<unknown>;
 
 /**
- * A queued call. An `acquire()` waiter is resolved with a Permit; an `execute()` waiter carries its task
- * and is resolved with itself (or, while somebody listens to `finished`, with its `Admission`), which starts
- * the task through one reaction registered in the caller's async context: no Permit, no closure per waiter,
- * AsyncLocalStorage and traces preserved.
+ * A queued call. An `acquire()` waiter is settled through its promise's resolve/reject functions. An
+ * `execute()` waiter carries its task and keeps only `resolve`: it is resolved with itself (or, while
+ * somebody listens to `finished`, with its `Admission`; when refused, with a `Refusal`), which starts or
+ * rejects the task through one reaction registered in the caller's async context: no Permit, no closure
+ * and no reject function per waiter, AsyncLocalStorage and traces preserved.
  */
 class Waiter extends WaitEntry {
   resolve!: (value: unknown) => void;
-  reject!: (error: unknown) => void;
+  reject: ((error: unknown) => void) | undefined = undefined;
   constructor(
     signal: AbortSignal | undefined,
     enqueuedAt: number,
@@ -68,6 +69,17 @@ class Waiter extends WaitEntry {
   ) {
     super(signal, enqueuedAt);
   }
+
+  /** Rejects the waiting call with `error`. */
+  refuse(error: unknown): void {
+    if (this.reject === undefined) this.resolve(new Refusal(error));
+    else this.reject(error);
+  }
+}
+
+/** Why a queued `execute()` call was refused; its reaction rethrows `error` to the caller. */
+class Refusal {
+  constructor(readonly error: unknown) {}
 }
 
 /** When a queued `execute()` call was admitted; made only while somebody listens to `finished`. */
@@ -103,11 +115,18 @@ class SemaphorePermit extends PermitBase {
   }
 }
 
-/** Captures the settle functions of the promise being created without allocating an executor closure. */
+/** The waiter whose promise is being created: the executors below store its settle functions. */
 let capturedWaiter: Waiter | undefined;
+
+/** Executor of an `acquire()` waiter's promise (no closure per waiter). */
 function captureSettlers(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
   capturedWaiter!.resolve = resolve;
   capturedWaiter!.reject = reject;
+}
+
+/** Executor of an `execute()` waiter's promise: its reject function is not kept (`Refusal` does its job). */
+function captureResolve(resolve: (value: unknown) => void): void {
+  capturedWaiter!.resolve = resolve;
 }
 
 /**
@@ -150,8 +169,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
         : validateBoolean('captureStackTrace', options.captureStackTrace);
     this.#ledger = new AdmissionLedger({ subject: this, events: this.#events, captureStackTrace });
     this.#waiters = new WaitList<Waiter>({
-      onExpired: (waiter) => waiter.reject(this.#ledger.full('queue_timeout', this.#waitTimeOf(waiter))),
-      onAborted: (waiter) => waiter.reject(this.#ledger.aborted(waiter.signal!, this.#waitTimeOf(waiter))),
+      onExpired: (waiter) => waiter.refuse(this.#ledger.full('queue_timeout', this.#waitTimeOf(waiter))),
+      onAborted: (waiter) => waiter.refuse(this.#ledger.aborted(waiter.signal!, this.#waitTimeOf(waiter))),
     });
   }
 
@@ -244,7 +263,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
       this.#closed = true;
       // Every waiter leaves the queue before the first is settled (and its `rejected` event sent).
       for (const waiter of this.#waiters.detachAll()) {
-        waiter.reject(this.#ledger.closed(this.#waitTimeOf(waiter)));
+        waiter.refuse(this.#ledger.closed(this.#waitTimeOf(waiter)));
       }
     }
     if (this.#active === 0) return Promise.resolve();
@@ -348,7 +367,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   }
 
   /** Runs the task of an admitted `execute()` waiter (a reaction registered when it was queued). */
-  readonly #runAdmitted = (admitted: Waiter | Admission): Promise<unknown> => {
+  readonly #runAdmitted = (admitted: Waiter | Admission | Refusal): Promise<unknown> => {
+    if (admitted instanceof Refusal) throw admitted.error;
     if (admitted instanceof Admission) {
       const { waiter } = admitted;
       return this.#runObserved(
@@ -382,7 +402,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     const start = timeout !== Number.POSITIVE_INFINITY || this.#events.listening ? now() : -1;
     const waiter = new Waiter(signal, start, task);
     capturedWaiter = waiter;
-    const promise = new Promise<unknown>(captureSettlers);
+    const promise = new Promise<unknown>(task === undefined ? captureSettlers : captureResolve);
     capturedWaiter = undefined;
     this.#waiters.enqueue(waiter, timeout);
     // Registered now, in the caller's async context, so the task later runs in that context too.
