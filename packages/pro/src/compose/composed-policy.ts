@@ -174,7 +174,10 @@ export class ComposedPolicy {
       ...counts,
       admittedCount: totalCalls - state.rejectedCount,
       orphanedCount: (state.orphanedCount ?? 0) + this.#orphaned,
-      timedOutCount: (state.timedOutCount ?? 0) + this.#timedOut,
+      // A bulkhead that counts timeouts counts ours when the timed-out work settles (its permit is released with
+      // outcome 'timeout'); until then the call is orphaned. A bulkhead that does not count them gets ours.
+      timedOutCount:
+        state.timedOutCount === undefined ? this.#timedOut : state.timedOutCount + this.#orphaned,
     });
     return Object.freeze({
       policyName: this.name,
