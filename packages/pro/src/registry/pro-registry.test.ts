@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BulkheadNotFoundError, type RegistryChange, SemaphoreBulkhead } from '@x/bulkhead-core';
+import {
+  BulkheadError,
+  BulkheadNotFoundError,
+  type RegistryChange,
+  SemaphoreBulkhead,
+} from '@x/bulkhead-core';
 import { describe, expect, it } from 'vitest';
 import { captureLogs } from '../test-support/license-fixtures.js';
 import { silentLogger } from '../test-support/silent-logger.js';
@@ -214,6 +219,7 @@ describe('register and unregister', () => {
     const registry = create();
     registry.register(new SemaphoreBulkhead('payments'));
     expect(() => registry.register(new SemaphoreBulkhead('payments'))).toThrow(/already registered/);
+    expect(() => registry.register(new SemaphoreBulkhead('payments'))).toThrow(BulkheadError);
     expect(() => registry.register({} as never)).toThrow(TypeError);
   });
 

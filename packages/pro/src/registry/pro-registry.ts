@@ -1,5 +1,6 @@
 import {
   type Bulkhead,
+  BulkheadError,
   type BulkheadRegistryLike,
   type BulkheadState,
   type EntitlementLogger,
@@ -121,13 +122,19 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
   /**
    * Adds `bulkhead`. Overriding a built-in is allowed (with a warning): the next settings reload
    * restores the settings-defined compartment.
-   * @throws {TypeError} if it is not a bulkhead; core's registry error if a non-built-in name is taken by another bulkhead.
+   * @throws {TypeError} if it is not a bulkhead; {BulkheadError} if a non-built-in name is taken by another bulkhead.
    */
   register(bulkhead: Bulkhead): Bulkhead {
     if (!isBulkhead(bulkhead)) throw new TypeError('bulkhead must implement the Bulkhead contract');
     const { registered } = this.#compartments;
-    if (!isBuiltInCompartment(bulkhead.name) || this.#compartments.current(bulkhead.name) === bulkhead) {
-      return registered.register(bulkhead); // a taken custom name throws there
+    const current = this.#compartments.current(bulkhead.name);
+    if (!isBuiltInCompartment(bulkhead.name) || current === bulkhead) {
+      if (current !== undefined && current !== bulkhead) {
+        throw new BulkheadError(
+          `A bulkhead named '${bulkhead.name}' is already registered; unregister it first`,
+        );
+      }
+      return registered.register(bulkhead);
     }
     this.#logger.warn(
       { event: 'bulkhead.builtin_overridden', bulkheadName: bulkhead.name },
