@@ -9,6 +9,7 @@ import {
 import { describeValue, validateBoolean, validateKnownKeys, validateName } from '@x/bulkhead-core/extension';
 import { isProFeatureEnabled } from '../feature-gate.js';
 import { digest, HttpError, hasBearerToken, readJsonBody, sendJson } from '../internal/http-json.js';
+import { messageOf } from '../internal/thrown-value.js';
 
 /** Options of `createAdminHandler()`. */
 export interface AdminHandlerOptions {
@@ -180,7 +181,7 @@ export function createAdminHandler(options: AdminHandlerOptions): AdminRequestLi
         return;
       }
       getBulkheadLogger().warn(
-        { event: 'bulkhead.admin_error', error: error instanceof Error ? error.message : String(error) },
+        { event: 'bulkhead.admin_error', error: messageOf(error) },
         'Admin API request failed',
       );
       sendJson(response, 500, { error: { code: 'internal_error', message: 'internal error' } });

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { type Bulkhead, BulkheadError } from '@x/bulkhead-core';
-import { messageOf } from './report-listener-failure.js';
+import { messageOf } from './thrown-value.js';
 
 /** Options the PRO registry passes to `ThreadPoolBulkhead`. */
 export interface ThreadPoolCreationOptions {

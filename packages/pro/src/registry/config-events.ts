@@ -1,5 +1,5 @@
-import { globalExtensionState } from '@x/bulkhead-core/extension';
-import { reportListenerFailure } from '../internal/report-listener-failure.js';
+import { globalExtensionState, validateFunction } from '@x/bulkhead-core/extension';
+import { reportListenerFailure } from '../internal/thrown-value.js';
 import type { BulkheadSettingsInput } from './settings.js';
 
 /** Name of the event that asks registries to apply new settings. */
@@ -24,7 +24,7 @@ export class ConfigEventBus {
   on(event: typeof CONFIG_UPDATED, listener: ConfigUpdatedListener): () => void {
     if (event !== CONFIG_UPDATED)
       throw new TypeError(`event must be '${CONFIG_UPDATED}', got ${String(event)}`);
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    validateFunction('listener', listener);
     this.#listeners = [...this.#listeners, listener];
     return () => {
       this.#listeners = this.#listeners.filter((candidate) => candidate !== listener);

@@ -1,5 +1,5 @@
 import type { EntitlementLogger } from '@x/bulkhead-core';
-import { messageOf } from '../internal/report-listener-failure.js';
+import { messageOf } from '../internal/thrown-value.js';
 import { CONFIG_UPDATED, type ConfigEventBus } from './config-events.js';
 import type { BulkheadSettingsInput } from './settings.js';
 

@@ -1,5 +1,5 @@
 import type { EntitlementLogger } from '@x/bulkhead-core';
-import { messageOf } from '../internal/report-listener-failure.js';
+import { messageOf } from '../internal/thrown-value.js';
 import { watchFile } from '../internal/watch-file.js';
 import type { BulkheadSettingsInput } from './settings.js';
 import { readSettingsFile } from './settings-sources.js';

@@ -1,4 +1,5 @@
-import { reportListenerFailure } from '../internal/report-listener-failure.js';
+import { validateFunction } from '@x/bulkhead-core/extension';
+import { reportListenerFailure } from '../internal/thrown-value.js';
 
 /** What `applySettings()` changed. */
 export interface SettingsUpdate {
@@ -22,7 +23,7 @@ export class SettingsAppliedListeners {
    * @throws {TypeError} when `listener` is not a function.
    */
   add(listener: SettingsAppliedListener): () => void {
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    validateFunction('listener', listener);
     this.#listeners = [...this.#listeners, listener];
     return () => {
       this.#listeners = this.#listeners.filter((candidate) => candidate !== listener);
