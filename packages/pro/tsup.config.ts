@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', compose: 'src/compose/index.ts' },
+  entry: { index: 'src/index.ts', compose: 'src/compose/index.ts', testing: 'src/testing.ts' },
   format: ['esm', 'cjs'],
   // Published types reference Node's own (AbortSignal, Disposable, AsyncDisposable, node:* modules), so a
   // consumer compiling with `types: []` and `skipLibCheck: false` gets them (checked by check:packages).
@@ -9,7 +9,8 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  splitting: false,
+  // Shared chunks: the entries hand out the same classes and module state.
+  splitting: true,
   treeshake: true,
   shims: true,
   tsconfig: 'tsconfig.build.json',

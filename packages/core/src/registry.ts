@@ -1,6 +1,7 @@
 import type { Bulkhead } from './bulkhead.js';
 import { BulkheadNotFoundError } from './errors.js';
 import { getGlobalSlot } from './internal/global-slot.js';
+import { reportListenerFailure } from './internal/report-listener-failure.js';
 import { validateName, validateOptionsObject } from './internal/validate.js';
 import { isBulkhead } from './is-bulkhead.js';
 import type { BulkheadRegistryLike, GetOrCreateOptions, RegistryChange } from './registry-contract.js';
@@ -123,10 +124,7 @@ export class BulkheadRegistry implements BulkheadRegistryLike {
       try {
         listener(change);
       } catch (error) {
-        process.emitWarning(
-          `A bulkhead registry listener threw: ${String(error)}`,
-          'BulkheadListenerWarning',
-        );
+        reportListenerFailure('A bulkhead registry listener', error);
       }
     }
   }

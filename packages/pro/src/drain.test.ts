@@ -24,5 +24,9 @@ describe('drain() (process-wide)', () => {
 
   it('validates options even without PRO', async () => {
     await expect(drain({ timeout: -5 })).rejects.toThrow(RangeError);
+    await expect(drain({ timeout: null } as never)).rejects.toThrow(
+      new TypeError('options.timeout must be a number of milliseconds, got null'),
+    );
+    await expect(drain({ timeuot: 5 } as never)).rejects.toThrow('options.timeuot is not a known option');
   });
 });

@@ -34,8 +34,22 @@ describe('isProFeatureEnabled', () => {
   });
 });
 
-describe('getConfigEventBus', () => {
+describe('process-wide state', () => {
   it('returns one process-wide bus', () => {
     expect(getConfigEventBus()).toBe(getConfigEventBus());
+  });
+
+  it("lives in core's one global slot: PRO keeps no global of its own", async () => {
+    await init({ logger: captureLogs().logger, env: {} });
+    isProFeatureEnabled('admin_api');
+    const slot = (globalThis as Record<symbol, { extensions: Map<string, unknown> } | undefined>)[
+      Symbol.for('x.bulkhead.global.v1')
+    ];
+    expect(slot?.extensions.get('@x/bulkhead-pro/config-events')).toBe(getConfigEventBus());
+    expect(slot?.extensions.get('@x/bulkhead-pro/reported-features')).toEqual(new Set(['admin_api']));
+    const proGlobals = Object.getOwnPropertySymbols(globalThis).filter((symbol) =>
+      String(symbol.description).startsWith('x.bulkhead.pro'),
+    );
+    expect(proGlobals).toEqual([]);
   });
 });

@@ -270,6 +270,16 @@ describe('admin API options and gating', () => {
     [{ token: TOKEN, registry: {} }, TypeError, 'options.registry must implement BulkheadRegistryLike'],
     [{ token: TOKEN, basePath: 'admin' }, TypeError, "options.basePath must be a string starting with '/'"],
     [{ token: TOKEN, protectReads: 'yes' }, TypeError, 'options.protectReads must be a boolean'],
+    [
+      { token: TOKEN, protectRead: true },
+      TypeError,
+      'options.protectRead is not a known option; did you mean protectReads?',
+    ],
+    [
+      { token: TOKEN, basepath: '/admin' },
+      TypeError,
+      'options.basepath is not a known option; did you mean basePath?',
+    ],
   ])('validates %j', (options, type, message) => {
     expect(() => createAdminHandler(options as AdminHandlerOptions)).toThrow(type);
     expect(() => createAdminHandler(options as AdminHandlerOptions)).toThrow(message);

@@ -6,8 +6,10 @@ import {
   getBulkheadLogger,
   getBulkheadRegistry,
 } from '@x/bulkhead-core';
+import { describeValue, validateBoolean, validateKnownKeys, validateName } from '@x/bulkhead-core/extension';
 import { isProFeatureEnabled } from '../feature-gate.js';
 import { digest, HttpError, hasBearerToken, readJsonBody, sendJson } from '../internal/http-json.js';
+import { messageOf } from '../internal/thrown-value.js';
 
 /** Options of `createAdminHandler()`. */
 export interface AdminHandlerOptions {
@@ -26,10 +28,14 @@ export type AdminRequestListener = (request: IncomingMessage, response: ServerRe
 
 const MIN_TOKEN_LENGTH = 16;
 
+const OPTION_KEYS = ['registry', 'token', 'basePath', 'protectReads'] as const;
+
 function validateOptions(options: AdminHandlerOptions): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  if (typeof options.token !== 'string')
-    throw new TypeError(`options.token must be a string, got ${typeof options.token}`);
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+  }
+  validateKnownKeys(options, OPTION_KEYS);
+  validateName('options.token', options.token);
   if (options.token.length < MIN_TOKEN_LENGTH) {
     throw new RangeError(`options.token must be at least ${MIN_TOKEN_LENGTH} characters long`);
   }
@@ -44,11 +50,11 @@ function validateOptions(options: AdminHandlerOptions): void {
     options.basePath !== undefined &&
     (typeof options.basePath !== 'string' || !options.basePath.startsWith('/'))
   ) {
-    throw new TypeError("options.basePath must be a string starting with '/'");
+    throw new TypeError(
+      `options.basePath must be a string starting with '/', got ${describeValue(options.basePath)}`,
+    );
   }
-  if (options.protectReads !== undefined && typeof options.protectReads !== 'boolean') {
-    throw new TypeError(`options.protectReads must be a boolean, got ${typeof options.protectReads}`);
-  }
+  if (options.protectReads !== undefined) validateBoolean('protectReads', options.protectReads);
 }
 
 function routeSegments(url: string | undefined, basePath: string): string[] {
@@ -97,7 +103,7 @@ function lookup(registry: BulkheadRegistryLike, name: string): Bulkhead {
 /**
  * The admin API as a `node:http` listener: `GET /`, `GET /:name`, `PATCH|POST /:name {"maxConcurrent": n}`
  * with a bearer token; JSON errors, never a stack trace; 501 without the `admin_api` entitlement.
- * @throws {TypeError | RangeError} when an option is invalid.
+ * @throws {TypeError | RangeError} when an option is invalid or unknown (the message names it).
  */
 export function createAdminHandler(options: AdminHandlerOptions): AdminRequestListener {
   validateOptions(options);
@@ -169,13 +175,13 @@ export function createAdminHandler(options: AdminHandlerOptions): AdminRequestLi
         sendJson(
           response,
           error.status,
-          { error: { code: error.code, message: error.message } },
-          error.headers,
+          { error: { code: error.apiCode, message: error.message } },
+          { ...error.headers },
         );
         return;
       }
       getBulkheadLogger().warn(
-        { event: 'bulkhead.admin_error', error: error instanceof Error ? error.message : String(error) },
+        { event: 'bulkhead.admin_error', error: messageOf(error) },
         'Admin API request failed',
       );
       sendJson(response, 500, { error: { code: 'internal_error', message: 'internal error' } });

@@ -1,4 +1,14 @@
 import { type Bulkhead, isBulkhead } from '@x/bulkhead-core';
+import {
+  describeValue,
+  validateBoolean,
+  validateFunction,
+  validateKnownKeys,
+  validateName,
+  validateOptionsObject,
+  validateSignal,
+  validateTimeout,
+} from '@x/bulkhead-core/extension';
 import type { BreakerOptions } from './breaker-options.js';
 
 /** Options of `ComposedPolicy`. */
@@ -30,21 +40,7 @@ export interface ComposedPolicySettings {
   entitlementCheck: (() => boolean) | undefined;
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
-  return value === null ? 'null' : typeof value;
-}
-
-function milliseconds(name: string, value: unknown, options: { positive: boolean }): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`options.${name} must be a number of milliseconds, got ${describe(value)}`);
-  }
-  if (options.positive ? !(value > 0) : value < 0) {
-    throw new RangeError(`options.${name} must be ${options.positive ? '> 0' : '>= 0'}, got ${value}`);
-  }
-  return value;
-}
+const OPTION_KEYS = ['bulkhead', 'name', 'breaker', 'timeout', 'waitTimeout', 'entitlementCheck'] as const;
 
 const NUMERIC_BREAKER_OPTIONS = [
   'resetTimeout',
@@ -54,39 +50,44 @@ const NUMERIC_BREAKER_OPTIONS = [
   'rollingCountBuckets',
 ] as const;
 
+const BREAKER_KEYS = [...NUMERIC_BREAKER_OPTIONS, 'name', 'allowWarmUp', 'errorFilter'] as const;
+
 function validateBreaker(breaker: unknown): BreakerOptions | false {
   if (breaker === undefined) return {};
   if (breaker === false) return false;
-  if (typeof breaker !== 'object' || breaker === null) {
-    throw new TypeError(`options.breaker must be an object or false, got ${describe(breaker)}`);
+  if (typeof breaker !== 'object' || breaker === null || Array.isArray(breaker)) {
+    throw new TypeError(`options.breaker must be an object or false, got ${describeValue(breaker)}`);
   }
   const candidate = breaker as Record<string, unknown>;
-  for (const key of NUMERIC_BREAKER_OPTIONS) {
-    const value = candidate[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new RangeError(`options.breaker.${key} must be a finite number >= 0, got ${describe(value)}`);
-    }
-  }
   if ('timeout' in candidate) {
     throw new TypeError(
       "options.breaker.timeout is not supported: use options.timeout (opossum's timeout frees capacity while the work still runs)",
     );
   }
-  if (candidate.name !== undefined && (typeof candidate.name !== 'string' || candidate.name === '')) {
-    throw new TypeError(`options.breaker.name must be a non-empty string, got ${describe(candidate.name)}`);
+  validateKnownKeys(candidate, BREAKER_KEYS, 'options.breaker');
+  for (const key of NUMERIC_BREAKER_OPTIONS) {
+    const value = candidate[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(
+        `options.breaker.${key} must be a finite number >= 0, got ${describeValue(value)}`,
+      );
+    }
   }
-  if (candidate.allowWarmUp !== undefined && typeof candidate.allowWarmUp !== 'boolean') {
-    throw new TypeError(
-      `options.breaker.allowWarmUp must be a boolean, got ${describe(candidate.allowWarmUp)}`,
-    );
-  }
-  if (candidate.errorFilter !== undefined && typeof candidate.errorFilter !== 'function') {
-    throw new TypeError(
-      `options.breaker.errorFilter must be a function, got ${describe(candidate.errorFilter)}`,
-    );
-  }
+  if (candidate.name !== undefined) validateName('options.breaker.name', candidate.name);
+  if (candidate.allowWarmUp !== undefined) validateBoolean('breaker.allowWarmUp', candidate.allowWarmUp);
+  if (candidate.errorFilter !== undefined)
+    validateFunction('options.breaker.errorFilter', candidate.errorFilter);
   return breaker as BreakerOptions;
+}
+
+function validateRunTimeout(value: unknown): number {
+  const timeout = validateTimeout('timeout', value);
+  if (timeout === 0) throw new RangeError('options.timeout must be > 0, got 0');
+  if (timeout === Number.POSITIVE_INFINITY) {
+    throw new RangeError('options.timeout must be finite; omit it for no timeout');
+  }
+  return timeout;
 }
 
 /**
@@ -95,36 +96,42 @@ function validateBreaker(breaker: unknown): BreakerOptions | false {
  */
 export function validateComposedPolicyOptions(options: ComposedPolicyOptions): ComposedPolicySettings {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`options must be an object, got ${describe(options)}`);
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
+  validateKnownKeys(options, OPTION_KEYS);
   const bulkhead = options.bulkhead as unknown;
   if (!isBulkhead(bulkhead)) {
     throw new TypeError('options.bulkhead must implement the Bulkhead contract (name, acquire, getState)');
   }
-  const name = options.name ?? `composed:${bulkhead.name}`;
-  if (typeof name !== 'string' || name === '') {
-    throw new TypeError(`options.name must be a non-empty string, got ${describe(name)}`);
-  }
-  const timeout =
-    options.timeout === undefined ? undefined : milliseconds('timeout', options.timeout, { positive: true });
-  if (timeout === Number.POSITIVE_INFINITY) {
-    throw new RangeError('options.timeout must be finite; omit it for no timeout');
-  }
+  const name =
+    options.name === undefined ? `composed:${bulkhead.name}` : validateName('options.name', options.name);
+  const timeout = options.timeout === undefined ? undefined : validateRunTimeout(options.timeout);
   const waitTimeout =
-    options.waitTimeout === undefined
-      ? 0
-      : milliseconds('waitTimeout', options.waitTimeout, { positive: false });
-  if (options.entitlementCheck !== undefined && typeof options.entitlementCheck !== 'function') {
-    throw new TypeError(
-      `options.entitlementCheck must be a function, got ${describe(options.entitlementCheck)}`,
-    );
+    options.waitTimeout === undefined ? 0 : validateTimeout('waitTimeout', options.waitTimeout);
+  if (options.entitlementCheck !== undefined) {
+    validateFunction('options.entitlementCheck', options.entitlementCheck);
   }
   return {
-    bulkhead: bulkhead as Bulkhead,
+    bulkhead,
     name,
     breaker: validateBreaker(options.breaker),
     timeout,
     waitTimeout,
     entitlementCheck: options.entitlementCheck,
   };
+}
+
+const EXECUTE_OPTION_KEYS = ['signal', 'fallback'] as const;
+
+/**
+ * Validates the per-call options of `ComposedPolicy.execute()`.
+ * @throws {TypeError} for an unknown key, a `signal` that is not an AbortSignal or a `fallback` that is not a function.
+ */
+export function validateComposedExecuteOptions(options: unknown): void {
+  validateOptionsObject('options', options);
+  if (options === undefined || options === null) return;
+  validateKnownKeys(options, EXECUTE_OPTION_KEYS);
+  const { signal, fallback } = options as { signal?: unknown; fallback?: unknown };
+  if (signal !== undefined) validateSignal('signal', signal);
+  if (fallback !== undefined) validateFunction('options.fallback', fallback);
 }

@@ -66,6 +66,24 @@ describe('ComposedPolicy: order breaker → bulkhead → function', () => {
   });
 });
 
+describe('ComposedPolicy: a function that throws synchronously', () => {
+  it.each([
+    ['with the breaker', {}],
+    ['without the breaker', false],
+  ] as const)('%s is a `failure` result and its slot is released once', async (_label, breaker) => {
+    const bulkhead = new SemaphoreBulkhead('sync', { maxConcurrent: 1 });
+    const policy = policyOf({ bulkhead, breaker, timeout: 1000 });
+    const trace = traceOf(bulkhead);
+    const boom = new Error('thrown before any await');
+    const result = await policy.execute(() => {
+      throw boom;
+    });
+    expect(result).toEqual({ outcome: 'failure', error: boom, policyName: 'composed:sync' });
+    expect(trace).toEqual(['bulkhead:permitted', 'bulkhead:finished:failure']);
+    expect(bulkhead.getState().activeCount).toBe(0);
+  });
+});
+
 describe('ComposedPolicy: bulkhead rejections never count as breaker failures', () => {
   it('saturating the bulkhead yields `rejected` results and leaves the breaker closed and unaware', async () => {
     const bulkhead = new SemaphoreBulkhead('payments', { maxConcurrent: 1 });

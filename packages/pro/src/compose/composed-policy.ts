@@ -10,6 +10,7 @@ import {
   type PolicySuccess,
   type ProtectedFunction,
 } from '@x/bulkhead-core';
+import { validateFunction } from '@x/bulkhead-core/extension';
 import { isProFeatureEnabled } from '../feature-gate.js';
 import { type ComposedBreaker, createComposedBreaker } from './breaker-options.js';
 import {
@@ -19,7 +20,11 @@ import {
   readBreakerStatus,
 } from './breaker-status.js';
 import { CircuitOpenError } from './circuit-open-error.js';
-import { type ComposedPolicyOptions, validateComposedPolicyOptions } from './composed-policy-options.js';
+import {
+  type ComposedPolicyOptions,
+  validateComposedExecuteOptions,
+  validateComposedPolicyOptions,
+} from './composed-policy-options.js';
 import { runHoldingPermit } from './internal/run-holding-permit.js';
 
 /** A non-success, possibly rescued by the call's fallback. */
@@ -95,13 +100,15 @@ export class ComposedPolicy {
   /**
    * Runs `fn` through breaker, bulkhead and timeout. Resolves to `success`, `failure`, `rejected`,
    * `short_circuited` or `timeout`; never rejects for those.
-   * @throws {TypeError} (rejection) when `fn` is not a function; whatever `options.fallback` throws.
+   * @throws {TypeError} (rejection) when `fn` is not a function or an option is invalid or unknown; whatever
+   * `options.fallback` throws.
    */
   async execute<T>(
     fn: ProtectedFunction<T>,
     options: ComposedExecuteOptions<T> = {},
   ): Promise<ComposedResult<T>> {
-    if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${typeof fn}`);
+    validateFunction('fn', fn);
+    validateComposedExecuteOptions(options);
     const breaker = this.#activeBreaker();
     if (breaker !== undefined) {
       const refusal = breakerRefusal(breaker);
@@ -167,7 +174,10 @@ export class ComposedPolicy {
       ...counts,
       admittedCount: totalCalls - state.rejectedCount,
       orphanedCount: (state.orphanedCount ?? 0) + this.#orphaned,
-      timedOutCount: (state.timedOutCount ?? 0) + this.#timedOut,
+      // A bulkhead that counts timeouts counts ours when the timed-out work settles (its permit is released with
+      // outcome 'timeout'); until then the call is orphaned. A bulkhead that does not count them gets ours.
+      timedOutCount:
+        state.timedOutCount === undefined ? this.#timedOut : state.timedOutCount + this.#orphaned,
     });
     return Object.freeze({
       policyName: this.name,

@@ -1,4 +1,5 @@
 import type { Bulkhead } from '@x/bulkhead-core';
+import { describeValue, validateKnownKeys, validateTimeout } from '@x/bulkhead-core/extension';
 
 /** Options of `drain()`. */
 export interface DrainOptions {
@@ -16,15 +17,20 @@ export interface DrainResult {
 
 type Closable = Bulkhead & { close(options?: { timeout?: number }): Promise<void> | void };
 
-/** Validates `options.timeout`; returns it in ms. */
+/** Default milliseconds `drain()` waits for in-flight work. */
+export const DEFAULT_DRAIN_TIMEOUT = 30_000;
+
+/**
+ * Validates drain options (unknown keys rejected; `timeout: null` is an error, as in `execute()`); returns the
+ * timeout in ms.
+ * @throws {TypeError | RangeError} naming the option.
+ */
 export function drainTimeout(options: DrainOptions): number {
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const timeout = options.timeout ?? 30_000;
-  if (typeof timeout !== 'number' || Number.isNaN(timeout)) {
-    throw new TypeError(`options.timeout must be a number of milliseconds, got ${typeof timeout}`);
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   }
-  if (timeout < 0) throw new RangeError(`options.timeout must be >= 0, got ${timeout}`);
-  return timeout;
+  validateKnownKeys(options, ['timeout']);
+  return options.timeout === undefined ? DEFAULT_DRAIN_TIMEOUT : validateTimeout('timeout', options.timeout);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { type Bulkhead, BulkheadError } from '@x/bulkhead-core';
+import { messageOf } from './thrown-value.js';
 
 /** Options the PRO registry passes to `ThreadPoolBulkhead`. */
 export interface ThreadPoolCreationOptions {
@@ -17,7 +18,7 @@ let cached: ThreadPoolConstructor | undefined;
 /**
  * Loads `ThreadPoolBulkhead` from the optional peer `@x/bulkhead-threads` on first use (synchronously,
  * so `getOrCreate()` stays synchronous).
- * @throws {BulkheadError} naming the package to install when it is missing or too old.
+ * @throws {BulkheadError} naming the package to install when it is missing, too old or fails to load.
  */
 export function loadThreadPoolBulkhead(): ThreadPoolConstructor {
   if (cached !== undefined) return cached;
@@ -34,7 +35,9 @@ export function loadThreadPoolBulkhead(): ThreadPoolConstructor {
         { cause: error },
       );
     }
-    throw error;
+    throw new BulkheadError(`${THREADS_PACKAGE} failed to load: ${messageOf(error)}`, 'BULKHEAD_ERROR', {
+      cause: error,
+    });
   }
   if (typeof module.ThreadPoolBulkhead !== 'function') {
     throw new BulkheadError(

@@ -84,10 +84,10 @@ describe('without PRO (OSS behaviour)', () => {
   });
 
   it('validates aliases', () => {
-    expect(() => bulkheadForDatabase('')).toThrow(TypeError);
-    expect(() => bulkheadForCache(1 as never)).toThrow(TypeError);
-    expect(() => getForDatabase('')).toThrow(TypeError);
-    expect(() => getForCache('')).toThrow(TypeError);
+    expect(() => bulkheadForDatabase('')).toThrow(new RangeError('alias must not be empty'));
+    expect(() => bulkheadForCache(1 as never)).toThrow(new TypeError('name must be a string, got number 1'));
+    expect(() => getForDatabase('')).toThrow(RangeError);
+    expect(() => getForCache(2 as never)).toThrow(TypeError);
     expect(() => bulkheadForDatabase('x', { timeout: -1 })).toThrow(RangeError);
   });
 });

@@ -1,4 +1,5 @@
 import { type Bulkhead, getBulkheadRegistry } from '@x/bulkhead-core';
+import { validateName } from '@x/bulkhead-core/extension';
 import { isProFeatureEnabled } from '../feature-gate.js';
 import { isProBulkheadRegistry, type ProBulkheadRegistry } from './pro-registry.js';
 
@@ -31,7 +32,7 @@ function ossCompartment(builtIn: 'database' | 'cache', alias: string): Bulkhead 
 export function getForDatabase(alias = 'default'): Bulkhead {
   const registry = activeProRegistry();
   if (registry !== undefined) return registry.getForDatabase(alias);
-  if (typeof alias !== 'string' || alias === '') throw new TypeError('alias must be a non-empty string');
+  validateName('alias', alias);
   return ossCompartment('database', alias);
 }
 
@@ -43,6 +44,6 @@ export function getForDatabase(alias = 'default'): Bulkhead {
 export function getForCache(name = 'default'): Bulkhead {
   const registry = activeProRegistry();
   if (registry !== undefined) return registry.getForCache(name);
-  if (typeof name !== 'string' || name === '') throw new TypeError('name must be a non-empty string');
+  validateName('name', name);
   return ossCompartment('cache', name);
 }

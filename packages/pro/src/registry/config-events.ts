@@ -1,3 +1,5 @@
+import { globalExtensionState, validateFunction } from '@x/bulkhead-core/extension';
+import { reportListenerFailure } from '../internal/thrown-value.js';
 import type { BulkheadSettingsInput } from './settings.js';
 
 /** Name of the event that asks registries to apply new settings. */
@@ -22,7 +24,7 @@ export class ConfigEventBus {
   on(event: typeof CONFIG_UPDATED, listener: ConfigUpdatedListener): () => void {
     if (event !== CONFIG_UPDATED)
       throw new TypeError(`event must be '${CONFIG_UPDATED}', got ${String(event)}`);
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    validateFunction('listener', listener);
     this.#listeners = [...this.#listeners, listener];
     return () => {
       this.#listeners = this.#listeners.filter((candidate) => candidate !== listener);
@@ -43,10 +45,7 @@ export class ConfigEventBus {
       try {
         listener(payload);
       } catch (error) {
-        process.emitWarning(
-          `A ${CONFIG_UPDATED} listener threw: ${String(error)}`,
-          'BulkheadListenerWarning',
-        );
+        reportListenerFailure(`A ${CONFIG_UPDATED} listener`, error);
       }
     }
   }
@@ -57,11 +56,7 @@ export class ConfigEventBus {
   }
 }
 
-const BUS_KEY = Symbol.for('x.bulkhead.pro.config-events.v1');
-
-/** The process-wide `CONFIG_UPDATED` bus PRO registries subscribe to by default. */
+/** The process-wide `CONFIG_UPDATED` bus PRO registries subscribe to by default (kept in core's global slot). */
 export function getConfigEventBus(): ConfigEventBus {
-  const holder = globalThis as { [BUS_KEY]?: ConfigEventBus };
-  holder[BUS_KEY] ??= new ConfigEventBus();
-  return holder[BUS_KEY];
+  return globalExtensionState('@x/bulkhead-pro/config-events', () => new ConfigEventBus());
 }

@@ -71,6 +71,8 @@ describe('ProBulkheadRegistry.drain()', () => {
   it.each([
     [{ timeout: -1 }, RangeError, 'options.timeout must be >= 0'],
     [{ timeout: 'soon' }, TypeError, 'options.timeout must be a number of milliseconds'],
+    [{ timeout: null }, TypeError, 'options.timeout must be a number of milliseconds, got null'],
+    [{ timout: 5 }, TypeError, 'options.timout is not a known option; did you mean timeout?'],
   ])('validates %j', (options, type, message) => {
     expect(() => create().drain(options as never)).toThrow(type);
     expect(() => create().drain(options as never)).toThrow(message);

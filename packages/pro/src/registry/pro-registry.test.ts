@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BulkheadNotFoundError, type RegistryChange, SemaphoreBulkhead } from '@x/bulkhead-core';
+import {
+  BulkheadError,
+  BulkheadNotFoundError,
+  type RegistryChange,
+  SemaphoreBulkhead,
+} from '@x/bulkhead-core';
 import { describe, expect, it } from 'vitest';
 import { captureLogs } from '../test-support/license-fixtures.js';
 import { silentLogger } from '../test-support/silent-logger.js';
@@ -60,11 +65,16 @@ describe('ProBulkheadRegistry construction', () => {
       RangeError,
       'options.settings.database.maxConcurrent must be an integer >= 1, got 0',
     ],
-    [{ settingsFile: '' }, TypeError, 'options.settingsFile must be a non-empty string'],
+    [{ settingsFile: '' }, RangeError, 'options.settingsFile must not be empty'],
+    [
+      { settingFile: 'x.json' },
+      TypeError,
+      'options.settingFile is not a known option; did you mean settingsFile?',
+    ],
     [{ watchSettingsFile: 'yes' }, TypeError, 'options.watchSettingsFile must be a boolean'],
     [{ watchSettingsFile: true }, TypeError, 'options.watchSettingsFile needs options.settingsFile'],
     [{ env: null }, TypeError, 'options.env must be an object'],
-    [{ logger: {} }, TypeError, 'options.logger must have info() and warn() methods'],
+    [{ logger: {} }, TypeError, 'options.logger.info must be a function'],
     [{ configEvents: {} }, TypeError, 'options.configEvents must be a ConfigEventBus'],
     [
       { env: { BULKHEAD_CACHE_MAX_CONCURRENT: 'many' } },
@@ -99,9 +109,23 @@ describe('lookups', () => {
   });
 
   it('getOrCreate() creates once, from options, then a settings template, then defaults', () => {
-    const registry = create({ settings: { compartments: { reports: { maxConcurrent: 3, maxQueue: 5 } } } });
+    const logs = captureLogs();
+    const registry = create({
+      logger: logs.logger,
+      settings: { compartments: { reports: { maxConcurrent: 3, maxQueue: 5 } } },
+    });
     const payments = registry.getOrCreate('payments', { maxConcurrent: 4 });
+    expect(registry.getOrCreate('payments', { maxConcurrent: 4 })).toBe(payments);
+    expect(logs.events('bulkhead.options_ignored')).toEqual([]);
     expect(registry.getOrCreate('payments', { maxConcurrent: 99 })).toBe(payments);
+    expect(registry.getOrCreate('payments', { maxConcurrent: 98 })).toBe(payments);
+    expect(logs.events('bulkhead.options_ignored')).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        object: expect.objectContaining({ bulkheadName: 'payments', options: ['maxConcurrent'] }),
+      }),
+    ]);
+    expect(() => registry.getOrCreate('payments', { maxConcurrent: -3 })).toThrow(RangeError);
     expect(payments.getState()).toMatchObject({ type: 'semaphore', maxConcurrent: 4 });
     expect(registry.getOrCreate('reports').getState()).toMatchObject({ maxConcurrent: 3, maxQueue: 5 });
     expect(registry.getOrCreate('other').getState().maxConcurrent).toBe(10);
@@ -109,8 +133,13 @@ describe('lookups', () => {
   });
 
   it.each([
-    [{ maxConcurrent: 0 }, RangeError, 'options.maxConcurrent must be an integer >= 1'],
-    [{ maxQueue: -1 }, RangeError, 'options.maxQueue must be an integer >= 0 or Infinity'],
+    [{ maxConcurrent: 0 }, RangeError, 'options.maxConcurrent must be >= 1, got 0'],
+    [{ maxQueue: -1 }, RangeError, 'options.maxQueue must be >= 0, got -1'],
+    [
+      { maxConcurent: 5 },
+      TypeError,
+      'options.maxConcurent is not a known option; did you mean maxConcurrent?',
+    ],
     [{ type: 'shared' }, TypeError, "options.type must be 'semaphore' or 'thread_pool'"],
   ])('getOrCreate() validates %j', (options, type, message) => {
     expect(() => create().getOrCreate('x', options as never)).toThrow(type);
@@ -190,6 +219,7 @@ describe('register and unregister', () => {
     const registry = create();
     registry.register(new SemaphoreBulkhead('payments'));
     expect(() => registry.register(new SemaphoreBulkhead('payments'))).toThrow(/already registered/);
+    expect(() => registry.register(new SemaphoreBulkhead('payments'))).toThrow(BulkheadError);
     expect(() => registry.register({} as never)).toThrow(TypeError);
   });
 

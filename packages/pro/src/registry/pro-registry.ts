@@ -1,7 +1,6 @@
-import path from 'node:path';
 import {
   type Bulkhead,
-  BulkheadRegistry,
+  BulkheadError,
   type BulkheadRegistryLike,
   type BulkheadState,
   type EntitlementLogger,
@@ -9,29 +8,25 @@ import {
   getBulkheadLogger,
   isBulkhead,
   type RegistryChange,
-  SemaphoreBulkhead,
 } from '@x/bulkhead-core';
+import { validateName } from '@x/bulkhead-core/extension';
 import {
   type DrainOptions,
   type DrainResult,
   drainBulkheads,
   drainTimeout,
 } from '../internal/drain-bulkheads.js';
-import {
-  validateGetOrCreateOptions,
-  validateName,
-  validateRegistryOptions,
-} from '../internal/registry-validation.js';
-import { loadThreadPoolBulkhead } from '../internal/thread-pool-loader.js';
-import { watchFile } from '../internal/watch-file.js';
+import { createCompartment } from './compartment-factory.js';
 import { CACHE_PREFIX, compartmentSettingsFor, DATABASE_PREFIX } from './compartment-settings.js';
+import { CompartmentStore } from './compartment-store.js';
+import { getConfigEventBus } from './config-events.js';
+import { subscribeToConfigUpdates } from './config-updates.js';
+import { OptionMismatchReporter } from './option-mismatch.js';
 import {
-  CONFIG_UPDATED,
-  type ConfigEventBus,
-  type ConfigUpdatedEvent,
-  getConfigEventBus,
-} from './config-events.js';
-import { resizeInPlace } from './resize-in-place.js';
+  type ProBulkheadRegistryOptions,
+  validateGetOrCreateOptions,
+  validateRegistryOptions,
+} from './pro-registry-options.js';
 import {
   BUILT_IN_COMPARTMENTS,
   type BulkheadSettings,
@@ -39,43 +34,19 @@ import {
   type CompartmentSettings,
   isBuiltInCompartment,
 } from './settings.js';
+import { watchSettingsFile } from './settings-file-watcher.js';
 import {
-  readEnvironmentSettings,
-  readSettingsFile,
-  SETTINGS_FILE_ENVIRONMENT_VARIABLE,
-} from './settings-sources.js';
-import { mergeSettings, validateSettingsInput } from './validate-settings.js';
+  mergeLayers,
+  readInitialLayers,
+  resolveSettingsFile,
+  type SettingsLayers,
+} from './settings-layers.js';
+import { SETTINGS_FILE_ENVIRONMENT_VARIABLE } from './settings-sources.js';
+import { SettingsAppliedListeners, type SettingsUpdate } from './settings-update.js';
+import { validateSettingsInput } from './validate-settings.js';
 
-/** Options of `ProBulkheadRegistry`. */
-export interface ProBulkheadRegistryOptions {
-  /** Settings object (lowest-precedence source after the defaults). */
-  settings?: BulkheadSettingsInput;
-  /** JSON settings file (overrides `settings`); default `BULKHEAD_SETTINGS_FILE`. */
-  settingsFile?: string;
-  /** Re-apply the settings file whenever it changes; default false. */
-  watchSettingsFile?: boolean;
-  /** Environment read for `BULKHEAD_*` variables (highest precedence); default `process.env`. */
-  env?: Record<string, string | undefined>;
-  /** pino/console-compatible logger; default `getBulkheadLogger()`. */
-  logger?: EntitlementLogger;
-  /** Bus whose `CONFIG_UPDATED` events the registry applies; default `getConfigEventBus()`. */
-  configEvents?: ConfigEventBus;
-}
-
-/** What `applySettings()` changed. */
-export interface SettingsUpdate {
-  /** Compartments resized in place. */
-  readonly resized: readonly { readonly name: string; readonly from: number; readonly to: number }[];
-  /** Built-ins whose `register()` override was replaced by the settings-defined compartment again. */
-  readonly restored: readonly string[];
-  /** Changes that cannot apply at run time (type, queue bound, non-resizable compartments). */
-  readonly skipped: readonly { readonly name: string; readonly reason: string }[];
-}
-
-interface SettingsLayers {
-  object: BulkheadSettingsInput;
-  file: BulkheadSettingsInput;
-}
+export type { ProBulkheadRegistryOptions } from './pro-registry-options.js';
+export type { SettingsUpdate } from './settings-update.js';
 
 const PRO_REGISTRY_BRAND = Symbol.for('x.bulkhead.pro.registry');
 
@@ -92,23 +63,19 @@ export function isProBulkheadRegistry(value: unknown): value is ProBulkheadRegis
  * The PRO registry: built-in compartments `database`, `cache`, `external_api` and `message_queue` always
  * present and sized from settings (object < JSON file < environment), per-alias compartments, live
  * resizing in place (`applySettings`, `CONFIG_UPDATED`, optional file watcher) and `drain()` for shutdown.
- * @throws {TypeError | RangeError} at construction when an option or a setting is invalid (the message names it).
+ * @throws {TypeError | RangeError} at construction when an option or a setting is invalid or unknown (the message names it).
  */
 export class ProBulkheadRegistry implements BulkheadRegistryLike {
   readonly [PRO_REGISTRY_BRAND] = true;
   readonly #logger: EntitlementLogger;
   readonly #env: Record<string, string | undefined>;
-  readonly #settingsFile: string | undefined;
   #layers: SettingsLayers;
   #settings: BulkheadSettings;
-  #lastFileText: string | undefined;
-  /** Registered compartments, kept by core's registry (order, strict lookup, change feed). */
-  readonly #store = new BulkheadRegistry();
-  /** Compartments created from settings; resized on reload, restored over overrides. */
-  readonly #owned = new Map<string, Bulkhead>();
+  readonly #compartments = new CompartmentStore();
   /** Disposers of `onChange` subscriptions, all called by `close()`. */
   readonly #changeSubscriptions = new Set<() => void>();
-  #appliedListeners: Array<(update: SettingsUpdate) => void> = [];
+  readonly #settingsListeners = new SettingsAppliedListeners();
+  readonly #optionMismatches: OptionMismatchReporter;
   #unsubscribeConfigEvents: (() => void) | undefined;
   #stopWatching: (() => void) | undefined;
   #closed = false;
@@ -118,29 +85,33 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     validateRegistryOptions(options);
     this.#logger = options.logger ?? getBulkheadLogger();
     this.#env = options.env ?? process.env;
-    const fileFromEnvironment = this.#env[SETTINGS_FILE_ENVIRONMENT_VARIABLE]?.trim();
-    const settingsFile =
-      options.settingsFile ?? (fileFromEnvironment === '' ? undefined : fileFromEnvironment);
-    this.#settingsFile = settingsFile === undefined ? undefined : path.resolve(settingsFile);
-    if (options.watchSettingsFile === true && this.#settingsFile === undefined) {
+    this.#optionMismatches = new OptionMismatchReporter(this.#logger);
+    const settingsFile = resolveSettingsFile(options.settingsFile, this.#env);
+    if (options.watchSettingsFile === true && settingsFile === undefined) {
       throw new TypeError(
         `options.watchSettingsFile needs options.settingsFile (or ${SETTINGS_FILE_ENVIRONMENT_VARIABLE})`,
       );
     }
-    this.#layers = {
-      object:
-        options.settings === undefined ? {} : validateSettingsInput(options.settings, 'options.settings'),
-      file: this.#settingsFile === undefined ? {} : readSettingsFile(this.#settingsFile),
-    };
-    this.#settings = this.#merge(this.#layers);
+    this.#layers = readInitialLayers(options.settings, settingsFile);
+    this.#settings = mergeLayers(this.#layers, this.#env);
     for (const name of BUILT_IN_COMPARTMENTS) {
-      const bulkhead = this.#create(name, this.#settings[name]);
-      this.#owned.set(name, bulkhead);
-      this.#store.register(bulkhead);
+      const bulkhead = createCompartment(name, this.#settings[name]);
+      this.#compartments.own(bulkhead);
+      this.#compartments.registered.register(bulkhead);
     }
-    const bus = options.configEvents ?? getConfigEventBus();
-    this.#unsubscribeConfigEvents = bus.on(CONFIG_UPDATED, (event) => this.#onConfigUpdated(event));
-    if (options.watchSettingsFile === true) this.#watch();
+    this.#unsubscribeConfigEvents = subscribeToConfigUpdates(
+      options.configEvents ?? getConfigEventBus(),
+      (settings) => this.applySettings(settings),
+      this.#logger,
+    );
+    if (options.watchSettingsFile === true && settingsFile !== undefined) {
+      this.#stopWatching = watchSettingsFile({
+        file: settingsFile,
+        current: this.#layers.file,
+        apply: (file) => this.#reconfigure({ ...this.#layers, file }),
+        logger: this.#logger,
+      });
+    }
   }
 
   /** The settings in force (defaults merged with every source). */
@@ -151,18 +122,25 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
   /**
    * Adds `bulkhead`. Overriding a built-in is allowed (with a warning): the next settings reload
    * restores the settings-defined compartment.
-   * @throws {TypeError} if it is not a bulkhead; {Error} if a non-built-in name is taken by another bulkhead.
+   * @throws {TypeError} if it is not a bulkhead; {BulkheadError} if a non-built-in name is taken by another bulkhead.
    */
   register(bulkhead: Bulkhead): Bulkhead {
     if (!isBulkhead(bulkhead)) throw new TypeError('bulkhead must implement the Bulkhead contract');
-    if (!isBuiltInCompartment(bulkhead.name) || this.#current(bulkhead.name) === bulkhead) {
-      return this.#store.register(bulkhead); // a taken custom name throws there
+    const { registered } = this.#compartments;
+    const current = this.#compartments.current(bulkhead.name);
+    if (!isBuiltInCompartment(bulkhead.name) || current === bulkhead) {
+      if (current !== undefined && current !== bulkhead) {
+        throw new BulkheadError(
+          `A bulkhead named '${bulkhead.name}' is already registered; unregister it first`,
+        );
+      }
+      return registered.register(bulkhead);
     }
     this.#logger.warn(
       { event: 'bulkhead.builtin_overridden', bulkheadName: bulkhead.name },
       `Built-in compartment '${bulkhead.name}' overridden by register(); the next settings reload restores the settings-defined one`,
     );
-    this.#store.replace(bulkhead);
+    registered.replace(bulkhead);
     return bulkhead;
   }
 
@@ -171,24 +149,28 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
    * @throws {BulkheadNotFoundError} when `name` is not registered (the message lists the known names).
    */
   get(name: string): Bulkhead {
-    return this.#store.get(name);
+    return this.#compartments.registered.get(name);
   }
 
   /** True when `name` is registered. */
   has(name: string): boolean {
-    return this.#store.has(name);
+    return this.#compartments.registered.has(name);
   }
 
   /**
    * Returns the named compartment, creating it on first use from `options`, else from
    * `settings.compartments[name]`, else as a semaphore of 10. A `thread_pool` needs a `workerFilename` in settings.
-   * @throws {TypeError | RangeError} for invalid options; {BulkheadError} when `@x/bulkhead-threads` is missing.
+   * Options that differ from an existing compartment's are ignored, with one warning per compartment.
+   * @throws {TypeError | RangeError} for invalid or unknown options; {BulkheadError} when `@x/bulkhead-threads` is missing.
    */
   getOrCreate(name: string, options: GetOrCreateOptions = {}): Bulkhead {
     validateName('name', name);
     validateGetOrCreateOptions(options);
-    const existing = this.#current(name);
-    if (existing !== undefined) return existing;
+    const existing = this.#compartments.current(name);
+    if (existing !== undefined) {
+      this.#optionMismatches.check(existing, options);
+      return existing;
+    }
     const template = compartmentSettingsFor(name, this.#settings);
     const type = (options.type as CompartmentSettings['type'] | undefined) ?? template?.type ?? 'semaphore';
     const workerFilename = template?.workerFilename;
@@ -197,14 +179,14 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
         `getOrCreate('${name}', { type: 'thread_pool' }) needs settings.compartments.${name}.workerFilename: a thread pool runs a worker module`,
       );
     }
-    const bulkhead = this.#create(name, {
+    const bulkhead = createCompartment(name, {
       type,
       maxConcurrent: options.maxConcurrent ?? template?.maxConcurrent ?? 10,
       maxQueue: options.maxQueue ?? template?.maxQueue ?? Number.POSITIVE_INFINITY,
       ...(workerFilename === undefined ? {} : { workerFilename }),
     });
-    if (template !== undefined) this.#owned.set(name, bulkhead);
-    if (this.#draining) void (bulkhead as Partial<SemaphoreBulkhead>).close?.();
+    if (template !== undefined) this.#compartments.own(bulkhead);
+    if (this.#draining) void (bulkhead as { close?: () => unknown }).close?.();
     return this.register(bulkhead);
   }
 
@@ -218,25 +200,25 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
         `'${name}' is a built-in compartment and cannot be unregistered; resize it through settings instead`,
       );
     }
-    const bulkhead = this.#current(name);
+    const bulkhead = this.#compartments.current(name);
     if (bulkhead === undefined) return false;
-    if (this.#owned.get(name) === bulkhead) this.#owned.delete(name);
-    return this.#store.unregister(name);
+    this.#compartments.disown(name, bulkhead);
+    return this.#compartments.registered.unregister(name);
   }
 
   /** Registered names in registration order. */
   listNames(): string[] {
-    return this.#store.listNames();
+    return this.#compartments.registered.listNames();
   }
 
   /** Every registered bulkhead. */
   list(): Bulkhead[] {
-    return this.#store.list();
+    return this.#compartments.registered.list();
   }
 
   /** Snapshot of every compartment, keyed by name. */
   getAllStates(): Record<string, BulkheadState> {
-    return this.#store.getAllStates();
+    return this.#compartments.registered.getAllStates();
   }
 
   /**
@@ -261,7 +243,7 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
 
   /** Subscribes to additions and removals; returns a disposer. */
   onChange(listener: (change: RegistryChange) => void): () => void {
-    const unsubscribe = this.#store.onChange(listener);
+    const unsubscribe = this.#compartments.registered.onChange(listener);
     const dispose = (): void => {
       unsubscribe();
       this.#changeSubscriptions.delete(dispose);
@@ -270,13 +252,12 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     return dispose;
   }
 
-  /** Subscribes to applied settings (from `applySettings`, `CONFIG_UPDATED` or the file watcher); returns a disposer. */
+  /**
+   * Subscribes to applied settings (from `applySettings`, `CONFIG_UPDATED` or the file watcher); returns a disposer.
+   * @throws {TypeError} when `listener` is not a function.
+   */
   onSettingsApplied(listener: (update: SettingsUpdate) => void): () => void {
-    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
-    this.#appliedListeners = [...this.#appliedListeners, listener];
-    return () => {
-      this.#appliedListeners = this.#appliedListeners.filter((candidate) => candidate !== listener);
-    };
+    return this.#settingsListeners.add(listener);
   }
 
   /**
@@ -294,14 +275,13 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
    * Stops admitting for shutdown (SIGTERM): every compartment is closed, so queued calls reject at once with
    * `BulkheadClosedError` and new calls are refused; in-flight calls may finish up to `timeout` ms.
    * Also `close()`s the registry.
-   * @throws {TypeError | RangeError} when `options.timeout` is invalid.
+   * @throws {TypeError | RangeError} when `options.timeout` is invalid (`null` included) or a key is unknown.
    */
   drain(options: DrainOptions = {}): Promise<DrainResult> {
     const timeout = drainTimeout(options);
     this.close();
     this.#draining = true;
-    const bulkheads = new Set([...this.#store.list(), ...this.#owned.values()]);
-    return drainBulkheads([...bulkheads], timeout);
+    return drainBulkheads(this.#compartments.all(), timeout);
   }
 
   /** Unsubscribes from `CONFIG_UPDATED`, stops the file watcher and drops listeners. Idempotent. */
@@ -314,7 +294,7 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     this.#stopWatching = undefined;
     for (const dispose of this.#changeSubscriptions) dispose();
     this.#changeSubscriptions.clear();
-    this.#appliedListeners = [];
+    this.#settingsListeners.clear();
   }
 
   /** True once `close()` (or `drain()`) was called. */
@@ -322,108 +302,13 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     return this.#closed;
   }
 
-  #merge(layers: SettingsLayers): BulkheadSettings {
-    return mergeSettings([layers.object, layers.file, readEnvironmentSettings(this.#env)]);
-  }
-
-  #create(name: string, settings: CompartmentSettings): Bulkhead {
-    if (settings.type === 'semaphore') {
-      return new SemaphoreBulkhead(name, {
-        maxConcurrent: settings.maxConcurrent,
-        maxQueue: settings.maxQueue,
-      });
-    }
-    const ThreadPoolBulkhead = loadThreadPoolBulkhead();
-    return new ThreadPoolBulkhead(name, {
-      filename: path.resolve(settings.workerFilename ?? ''),
-      maxWorkers: settings.maxConcurrent,
-      queueSize: settings.maxQueue,
-    });
-  }
-
   #reconfigure(layers: SettingsLayers): SettingsUpdate {
-    const settings = this.#merge(layers);
-    const resized: Array<{ name: string; from: number; to: number }> = [];
-    const restored: string[] = [];
-    const skipped: Array<{ name: string; reason: string }> = [];
+    const settings = mergeLayers(layers, this.#env); // throws before anything changes
     this.#layers = layers;
     this.#settings = settings;
-    for (const [name, bulkhead] of this.#owned) {
-      const target = compartmentSettingsFor(name, settings);
-      if (target === undefined) continue;
-      const outcome = resizeInPlace(bulkhead, target);
-      if (outcome.resized !== undefined) resized.push(outcome.resized);
-      skipped.push(...outcome.skipped);
-      if (isBuiltInCompartment(name) && this.#current(name) !== bulkhead) {
-        this.#store.replace(bulkhead);
-        restored.push(name);
-      }
-    }
-    const update: SettingsUpdate = Object.freeze({ resized, restored, skipped });
-    this.#logger.info(
-      { event: 'bulkhead.settings_applied', resized, restored, skipped },
-      'Bulkhead settings applied',
-    );
-    for (const listener of this.#appliedListeners) {
-      try {
-        listener(update);
-      } catch (error) {
-        process.emitWarning(`A settings listener threw: ${String(error)}`, 'BulkheadListenerWarning');
-      }
-    }
+    const update = this.#compartments.reconfigure(settings);
+    this.#logger.info({ event: 'bulkhead.settings_applied', ...update }, 'Bulkhead settings applied');
+    this.#settingsListeners.notify(update);
     return update;
-  }
-
-  #onConfigUpdated(event: ConfigUpdatedEvent): void {
-    try {
-      this.applySettings(event.settings);
-    } catch (error) {
-      this.#logger.warn(
-        { event: 'bulkhead.settings_rejected', source: CONFIG_UPDATED, error: (error as Error).message },
-        'New bulkhead settings rejected; the previous settings stay in force',
-      );
-    }
-  }
-
-  #watch(): void {
-    const file = this.#settingsFile as string;
-    this.#lastFileText = JSON.stringify(this.#layers.file);
-    this.#stopWatching = watchFile(file, {
-      onChange: () => this.#reloadFile(file),
-      onError: (error) =>
-        this.#logger.warn(
-          { event: 'bulkhead.settings_watch_failed', file, error: error.message },
-          'Watching the bulkhead settings file failed',
-        ),
-    });
-  }
-
-  #reloadFile(file: string): void {
-    if (this.#closed) return;
-    let fileLayer: BulkheadSettingsInput;
-    try {
-      fileLayer = readSettingsFile(file);
-    } catch (error) {
-      this.#logger.warn(
-        { event: 'bulkhead.settings_rejected', source: file, error: (error as Error).message },
-        'Bulkhead settings file rejected; the previous settings stay in force',
-      );
-      return;
-    }
-    const text = JSON.stringify(fileLayer);
-    if (text === this.#lastFileText) return;
-    try {
-      this.#reconfigure({ ...this.#layers, file: fileLayer });
-      this.#lastFileText = text;
-    } catch (error) {
-      this.#logger.warn(
-        { event: 'bulkhead.settings_rejected', source: file, error: (error as Error).message },
-        'Bulkhead settings file rejected; the previous settings stay in force',
-      );
-    }
-  }
-
-  #current(name: string): Bulkhead | undefined {
-    return this.#store.has(name) ? this.#store.get(name) : undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { BulkheadError } from '@x/bulkhead-core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BULKHEAD_SETTINGS } from './settings.js';
 import { readEnvironmentSettings, readSettingsFile } from './settings-sources.js';
@@ -24,9 +25,18 @@ describe('validateSettingsInput', () => {
 
   it.each([
     [null, TypeError, 'settings must be an object, got null'],
-    [{ databse: {} }, TypeError, "settings has an unknown key 'databse'"],
-    [{ database: 3 }, TypeError, 'settings.database must be an object, got 3'],
-    [{ database: { max: 1 } }, TypeError, "settings.database has an unknown key 'max'"],
+    [{ databse: {} }, TypeError, 'settings.databse is not a known option; did you mean database?'],
+    [{ database: 3 }, TypeError, 'settings.database must be an object, got number 3'],
+    [
+      { database: { max: 1 } },
+      TypeError,
+      'settings.database.max is not a known option (known options: maxConcurrent',
+    ],
+    [
+      { database: { maxConcurent: 1 } },
+      TypeError,
+      'settings.database.maxConcurent is not a known option; did you mean maxConcurrent?',
+    ],
     [
       { database: { maxConcurrent: '5' } },
       TypeError,
@@ -54,13 +64,17 @@ describe('validateSettingsInput', () => {
       TypeError,
       'settings.message_queue.workerFilename must be a non-empty string',
     ],
-    [{ databases: [] }, TypeError, 'settings.databases must be an object, got an array'],
+    [{ databases: [] }, TypeError, 'settings.databases must be an object, got array'],
     [
       { databases: { replica: { maxConcurrent: 0 } } },
       RangeError,
       'settings.databases.replica.maxConcurrent must be an integer >= 1',
     ],
-    [{ caches: { session: { size: 1 } } }, TypeError, "settings.caches.session has an unknown key 'size'"],
+    [
+      { caches: { session: { size: 1 } } },
+      TypeError,
+      'settings.caches.session.size is not a known option (known options: maxConcurrent)',
+    ],
     [
       { compartments: { reports: { maxConcurrent: -2 } } },
       RangeError,
@@ -148,6 +162,7 @@ describe('readSettingsFile', () => {
   it('names the file in every error', () => {
     const missing = path.join(directory, 'missing.json');
     expect(() => readSettingsFile(missing)).toThrow(`settings file '${missing}' cannot be read (ENOENT)`);
+    expect(() => readSettingsFile(missing)).toThrow(BulkheadError);
     const broken = file('broken.json', '{ nope');
     expect(() => readSettingsFile(broken)).toThrow(`settings file '${broken}' is not valid JSON`);
     const invalid = file('invalid.json', '{"cache":{"maxConcurrent":0}}');

@@ -1,3 +1,4 @@
+import { describeValue, validateKnownKeys } from '@x/bulkhead-core/extension';
 import {
   type AliasSettings,
   BUILT_IN_COMPARTMENTS,
@@ -12,32 +13,16 @@ const TOP_LEVEL_KEYS = [...BUILT_IN_COMPARTMENTS, 'databases', 'caches', 'compar
 const COMPARTMENT_KEYS = ['maxConcurrent', 'type', 'maxQueue', 'workerFilename'];
 const COMPARTMENT_TYPES = ['semaphore', 'thread_pool'];
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.slice(0, 60))}`;
-  if (typeof value === 'number') return String(value);
-  return typeof value;
-}
-
 function plainObject(value: unknown, where: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`${where} must be an object, got ${describe(value)}`);
+    throw new TypeError(`${where} must be an object, got ${describeValue(value)}`);
   }
   return value as Record<string, unknown>;
 }
 
-function knownKeys(object: Record<string, unknown>, known: readonly string[], where: string): void {
-  for (const key of Object.keys(object)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`${where} has an unknown key '${key}' (known keys: ${known.join(', ')})`);
-    }
-  }
-}
-
 function positiveInteger(value: unknown, where: string): number {
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`${where} must be a number, got ${describe(value)}`);
+    throw new TypeError(`${where} must be a number, got ${describeValue(value)}`);
   }
   if (!Number.isInteger(value) || value < 1) {
     throw new RangeError(`${where} must be an integer >= 1, got ${value}`);
@@ -48,7 +33,7 @@ function positiveInteger(value: unknown, where: string): number {
 function queueBound(value: unknown, where: string): number {
   if (value === Number.POSITIVE_INFINITY || value === null) return Number.POSITIVE_INFINITY;
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new TypeError(`${where} must be a number (or null for unbounded), got ${describe(value)}`);
+    throw new TypeError(`${where} must be a number (or null for unbounded), got ${describeValue(value)}`);
   }
   if (!Number.isInteger(value) || value < 0) {
     throw new RangeError(`${where} must be an integer >= 0 (or null for unbounded), got ${value}`);
@@ -58,7 +43,7 @@ function queueBound(value: unknown, where: string): number {
 
 function compartmentInput(value: unknown, where: string): CompartmentSettingsInput {
   const object = plainObject(value, where);
-  knownKeys(object, COMPARTMENT_KEYS, where);
+  validateKnownKeys(object, COMPARTMENT_KEYS, where);
   const input: CompartmentSettingsInput = {};
   if (object.maxConcurrent !== undefined) {
     input.maxConcurrent = positiveInteger(object.maxConcurrent, `${where}.maxConcurrent`);
@@ -66,14 +51,16 @@ function compartmentInput(value: unknown, where: string): CompartmentSettingsInp
   if (object.maxQueue !== undefined) input.maxQueue = queueBound(object.maxQueue, `${where}.maxQueue`);
   if (object.type !== undefined) {
     if (typeof object.type !== 'string' || !COMPARTMENT_TYPES.includes(object.type)) {
-      throw new TypeError(`${where}.type must be 'semaphore' or 'thread_pool', got ${describe(object.type)}`);
+      throw new TypeError(
+        `${where}.type must be 'semaphore' or 'thread_pool', got ${describeValue(object.type)}`,
+      );
     }
     input.type = object.type as CompartmentSettingsInput['type'] & string;
   }
   if (object.workerFilename !== undefined) {
     if (typeof object.workerFilename !== 'string' || object.workerFilename.length === 0) {
       throw new TypeError(
-        `${where}.workerFilename must be a non-empty string, got ${describe(object.workerFilename)}`,
+        `${where}.workerFilename must be a non-empty string, got ${describeValue(object.workerFilename)}`,
       );
     }
     input.workerFilename = object.workerFilename;
@@ -87,7 +74,7 @@ function aliasInputs(value: unknown, where: string): Record<string, { maxConcurr
   for (const [alias, entry] of Object.entries(object)) {
     const aliasWhere = `${where}.${alias}`;
     const aliasObject = plainObject(entry, aliasWhere);
-    knownKeys(aliasObject, ['maxConcurrent'], aliasWhere);
+    validateKnownKeys(aliasObject, ['maxConcurrent'], aliasWhere);
     result[alias] =
       aliasObject.maxConcurrent === undefined
         ? {}
@@ -103,7 +90,7 @@ function aliasInputs(value: unknown, where: string): Record<string, { maxConcurr
  */
 export function validateSettingsInput(value: unknown, label = 'settings'): BulkheadSettingsInput {
   const object = plainObject(value, label);
-  knownKeys(object, TOP_LEVEL_KEYS, label);
+  validateKnownKeys(object, TOP_LEVEL_KEYS, label);
   const input: BulkheadSettingsInput = {};
   for (const name of BUILT_IN_COMPARTMENTS) {
     if (object[name] !== undefined) input[name] = compartmentInput(object[name], `${label}.${name}`);

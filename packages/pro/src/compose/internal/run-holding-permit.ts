@@ -1,4 +1,5 @@
 import { BulkheadTimeoutError, type Permit, type ProtectedFunction } from '@x/bulkhead-core';
+import { CallContext, callProtected } from '@x/bulkhead-core/extension';
 
 /** What one run needs. */
 export interface HoldingRun<T> {
@@ -35,13 +36,7 @@ export function runHoldingPermit<T>(run: HoldingRun<T>): Promise<T> {
     if (timedOut) run.onOrphan(-1);
   };
 
-  let work: Promise<T>;
-  try {
-    work = Promise.resolve(run.fn({ signal: controller.signal }));
-  } catch (error) {
-    work = Promise.reject(error);
-  }
-  const settled = work.then(
+  const settled = callProtected(run.fn, new CallContext(controller.signal)).then(
     (value) => {
       settle('success');
       return value;
