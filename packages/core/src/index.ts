@@ -52,6 +52,13 @@ export {
 } from './init.js';
 export { isBulkhead } from './is-bulkhead.js';
 export { getBulkheadLogger, jsonStderrLogger } from './logger.js';
+export {
+  type PartitionedAcquireOptions,
+  PartitionedBulkhead,
+  type PartitionedExecuteOptions,
+} from './partitioned/partitioned-bulkhead.js';
+export type { PartitionedBulkheadOptions, PartitionOptions } from './partitioned/partitioned-options.js';
+export type { PartitionedBulkheadState, PartitionState } from './partitioned/partitioned-state.js';
 export type { Permit } from './permit.js';
 export {
   BulkheadPolicy,
