@@ -51,6 +51,9 @@ export {
   resetEntitlementForTesting,
 } from './init.js';
 export { isBulkhead } from './is-bulkhead.js';
+export { KeyedBulkhead } from './keyed/keyed-bulkhead.js';
+export type { KeyedBulkheadOptions, PerKeyOptions } from './keyed/keyed-options.js';
+export type { KeyedBulkheadState, KeyState } from './keyed/keyed-state.js';
 export { getBulkheadLogger, jsonStderrLogger } from './logger.js';
 export {
   type PartitionedAcquireOptions,

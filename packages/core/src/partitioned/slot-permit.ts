@@ -7,16 +7,21 @@ export interface SlotOwner<Slot> {
   releaseSlot(slot: Slot, admittedAt: number, waitTime: number, outcome: CallOutcome): void;
 }
 
-/** A permit of one slot (a partition or a key's compartment); released exactly once. */
+/**
+ * A permit of one slot (a partition or a key's compartment); released exactly once. An `inner` permit
+ * (a chained global bulkhead's) is released first, in the same call.
+ */
 export class SlotPermit<Slot> implements Permit {
   readonly #owner: SlotOwner<Slot>;
   readonly #slot: Slot;
   readonly #admittedAt: number;
   readonly #waitTime: number;
+  readonly #inner: Permit | undefined;
   #released = false;
 
-  constructor(owner: SlotOwner<Slot>, slot: Slot, admittedAt: number, waitTime: number) {
+  constructor(owner: SlotOwner<Slot>, slot: Slot, admittedAt: number, waitTime: number, inner?: Permit) {
     this.#owner = owner;
+    this.#inner = inner;
     this.#slot = slot;
     this.#admittedAt = admittedAt;
     this.#waitTime = waitTime;
@@ -33,7 +38,11 @@ export class SlotPermit<Slot> implements Permit {
   release(outcome: CallOutcome = 'success'): void {
     if (this.#released) return;
     this.#released = true;
-    this.#owner.releaseSlot(this.#slot, this.#admittedAt, this.#waitTime, outcome);
+    try {
+      this.#inner?.release(outcome);
+    } finally {
+      this.#owner.releaseSlot(this.#slot, this.#admittedAt, this.#waitTime, outcome);
+    }
   }
 
   [Symbol.dispose](): void {

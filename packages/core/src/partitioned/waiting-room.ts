@@ -15,6 +15,8 @@ export class QueuedCall<Home> implements QueueNode, DeadlineNode {
   deadlineNext: DeadlineNode | undefined = undefined;
   deadlineList: DeadlineList | undefined = undefined;
   listensToAbort = false;
+  /** The timeout the call waits with (ms; `Infinity`: no timer). */
+  timeout = 0;
   resolve!: (permit: Permit) => void;
   reject!: (error: unknown) => void;
   readonly promise: Promise<Permit>;
@@ -65,6 +67,7 @@ export class WaitingRoom<Home> {
   /** Queues a call for `home` with `timeout` ms (`Infinity`: no timer) measured from `start`. */
   enter(home: Home, timeout: number, start: number, signal: AbortSignal | undefined): QueuedCall<Home> {
     const call = new QueuedCall(this, home, this.#sequence++, start, signal);
+    call.timeout = timeout;
     this.#options.queueOf(home).push(call);
     if (timeout !== Number.POSITIVE_INFINITY) {
       this.#scheduler ??= new DeadlineScheduler((node) => this.#expire(node as QueuedCall<Home>));
