@@ -13,6 +13,9 @@ export class KeyCompartment implements IdleNode {
   admitted = 0;
   successful = 0;
   failed = 0;
+  /** Prebound releases of calls run without a Permit (made on the first such call, kept while live). */
+  releaseAfterSuccess: ((value: unknown) => unknown) | undefined = undefined;
+  releaseAfterFailure: ((error: unknown) => never) | undefined = undefined;
   #queue: WaiterQueue<QueuedCall<KeyCompartment>> | undefined = undefined;
 
   constructor(readonly key: string) {}

@@ -4,6 +4,7 @@ import type {
   Bulkhead,
   CallOutcome,
   ExecuteOptions,
+  ExecutionContext,
   ProtectedFunction,
 } from '../bulkhead.js';
 import { BulkheadClosedError, BulkheadFullError } from '../errors.js';
@@ -119,6 +120,18 @@ export class KeyedBulkhead {
   execute<T>(key: string, fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T> {
     if (typeof fn !== 'function') {
       return Promise.reject(new TypeError(`fn must be a function, got ${describe(fn)}`));
+    }
+    // Fast path (a live key with a free permit, nobody waiting, no options): no option checks.
+    if (options === undefined && !this.#closed && typeof key === 'string') {
+      const compartment = this.#compartments.get(key);
+      if (
+        compartment !== undefined &&
+        compartment.active < this.#options.maxConcurrent &&
+        compartment.waiting === 0
+      ) {
+        this.#takeKey(compartment);
+        return this.#start(compartment, fn, NEVER_ABORTED_CONTEXT, undefined, undefined, -1) as Promise<T>;
+      }
     }
     return this.#admit(key, options, fn) as Promise<T>;
   }
@@ -254,15 +267,12 @@ export class KeyedBulkhead {
     const timed = (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) || this.#events.listening;
     if (compartment.active < this.#options.maxConcurrent && compartment.waiting === 0) {
       this.#takeKey(compartment);
+      const start = timed ? now() : -1;
+      if (task !== undefined)
+        return this.#start(compartment, task, contextOf(signal), timeout, signal, start);
       const global = this.#options.global;
-      if (global === undefined) {
-        const permit = this.#grant(compartment, 0, undefined);
-        if (task === undefined) return Promise.resolve(permit);
-        return runWithPermit(task, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal }, permit);
-      }
-      const granted = this.#acquireGlobal(global, compartment, timed ? now() : -1, timeout, signal);
-      if (task === undefined) return granted;
-      return granted.then((permit) => runWithPermit(task, contextOf(signal), permit));
+      if (global === undefined) return Promise.resolve(this.#grant(compartment, 0, undefined));
+      return this.#acquireGlobal(global, compartment, start, timeout, signal);
     }
     if (timeout === undefined || timeout === 0 || compartment.waiting >= this.#options.maxQueue) {
       compartment.rejected++;
@@ -272,7 +282,9 @@ export class KeyedBulkhead {
     const call = this.#room.enter(compartment, timeout, start, signal);
     this.#waiting++;
     if (task === undefined) return call.promise;
-    return call.promise.then((permit) => runWithPermit(task, contextOf(signal), permit));
+    call.task = task;
+    // Registered now, in the caller's async context, so the task later runs in that context too.
+    return call.promise.then(this.#runAdmitted as (value: unknown) => Promise<unknown>);
   }
 
   /** The key's compartment, created on demand; `undefined` when `maxKeys` are live and none is idle. */
@@ -289,6 +301,111 @@ export class KeyedBulkhead {
     this.#compartments.set(key, compartment);
     return compartment;
   }
+
+  /**
+   * Runs a call that holds its key's permit: alone (prebound releases, no Permit object unless somebody
+   * listens to `finished`) or inside the global bulkhead's `execute()`.
+   */
+  #start(
+    compartment: KeyCompartment,
+    task: ProtectedFunction<unknown>,
+    context: ExecutionContext,
+    timeout: number | undefined,
+    signal: AbortSignal | undefined,
+    start: number,
+  ): Promise<unknown> {
+    const global = this.#options.global;
+    if (global !== undefined) return this.#startChained(global, compartment, task, timeout, signal, start);
+    const waitTime = start >= 0 && this.#events.listening ? now() - start : 0;
+    if (this.#events.listeningFinished) {
+      return runWithPermit(task, context, this.#grant(compartment, waitTime, undefined));
+    }
+    compartment.admitted++;
+    this.#ledger.permitted(waitTime);
+    let result: unknown;
+    try {
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    compartment.releaseAfterSuccess ??= (value) => {
+      this.#release(compartment, -1, 0, 'success');
+      return value;
+    };
+    compartment.releaseAfterFailure ??= (error) => {
+      this.#release(compartment, -1, 0, 'failure');
+      throw error;
+    };
+    return Promise.resolve(result).then(compartment.releaseAfterSuccess, compartment.releaseAfterFailure);
+  }
+
+  /**
+   * Holding the key's permit, runs the call through `global.execute()` with what is left of `timeout`. A
+   * global rejection gives the key's permit back at once; a call admitted by global after `close()` is refused.
+   */
+  #startChained(
+    global: Bulkhead,
+    compartment: KeyCompartment,
+    task: ProtectedFunction<unknown>,
+    timeout: number | undefined,
+    signal: AbortSignal | undefined,
+    start: number,
+  ): Promise<unknown> {
+    let stage: 'waiting' | 'admitted' | 'refused' = 'waiting';
+    let admittedAt = -1;
+    let waitTime = 0;
+    const inner = (context: ExecutionContext): unknown => {
+      if (this.#closed) {
+        stage = 'refused';
+        throw this.#ledger.closed(start >= 0 ? now() - start : 0);
+      }
+      stage = 'admitted';
+      waitTime = start >= 0 && this.#events.listening ? now() - start : 0;
+      admittedAt = this.#events.listeningFinished ? now() : -1;
+      compartment.admitted++;
+      this.#ledger.permitted(waitTime);
+      return task(context);
+    };
+    const options = this.#globalOptions(timeout, signal, start);
+    return global.execute(inner, options).then(
+      (value) => {
+        this.#release(compartment, admittedAt, waitTime, 'success');
+        return value;
+      },
+      (error: unknown) => {
+        if (stage === 'admitted') this.#release(compartment, admittedAt, waitTime, 'failure');
+        else {
+          this.#giveBackKey(compartment);
+          if (stage === 'waiting') {
+            compartment.rejected++;
+            this.#ledger.rejected(rejectionReasonOf(error, signal), start >= 0 ? now() - start : 0);
+          }
+        }
+        throw error;
+      },
+    );
+  }
+
+  /** What the global bulkhead is asked with: what is left of the caller's timeout, and its signal. */
+  #globalOptions(
+    timeout: number | undefined,
+    signal: AbortSignal | undefined,
+    start: number,
+  ): AcquireOptions | undefined {
+    if (timeout === undefined && signal === undefined) return undefined;
+    let remaining = timeout;
+    if (remaining !== undefined && remaining !== Number.POSITIVE_INFINITY && start >= 0) {
+      remaining = Math.max(0, remaining - (now() - start));
+    }
+    return {
+      ...(remaining === undefined ? {} : { timeout: remaining }),
+      ...(signal === undefined ? {} : { signal }),
+    };
+  }
+
+  /** Runs a queued `execute()` call once it holds its key's permit (a reaction registered when it was queued). */
+  readonly #runAdmitted = (call: QueuedCall<KeyCompartment>): Promise<unknown> =>
+    this.#start(call.home, call.task!, contextOf(call.signal), call.timeout, call.signal, call.enqueuedAt);
 
   #takeKey(compartment: KeyCompartment): void {
     this.#idle.remove(compartment);
@@ -321,16 +438,9 @@ export class KeyedBulkhead {
     timeout: number | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Permit> {
-    let remaining = timeout;
-    if (remaining !== undefined && remaining !== Number.POSITIVE_INFINITY && start >= 0) {
-      remaining = Math.max(0, remaining - (now() - start));
-    }
     let globalPermit: Permit;
     try {
-      globalPermit = await global.acquire({
-        ...(remaining === undefined ? {} : { timeout: remaining }),
-        ...(signal === undefined ? {} : { signal }),
-      });
+      globalPermit = await global.acquire(this.#globalOptions(timeout, signal, start));
     } catch (error) {
       this.#giveBackKey(compartment);
       compartment.rejected++;
@@ -362,7 +472,9 @@ export class KeyedBulkhead {
       this.#waiting--;
       this.#takeKey(compartment);
       const global = this.#options.global;
-      if (global === undefined) call.resolve(this.#grant(compartment, this.#waitTimeOf(call), undefined));
+      if (call.task !== undefined) call.resolve(call);
+      else if (global === undefined)
+        call.resolve(this.#grant(compartment, this.#waitTimeOf(call), undefined));
       else {
         this.#acquireGlobal(global, compartment, call.enqueuedAt, call.timeout, call.signal).then(
           call.resolve,
@@ -389,7 +501,7 @@ export class KeyedBulkhead {
   #becameIdle(compartment: KeyCompartment): void {
     if (this.#closed || compartment.idleSince >= 0) return;
     compartment.compact();
-    this.#idle.push(compartment, now());
+    this.#idle.push(compartment, this.#sweeper.stamp);
     this.#sweeper.schedule();
   }
 

@@ -4,6 +4,7 @@ import type {
   CallOutcome,
   ClosableBulkhead,
   ExecuteOptions,
+  ExecutionContext,
   ProtectedFunction,
   ResizableBulkhead,
   SynchronousBulkhead,
@@ -69,6 +70,8 @@ export class PartitionedBulkhead<Names extends string = string>
   #waiting = 0;
   #closed = false;
   #idleWaiters: Array<() => void> = [];
+  readonly #releaseAfterSuccess: Array<(value: unknown) => unknown>;
+  readonly #releaseAfterFailure: Array<(error: unknown) => never>;
   /** What this bulkhead's permits call back (kept off the public surface). */
   readonly #owner: SlotOwner<Slot>;
 
@@ -90,6 +93,14 @@ export class PartitionedBulkhead<Names extends string = string>
     const slotCount = resolved.names.length + 1;
     this.#queues = Array.from({ length: slotCount }, () => new WaiterQueue<QueuedCall<Slot>>());
     this.#rejected = new Array<number>(slotCount).fill(0);
+    this.#releaseAfterSuccess = this.#queues.map((_, slot) => (value: unknown) => {
+      this.#release(slot, -1, 0, 'success');
+      return value;
+    });
+    this.#releaseAfterFailure = this.#queues.map((_, slot) => (error: unknown): never => {
+      this.#release(slot, -1, 0, 'failure');
+      throw error;
+    });
     const queues = this.#queues;
     this.#view = {
       waitingCount: (slot) => queues[slot]!.size,
@@ -162,6 +173,23 @@ export class PartitionedBulkhead<Names extends string = string>
   execute<T>(fn: ProtectedFunction<T>, options?: PartitionedExecuteOptions<Names>): Promise<T> {
     if (typeof fn !== 'function') {
       return Promise.reject(new TypeError(`fn must be a function, got ${describe(fn)}`));
+    }
+    // Fast path (a free permit, nobody waiting, no timeout or signal): no Permit object, no option checks.
+    if (this.#waiting === 0 && !this.#closed) {
+      let slot: Slot | undefined;
+      if (options === undefined) slot = this.#accounting.unpartitioned;
+      else if (
+        typeof options === 'object' &&
+        options !== null &&
+        options.timeout === undefined &&
+        options.signal === undefined
+      ) {
+        const partition = options.partition;
+        slot = partition === undefined ? this.#accounting.unpartitioned : this.#slots.get(partition);
+      }
+      if (slot !== undefined && this.#accounting.take(slot)) {
+        return this.#start(slot, fn, NEVER_ABORTED_CONTEXT) as Promise<T>;
+      }
     }
     return this.#admit(options, fn) as Promise<T>;
   }
@@ -310,9 +338,8 @@ export class PartitionedBulkhead<Names extends string = string>
     }
     // Check and take in one synchronous step: no interleaving can over-admit.
     if (this.#waiting === 0 && this.#accounting.take(slot)) {
-      const permit = this.#grant(slot, 0);
-      if (task === undefined) return Promise.resolve(permit);
-      return runWithPermit(task, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal }, permit);
+      if (task === undefined) return Promise.resolve(this.#grant(slot, 0));
+      return this.#start(slot, task, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal });
     }
     if (
       timeout === undefined ||
@@ -326,9 +353,46 @@ export class PartitionedBulkhead<Names extends string = string>
     const call = this.#room.enter(slot, timeout, start, signal);
     this.#waiting++;
     if (task === undefined) return call.promise;
+    call.task = task;
     // Registered now, in the caller's async context, so the task later runs in that context too.
-    return call.promise.then((permit) => runWithPermit(task, contextOf(signal), permit));
+    return call.promise.then(this.#runAdmitted as (value: unknown) => Promise<unknown>);
   }
+
+  /** Runs an admitted call; without a `finished` listener no Permit is made (prebound per-slot releases). */
+  #start(slot: Slot, task: ProtectedFunction<unknown>, context: ExecutionContext): Promise<unknown> {
+    if (this.#events.listeningFinished) return runWithPermit(task, context, this.#grant(slot, 0));
+    this.#ledger.permitted(0);
+    let result: unknown;
+    try {
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return Promise.resolve(result).then(this.#releaseAfterSuccess[slot], this.#releaseAfterFailure[slot]);
+  }
+
+  /** Runs the task of an admitted queued `execute()` call (a reaction registered when it was queued). */
+  readonly #runAdmitted = (call: QueuedCall<Slot>): Promise<unknown> => {
+    const task = call.task!;
+    const context = contextOf(call.signal);
+    if (call.admittedAt >= 0) {
+      return runWithPermit(
+        task,
+        context,
+        new SlotPermit(this.#owner, call.home, call.admittedAt, call.waitTime),
+      );
+    }
+    let result: unknown;
+    try {
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return Promise.resolve(result).then(
+      this.#releaseAfterSuccess[call.home],
+      this.#releaseAfterFailure[call.home],
+    );
+  };
 
   #grant(slot: Slot, waitTime: number): Permit {
     const admittedAt = this.#events.listeningFinished ? now() : -1;
@@ -347,7 +411,14 @@ export class PartitionedBulkhead<Names extends string = string>
       this.#room.leave(call);
       this.#waiting--;
       this.#accounting.take(slot);
-      call.resolve(this.#grant(slot, this.#waitTimeOf(call)));
+      const waitTime = this.#waitTimeOf(call);
+      if (call.task === undefined) call.resolve(this.#grant(slot, waitTime));
+      else {
+        this.#ledger.permitted(waitTime);
+        call.admittedAt = this.#events.listeningFinished ? now() : -1;
+        call.waitTime = waitTime;
+        call.resolve(call);
+      }
     }
   }
 

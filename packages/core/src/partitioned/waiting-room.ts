@@ -1,3 +1,4 @@
+import type { ProtectedFunction } from '../bulkhead.js';
 import { type DeadlineList, type DeadlineNode, DeadlineScheduler } from '../internal/deadline-scheduler.js';
 import type { QueueNode, WaiterQueue } from '../internal/waiter-queue.js';
 import type { Permit } from '../permit.js';
@@ -17,9 +18,15 @@ export class QueuedCall<Home> implements QueueNode, DeadlineNode {
   listensToAbort = false;
   /** The timeout the call waits with (ms; `Infinity`: no timer). */
   timeout = 0;
-  resolve!: (permit: Permit) => void;
+  /** The protected function of an `execute()` call (`undefined` for an `acquire()`). */
+  task: ProtectedFunction<unknown> | undefined = undefined;
+  /** Set at admission of an `execute()` call: when it was admitted (-1: unobserved) and how long it waited. */
+  admittedAt = -1;
+  waitTime = 0;
+  /** Resolved with a Permit (`acquire()`) or with the call itself (`execute()`: its task starts then). */
+  resolve!: (value: Permit | QueuedCall<Home>) => void;
   reject!: (error: unknown) => void;
-  readonly promise: Promise<Permit>;
+  readonly promise: Promise<Permit | QueuedCall<Home>>;
 
   constructor(
     readonly room: WaitingRoom<Home>,
@@ -30,7 +37,7 @@ export class QueuedCall<Home> implements QueueNode, DeadlineNode {
     readonly enqueuedAt: number,
     readonly signal: AbortSignal | undefined,
   ) {
-    this.promise = new Promise<Permit>((resolve, reject) => {
+    this.promise = new Promise<Permit | QueuedCall<Home>>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
