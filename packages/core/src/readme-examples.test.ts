@@ -6,9 +6,9 @@ import {
   bulkheadPolicy,
   getBulkheadRegistry,
   init,
-  resetEntitlementForTesting,
   SemaphoreBulkhead,
 } from './index.js';
+import { resetEntitlementForTesting } from './testing.js';
 
 // Each README example of this package, run as written (with stand-ins for the user's own functions).
 
