@@ -33,6 +33,15 @@ describe('README: semaphore bulkhead', () => {
     }
     expect(payments.getState().activeCount).toBe(0);
 
+    const permit = await payments.acquire({ timeout: 5_000 });
+    try {
+      expect(payments.getState().activeCount).toBe(1);
+      await chargeCard(order);
+    } finally {
+      permit.release();
+    }
+    expect(payments.getState().activeCount).toBe(0);
+
     const full = new SemaphoreBulkhead('payments-full', { maxConcurrent: 1 });
     const held = full.tryAcquire();
     let reason: string | undefined;
