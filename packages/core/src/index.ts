@@ -48,7 +48,6 @@ export {
   init,
   licenseKeyFingerprint,
   registerProProvider,
-  resetEntitlementForTesting,
 } from './init.js';
 export { isBulkhead } from './is-bulkhead.js';
 export { KeyedBulkhead } from './keyed/keyed-bulkhead.js';
@@ -84,5 +83,9 @@ export {
   setBulkheadRegistry,
 } from './registry.js';
 export type { BulkheadRegistryLike, GetOrCreateOptions, RegistryChange } from './registry-contract.js';
-export { SemaphoreBulkhead, type SemaphoreBulkheadOptions } from './semaphore-bulkhead.js';
+export {
+  SemaphoreBulkhead,
+  type SemaphoreBulkheadOptions,
+  type SemaphoreBulkheadState,
+} from './semaphore-bulkhead.js';
 export { type BulkheadState, type BulkheadStateInput, createBulkheadState } from './state.js';
