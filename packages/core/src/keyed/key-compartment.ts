@@ -1,5 +1,5 @@
-import { WaiterQueue } from '../internal/waiter-queue.js';
-import type { QueuedCall } from '../partitioned/waiting-room.js';
+import type { QueuedCall } from '../partitioned/queued-call.js';
+import type { WaitList } from '../waiting/wait-list.js';
 import type { IdleNode } from './idle-list.js';
 
 /** One key's compartment: a few counters, a queue made on first wait, and its place in the idle list. */
@@ -16,18 +16,13 @@ export class KeyCompartment implements IdleNode {
   /** Prebound releases of calls run without a Permit (made on the first such call, kept while live). */
   releaseAfterSuccess: ((value: unknown) => unknown) | undefined = undefined;
   releaseAfterFailure: ((error: unknown) => never) | undefined = undefined;
-  #queue: WaiterQueue<QueuedCall<KeyCompartment>> | undefined = undefined;
+  /** The key's waiters (core's `WaitList`), made on first wait and dropped when idle, so an idle key costs none. */
+  queue: WaitList<QueuedCall<KeyCompartment>> | undefined = undefined;
 
   constructor(readonly key: string) {}
 
-  /** The waiters (created on first use, so an idle key costs no queue). */
-  get queue(): WaiterQueue<QueuedCall<KeyCompartment>> {
-    this.#queue ??= new WaiterQueue();
-    return this.#queue;
-  }
-
   get waiting(): number {
-    return this.#queue === undefined ? 0 : this.#queue.size;
+    return this.queue === undefined ? 0 : this.queue.size;
   }
 
   /** Nothing active and nobody waiting: the only state in which it may be evicted. */
@@ -37,6 +32,6 @@ export class KeyCompartment implements IdleNode {
 
   /** Drops the empty queue so an idle compartment stays small. */
   compact(): void {
-    if (this.#queue !== undefined && this.#queue.size === 0) this.#queue = undefined;
+    if (this.queue !== undefined && this.queue.size === 0) this.queue = undefined;
   }
 }

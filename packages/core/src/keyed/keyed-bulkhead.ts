@@ -12,16 +12,19 @@ import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventNam
 import { now } from '../internal/clock.js';
 import {
   describe,
+  validateKnownKeys,
   validateName,
   validateOptionsObject,
   validateSignal,
   validateTimeout,
 } from '../internal/validate.js';
-import { contextOf, NEVER_ABORTED_CONTEXT, runWithPermit } from '../partitioned/run-with-permit.js';
+import { QueuedCall } from '../partitioned/queued-call.js';
+import { runWithPermit } from '../partitioned/run-with-permit.js';
 import { type SlotOwner, SlotPermit } from '../partitioned/slot-permit.js';
-import { type QueuedCall, WaitingRoom } from '../partitioned/waiting-room.js';
 import type { Permit } from '../permit.js';
+import { CallContext } from '../protected-call.js';
 import { type BulkheadState, createBulkheadState } from '../state.js';
+import { WaitList, type WaitListOptions } from '../waiting/wait-list.js';
 import { IdleList } from './idle-list.js';
 import { IdleSweeper } from './idle-sweeper.js';
 import { KeyBulkhead } from './key-bulkhead.js';
@@ -32,6 +35,8 @@ import {
   resolveKeyedOptions,
 } from './keyed-options.js';
 import type { KeyedBulkheadState, KeyState } from './keyed-state.js';
+
+const CALL_OPTION_KEYS = ['timeout', 'signal'] as const;
 
 /**
  * A compartment per key (tenant, customer, origin), created on first use and evicted after `idleTimeout`
@@ -48,7 +53,8 @@ export class KeyedBulkhead {
   readonly #compartments = new Map<string, KeyCompartment>();
   readonly #idle = new IdleList<KeyCompartment>();
   readonly #sweeper: IdleSweeper<KeyCompartment>;
-  readonly #room: WaitingRoom<KeyCompartment>;
+  readonly #waitListOptions: WaitListOptions<QueuedCall<KeyCompartment>>;
+  #sequence = 0;
   readonly #ledger: AdmissionLedger;
   readonly #events = new BulkheadEventEmitter();
   readonly #owner: SlotOwner<KeyCompartment>;
@@ -69,12 +75,11 @@ export class KeyedBulkhead {
     this.#sweeper = new IdleSweeper(this.#idle, this.#options.idleTimeout, (compartment) =>
       this.#evict(compartment),
     );
-    this.#room = new WaitingRoom<KeyCompartment>({
-      queueOf: (compartment) => compartment.queue,
+    this.#waitListOptions = {
       onExpired: (call) => this.#rejectWaiter(call, this.#full('queue_timeout', this.#waitTimeOf(call))),
       onAborted: (call) =>
         this.#rejectWaiter(call, this.#ledger.aborted(call.signal!, this.#waitTimeOf(call))),
-    });
+    };
     this.#ledger = new AdmissionLedger({
       subject: this,
       events: this.#events,
@@ -130,7 +135,7 @@ export class KeyedBulkhead {
         compartment.waiting === 0
       ) {
         this.#takeKey(compartment);
-        return this.#start(compartment, fn, NEVER_ABORTED_CONTEXT, undefined, undefined, -1) as Promise<T>;
+        return this.#start(compartment, fn, new CallContext(), undefined, undefined, -1) as Promise<T>;
       }
     }
     return this.#admit(key, options, fn) as Promise<T>;
@@ -223,15 +228,15 @@ export class KeyedBulkhead {
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
+      // Every waiter leaves first; only then are they settled, so nothing a rejection listener does can admit one.
+      const detached: Array<QueuedCall<KeyCompartment>> = [];
       for (const compartment of this.#compartments.values()) {
-        if (compartment.waiting === 0) continue;
-        const queue = compartment.queue;
-        for (let call = queue.peek(); call !== undefined; call = queue.peek()) {
-          this.#room.leave(call);
-          this.#waiting--;
-          compartment.rejected++;
-          call.reject(this.#ledger.closed(this.#waitTimeOf(call)));
-        }
+        if (compartment.queue !== undefined) detached.push(...compartment.queue.detachAll());
+      }
+      this.#waiting = 0;
+      for (const call of detached) {
+        call.home.rejected++;
+        call.reject(this.#ledger.closed(this.#waitTimeOf(call)));
       }
       this.#sweeper.stop();
     }
@@ -254,6 +259,7 @@ export class KeyedBulkhead {
       validateName('key', key);
       if (options !== undefined) {
         validateOptionsObject('options', options);
+        validateKnownKeys(options, CALL_OPTION_KEYS);
         if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
         if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
       }
@@ -269,7 +275,7 @@ export class KeyedBulkhead {
       this.#takeKey(compartment);
       const start = timed ? now() : -1;
       if (task !== undefined)
-        return this.#start(compartment, task, contextOf(signal), timeout, signal, start);
+        return this.#start(compartment, task, new CallContext(signal), timeout, signal, start);
       const global = this.#options.global;
       if (global === undefined) return Promise.resolve(this.#grant(compartment, 0, undefined));
       return this.#acquireGlobal(global, compartment, start, timeout, signal);
@@ -279,7 +285,10 @@ export class KeyedBulkhead {
       return Promise.reject(this.#full('queue_full', 0));
     }
     const start = timed ? now() : -1;
-    const call = this.#room.enter(compartment, timeout, start, signal);
+    const call = new QueuedCall(compartment, this.#sequence++, start, signal);
+    call.timeout = timeout;
+    compartment.queue ??= new WaitList(this.#waitListOptions);
+    compartment.queue.enqueue(call, timeout);
     this.#waiting++;
     if (task === undefined) return call.promise;
     call.task = task;
@@ -405,7 +414,14 @@ export class KeyedBulkhead {
 
   /** Runs a queued `execute()` call once it holds its key's permit (a reaction registered when it was queued). */
   readonly #runAdmitted = (call: QueuedCall<KeyCompartment>): Promise<unknown> =>
-    this.#start(call.home, call.task!, contextOf(call.signal), call.timeout, call.signal, call.enqueuedAt);
+    this.#start(
+      call.home,
+      call.task!,
+      new CallContext(call.signal),
+      call.timeout,
+      call.signal,
+      call.enqueuedAt,
+    );
 
   #takeKey(compartment: KeyCompartment): void {
     this.#idle.remove(compartment);
@@ -466,9 +482,8 @@ export class KeyedBulkhead {
 
   /** Hands the key's free permits to its waiters, or marks it idle; settles `close()` when all is done. */
   #afterRelease(compartment: KeyCompartment): void {
-    while (compartment.active < this.#options.maxConcurrent && compartment.waiting > 0) {
-      const call = compartment.queue.peek()!;
-      this.#room.leave(call);
+    while (!this.#closed && compartment.active < this.#options.maxConcurrent && compartment.waiting > 0) {
+      const call = compartment.queue!.dequeue()!;
       this.#waiting--;
       this.#takeKey(compartment);
       const global = this.#options.global;

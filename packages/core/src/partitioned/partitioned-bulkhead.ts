@@ -14,20 +14,22 @@ import { now } from '../internal/clock.js';
 import {
   describe,
   validateInteger,
+  validateKnownKeys,
   validateName,
   validateOptionsObject,
   validateSignal,
   validateTimeout,
 } from '../internal/validate.js';
-import { WaiterQueue } from '../internal/waiter-queue.js';
 import type { Permit } from '../permit.js';
+import { CallContext } from '../protected-call.js';
 import { createBulkheadState } from '../state.js';
+import { WaitList, type WaitListOptions } from '../waiting/wait-list.js';
 import { type PartitionedBulkheadOptions, resolvePartitionedOptions } from './partitioned-options.js';
 import type { PartitionedBulkheadState, PartitionState } from './partitioned-state.js';
-import { contextOf, NEVER_ABORTED_CONTEXT, runWithPermit } from './run-with-permit.js';
+import { QueuedCall } from './queued-call.js';
+import { runWithPermit } from './run-with-permit.js';
 import { NO_GRANT, ShareAccounting, type WaitingView } from './share-accounting.js';
 import { type SlotOwner, SlotPermit } from './slot-permit.js';
-import { type QueuedCall, WaitingRoom } from './waiting-room.js';
 
 /** Options of `PartitionedBulkhead.acquire()`. */
 export interface PartitionedAcquireOptions<Names extends string = string> extends AcquireOptions {
@@ -42,6 +44,14 @@ export interface PartitionedExecuteOptions<Names extends string = string> extend
 }
 
 type Slot = number;
+
+const CALL_OPTION_KEYS = ['partition', 'timeout', 'signal'] as const;
+
+/** Allocation-free pre-check for the fast path; a misspelled key takes the slow path, which names it. */
+function onlyKnownCallKeys(options: object): boolean {
+  for (const key in options) if (key !== 'partition' && key !== 'timeout' && key !== 'signal') return false;
+  return true;
+}
 
 /**
  * One compartment shared by named partitions, each guaranteed a share of `maxConcurrent` whenever it has
@@ -61,9 +71,11 @@ export class PartitionedBulkhead<Names extends string = string>
   readonly #maxQueue: number;
   readonly #partitionMaxQueues: readonly number[];
   readonly #accounting: ShareAccounting;
-  readonly #queues: WaiterQueue<QueuedCall<Slot>>[];
+  readonly #queues: WaitList<QueuedCall<Slot>>[];
   readonly #rejected: number[];
-  readonly #room: WaitingRoom<Slot>;
+  #sequence = 0;
+  /** True while `#grantWaiters` runs: a re-entrant call (from a listener) leaves the work to the running loop. */
+  #granting = false;
   readonly #ledger: AdmissionLedger;
   readonly #events = new BulkheadEventEmitter();
   readonly #view: WaitingView;
@@ -91,7 +103,18 @@ export class PartitionedBulkhead<Names extends string = string>
     this.#partitionMaxQueues = resolved.partitionMaxQueues;
     this.#accounting = new ShareAccounting(resolved.maxConcurrent, resolved.shares);
     const slotCount = resolved.names.length + 1;
-    this.#queues = Array.from({ length: slotCount }, () => new WaiterQueue<QueuedCall<Slot>>());
+    const waitListOptions: WaitListOptions<QueuedCall<Slot>> = {
+      onExpired: (call) => {
+        this.#waiting--;
+        call.reject(this.#full(call.home, 'queue_timeout', this.#waitTimeOf(call)));
+      },
+      onAborted: (call) => {
+        this.#waiting--;
+        this.#rejected[call.home]!++;
+        call.reject(this.#ledger.aborted(call.signal!, this.#waitTimeOf(call)));
+      },
+    };
+    this.#queues = Array.from({ length: slotCount }, () => new WaitList(waitListOptions));
     this.#rejected = new Array<number>(slotCount).fill(0);
     this.#releaseAfterSuccess = this.#queues.map((_, slot) => (value: unknown) => {
       this.#release(slot, -1, 0, 'success');
@@ -106,18 +129,6 @@ export class PartitionedBulkhead<Names extends string = string>
       waitingCount: (slot) => queues[slot]!.size,
       headSequence: (slot) => queues[slot]!.peek()!.sequence,
     };
-    this.#room = new WaitingRoom<Slot>({
-      queueOf: (slot) => queues[slot]!,
-      onExpired: (call) => {
-        this.#waiting--;
-        call.reject(this.#full(call.home, 'queue_timeout', this.#waitTimeOf(call)));
-      },
-      onAborted: (call) => {
-        this.#waiting--;
-        this.#rejected[call.home]!++;
-        call.reject(this.#ledger.aborted(call.signal!, this.#waitTimeOf(call)));
-      },
-    });
     this.#ledger = new AdmissionLedger({
       subject: this,
       events: this.#events,
@@ -157,9 +168,11 @@ export class PartitionedBulkhead<Names extends string = string>
 
   /**
    * Synchronous verdict for `options.partition`: a permit, or `undefined` (counted as a rejection).
-   * @throws {TypeError} for an unknown partition name.
+   * @throws {TypeError} for an unknown partition name or option.
    */
   tryAcquire(options?: { partition?: Names }): Permit | undefined {
+    validateOptionsObject('options', options);
+    if (options !== undefined) validateKnownKeys(options, ['partition']);
     const slot = this.#slotOf(options?.partition);
     if (!this.#closed && this.#waiting === 0 && this.#accounting.take(slot)) return this.#grant(slot, 0);
     this.#countRejection(slot, this.#closed ? 'shutdown' : 'queue_full');
@@ -182,13 +195,14 @@ export class PartitionedBulkhead<Names extends string = string>
         typeof options === 'object' &&
         options !== null &&
         options.timeout === undefined &&
-        options.signal === undefined
+        options.signal === undefined &&
+        onlyKnownCallKeys(options)
       ) {
         const partition = options.partition;
         slot = partition === undefined ? this.#accounting.unpartitioned : this.#slots.get(partition);
       }
       if (slot !== undefined && this.#accounting.take(slot)) {
-        return this.#start(slot, fn, NEVER_ABORTED_CONTEXT) as Promise<T>;
+        return this.#start(slot, fn, new CallContext()) as Promise<T>;
       }
     }
     return this.#admit(options, fn) as Promise<T>;
@@ -226,13 +240,12 @@ export class PartitionedBulkhead<Names extends string = string>
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
-      for (const queue of this.#queues) {
-        for (let call = queue.peek(); call !== undefined; call = queue.peek()) {
-          this.#room.leave(call);
-          this.#waiting--;
-          this.#rejected[call.home]!++;
-          call.reject(this.#ledger.closed(this.#waitTimeOf(call)));
-        }
+      // Every waiter leaves first; only then are they settled, so nothing a rejection listener does can admit one.
+      const detached = this.#queues.flatMap((queue) => queue.detachAll());
+      this.#waiting = 0;
+      for (const call of detached) {
+        this.#rejected[call.home]!++;
+        call.reject(this.#ledger.closed(this.#waitTimeOf(call)));
       }
     }
     if (this.#accounting.total === 0) return Promise.resolve();
@@ -322,6 +335,7 @@ export class PartitionedBulkhead<Names extends string = string>
     let slot: Slot;
     try {
       validateOptionsObject('options', options);
+      if (options !== undefined) validateKnownKeys(options, CALL_OPTION_KEYS);
       slot = this.#slotOf(options?.partition);
       if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
       if (options?.signal !== undefined) signal = validateSignal('signal', options.signal);
@@ -339,7 +353,7 @@ export class PartitionedBulkhead<Names extends string = string>
     // Check and take in one synchronous step: no interleaving can over-admit.
     if (this.#waiting === 0 && this.#accounting.take(slot)) {
       if (task === undefined) return Promise.resolve(this.#grant(slot, 0));
-      return this.#start(slot, task, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal });
+      return this.#start(slot, task, new CallContext(signal));
     }
     if (
       timeout === undefined ||
@@ -350,7 +364,9 @@ export class PartitionedBulkhead<Names extends string = string>
       return Promise.reject(this.#full(slot, 'queue_full', 0));
     }
     const start = timeout !== Number.POSITIVE_INFINITY || this.#events.listening ? now() : -1;
-    const call = this.#room.enter(slot, timeout, start, signal);
+    const call = new QueuedCall(slot, this.#sequence++, start, signal);
+    call.timeout = timeout;
+    this.#queues[slot]!.enqueue(call, timeout);
     this.#waiting++;
     if (task === undefined) return call.promise;
     call.task = task;
@@ -374,7 +390,7 @@ export class PartitionedBulkhead<Names extends string = string>
   /** Runs the task of an admitted queued `execute()` call (a reaction registered when it was queued). */
   readonly #runAdmitted = (call: QueuedCall<Slot>): Promise<unknown> => {
     const task = call.task!;
-    const context = contextOf(call.signal);
+    const context = new CallContext(call.signal);
     if (call.admittedAt >= 0) {
       return runWithPermit(
         task,
@@ -402,13 +418,22 @@ export class PartitionedBulkhead<Names extends string = string>
 
   /** Hands free permits to waiters by the share rules (see `ShareAccounting.nextGrant`). */
   #grantWaiters(): void {
+    if (this.#closed || this.#granting) return;
+    this.#granting = true;
+    try {
+      this.#grantEach();
+    } finally {
+      this.#granting = false;
+    }
+  }
+
+  #grantEach(): void {
     for (
       let slot = this.#accounting.nextGrant(this.#view);
-      slot !== NO_GRANT;
+      slot !== NO_GRANT && !this.#closed;
       slot = this.#accounting.nextGrant(this.#view)
     ) {
-      const call = this.#queues[slot]!.peek()!;
-      this.#room.leave(call);
+      const call = this.#queues[slot]!.dequeue()!;
       this.#waiting--;
       this.#accounting.take(slot);
       const waitTime = this.#waitTimeOf(call);
