@@ -9,6 +9,7 @@ import type {
   ResizableBulkhead,
   SynchronousBulkhead,
 } from '../bulkhead.js';
+import { BulkheadFullError, constructError } from '../errors.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from '../events.js';
 import { now } from '../internal/clock.js';
 import {
@@ -23,7 +24,8 @@ import {
 import type { Permit } from '../permit.js';
 import { CallContext } from '../protected-call.js';
 import { createBulkheadState } from '../state.js';
-import { WaitList, type WaitListOptions } from '../waiting/wait-list.js';
+import type { WaitListOptions } from '../waiting/wait-list.js';
+import { type CallPriority, OrderedWaiters, priorityLevel, type QueueFullPolicy } from './ordered-waiters.js';
 import { type PartitionedBulkheadOptions, resolvePartitionedOptions } from './partitioned-options.js';
 import type { PartitionedBulkheadState, PartitionState } from './partitioned-state.js';
 import { QueuedCall } from './queued-call.js';
@@ -35,21 +37,26 @@ import { type SlotOwner, SlotPermit } from './slot-permit.js';
 export interface PartitionedAcquireOptions<Names extends string = string> extends AcquireOptions {
   /** The partition the call belongs to; omitted: the call gets only spare capacity. */
   partition?: Names;
+  /** Order among the partition's waiters (default `normal`; see `STARVATION_INTERVAL`). */
+  priority?: CallPriority;
 }
 
 /** Options of `PartitionedBulkhead.execute()`. */
 export interface PartitionedExecuteOptions<Names extends string = string> extends ExecuteOptions {
   /** The partition the call belongs to; omitted: the call gets only spare capacity. */
   partition?: Names;
+  /** Order among the partition's waiters (default `normal`; see `STARVATION_INTERVAL`). */
+  priority?: CallPriority;
 }
 
 type Slot = number;
 
-const CALL_OPTION_KEYS = ['partition', 'timeout', 'signal'] as const;
+const CALL_OPTION_KEYS = ['partition', 'timeout', 'signal', 'priority'] as const;
 
 /** Allocation-free pre-check for the fast path; a misspelled key takes the slow path, which names it. */
 function onlyKnownCallKeys(options: object): boolean {
-  for (const key in options) if (key !== 'partition' && key !== 'timeout' && key !== 'signal') return false;
+  for (const key in options)
+    if (key !== 'partition' && key !== 'timeout' && key !== 'signal' && key !== 'priority') return false;
   return true;
 }
 
@@ -71,7 +78,9 @@ export class PartitionedBulkhead<Names extends string = string>
   readonly #maxQueue: number;
   readonly #partitionMaxQueues: readonly number[];
   readonly #accounting: ShareAccounting;
-  readonly #queues: WaitList<QueuedCall<Slot>>[];
+  readonly #queues: OrderedWaiters<Slot>[];
+  readonly #onQueueFull: QueueFullPolicy;
+  readonly #captureStackTrace: boolean;
   readonly #rejected: number[];
   #sequence = 0;
   /** True while `#grantWaiters` runs: a re-entrant call (from a listener) leaves the work to the running loop. */
@@ -114,7 +123,12 @@ export class PartitionedBulkhead<Names extends string = string>
         call.reject(this.#ledger.aborted(call.signal!, this.#waitTimeOf(call)));
       },
     };
-    this.#queues = Array.from({ length: slotCount }, () => new WaitList(waitListOptions));
+    this.#queues = Array.from(
+      { length: slotCount },
+      () => new OrderedWaiters(resolved.queueOrder, waitListOptions),
+    );
+    this.#onQueueFull = resolved.onQueueFull;
+    this.#captureStackTrace = resolved.captureStackTrace;
     this.#rejected = new Array<number>(slotCount).fill(0);
     this.#releaseAfterSuccess = this.#queues.map((_, slot) => (value: unknown) => {
       this.#release(slot, -1, 0, 'success');
@@ -127,7 +141,7 @@ export class PartitionedBulkhead<Names extends string = string>
     const queues = this.#queues;
     this.#view = {
       waitingCount: (slot) => queues[slot]!.size,
-      headSequence: (slot) => queues[slot]!.peek()!.sequence,
+      headSequence: (slot) => queues[slot]!.peekNext()!.sequence,
     };
     this.#ledger = new AdmissionLedger({
       subject: this,
@@ -333,12 +347,19 @@ export class PartitionedBulkhead<Names extends string = string>
     let timeout: number | undefined;
     let signal: AbortSignal | undefined;
     let slot: Slot;
+    let level = 1;
     try {
       validateOptionsObject('options', options);
       if (options !== undefined) validateKnownKeys(options, CALL_OPTION_KEYS);
       slot = this.#slotOf(options?.partition);
       if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
       if (options?.signal !== undefined) signal = validateSignal('signal', options.signal);
+      level = priorityLevel(options?.priority);
+      if (level < 0) {
+        throw new TypeError(
+          `options.priority must be one of low, normal, high, got ${describe(options?.priority)}`,
+        );
+      }
     } catch (error) {
       return Promise.reject(error);
     }
@@ -355,18 +376,21 @@ export class PartitionedBulkhead<Names extends string = string>
       if (task === undefined) return Promise.resolve(this.#grant(slot, 0));
       return this.#start(slot, task, new CallContext(signal));
     }
-    if (
-      timeout === undefined ||
-      timeout === 0 ||
-      this.#waiting >= this.#maxQueue ||
-      this.#queues[slot]!.size >= this.#partitionMaxQueues[slot]!
-    ) {
-      return Promise.reject(this.#full(slot, 'queue_full', 0));
+    if (timeout === undefined || timeout === 0) return Promise.reject(this.#full(slot, 'queue_full', 0));
+    const queue = this.#queues[slot]!;
+    if (this.#waiting >= this.#maxQueue || queue.size >= this.#partitionMaxQueues[slot]!) {
+      // drop-oldest sheds the partition's own oldest waiter, never another partition's.
+      const oldest = this.#onQueueFull === 'drop-oldest' ? queue.oldest() : undefined;
+      if (oldest === undefined) return Promise.reject(this.#full(slot, 'queue_full', 0));
+      queue.remove(oldest);
+      this.#waiting--;
+      this.#rejected[slot]!++;
+      oldest.reject(this.#dropped(this.#waitTimeOf(oldest)));
     }
     const start = timeout !== Number.POSITIVE_INFINITY || this.#events.listening ? now() : -1;
     const call = new QueuedCall(slot, this.#sequence++, start, signal);
     call.timeout = timeout;
-    this.#queues[slot]!.enqueue(call, timeout);
+    queue.enqueue(call, level, timeout);
     this.#waiting++;
     if (task === undefined) return call.promise;
     call.task = task;
@@ -433,7 +457,7 @@ export class PartitionedBulkhead<Names extends string = string>
       slot !== NO_GRANT && !this.#closed;
       slot = this.#accounting.nextGrant(this.#view)
     ) {
-      const call = this.#queues[slot]!.dequeue()!;
+      const call = this.#queues[slot]!.shift()!;
       this.#waiting--;
       this.#accounting.take(slot);
       const waitTime = this.#waitTimeOf(call);
@@ -450,6 +474,18 @@ export class PartitionedBulkhead<Names extends string = string>
   #full(slot: Slot, reason: 'queue_full' | 'queue_timeout', waitTime: number): Error {
     this.#rejected[slot]!++;
     return this.#ledger.full(reason, waitTime);
+  }
+
+  #dropped(waitTime: number): BulkheadFullError {
+    this.#ledger.rejected('dropped', waitTime);
+    const details = {
+      bulkheadName: this.name,
+      bulkheadType: this.type,
+      maxConcurrent: this.#accounting.limit,
+      activeCount: this.#accounting.total,
+      reason: 'dropped' as const,
+    };
+    return constructError(this.#captureStackTrace, () => new BulkheadFullError(details));
   }
 
   #countRejection(slot: Slot, reason: 'queue_full' | 'shutdown'): void {
