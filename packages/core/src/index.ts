@@ -50,10 +50,11 @@ export {
   registerProProvider,
 } from './init.js';
 export { isBulkhead } from './is-bulkhead.js';
-export { KeyedBulkhead } from './keyed/keyed-bulkhead.js';
+export { KeyedBulkhead, type KeyedCallOptions } from './keyed/keyed-bulkhead.js';
 export type { KeyedBulkheadOptions, PerKeyOptions } from './keyed/keyed-options.js';
 export type { KeyedBulkheadState, KeyState } from './keyed/keyed-state.js';
 export { getBulkheadLogger, jsonStderrLogger } from './logger.js';
+export type { CallPriority, QueueFullPolicy, QueueOrder } from './partitioned/ordered-waiters.js';
 export {
   type PartitionedAcquireOptions,
   PartitionedBulkhead,

@@ -1,5 +1,4 @@
-import type { QueuedCall } from '../partitioned/queued-call.js';
-import type { WaitList } from '../waiting/wait-list.js';
+import type { OrderedWaiters } from '../partitioned/ordered-waiters.js';
 import type { IdleNode } from './idle-list.js';
 
 /** One key's compartment: a few counters, a queue made on first wait, and its place in the idle list. */
@@ -16,8 +15,8 @@ export class KeyCompartment implements IdleNode {
   /** Prebound releases of calls run without a Permit (made on the first such call, kept while live). */
   releaseAfterSuccess: ((value: unknown) => unknown) | undefined = undefined;
   releaseAfterFailure: ((error: unknown) => never) | undefined = undefined;
-  /** The key's waiters (core's `WaitList`), made on first wait and dropped when idle, so an idle key costs none. */
-  queue: WaitList<QueuedCall<KeyCompartment>> | undefined = undefined;
+  /** The key's waiters (on core's `WaitList`), made on first wait and dropped when idle: an idle key costs none. */
+  queue: OrderedWaiters<KeyCompartment> | undefined = undefined;
 
   constructor(readonly key: string) {}
 

@@ -195,3 +195,34 @@ describe('KeyedBulkhead', () => {
     expect(() => new KeyedBulkhead('t', undefined as never)).toThrow(TypeError);
   });
 });
+
+describe('KeyedBulkhead queue order, priorities and shedding', () => {
+  it('serves a key’s high-priority waiters first and drops its oldest waiter when full (drop-oldest)', async () => {
+    const tenants = new KeyedBulkhead('tenants', {
+      perKey: { maxConcurrent: 1, maxQueue: 2 },
+      onQueueFull: 'drop-oldest',
+    });
+    const held = await tenants.acquire('acme');
+    const started: string[] = [];
+    const queue = (label: string, priority?: 'low' | 'high') =>
+      track(
+        tenants.execute(
+          'acme',
+          () => {
+            started.push(label);
+          },
+          { timeout: Number.POSITIVE_INFINITY, ...(priority === undefined ? {} : { priority }) },
+        ),
+      );
+    const oldest = queue('low', 'low');
+    queue('normal');
+    queue('high', 'high');
+    await flush();
+    expect((oldest.error as BulkheadFullError).reason).toBe('dropped');
+    // Another key is never shed for this one.
+    expect(tenants.keyState('acme')).toMatchObject({ waitingCount: 2, rejectedCount: 1 });
+    held.release();
+    for (let round = 0; round < 10; round++) await flush();
+    expect(started).toEqual(['high', 'normal']);
+  });
+});

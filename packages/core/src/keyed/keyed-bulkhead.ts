@@ -7,7 +7,7 @@ import type {
   ExecutionContext,
   ProtectedFunction,
 } from '../bulkhead.js';
-import { BulkheadClosedError, BulkheadFullError } from '../errors.js';
+import { BulkheadClosedError, BulkheadFullError, constructError } from '../errors.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from '../events.js';
 import { now } from '../internal/clock.js';
 import {
@@ -18,13 +18,14 @@ import {
   validateSignal,
   validateTimeout,
 } from '../internal/validate.js';
+import { type CallPriority, OrderedWaiters, priorityLevel } from '../partitioned/ordered-waiters.js';
 import { QueuedCall } from '../partitioned/queued-call.js';
 import { runWithPermit } from '../partitioned/run-with-permit.js';
 import { type SlotOwner, SlotPermit } from '../partitioned/slot-permit.js';
 import type { Permit } from '../permit.js';
 import { CallContext } from '../protected-call.js';
 import { type BulkheadState, createBulkheadState } from '../state.js';
-import { WaitList, type WaitListOptions } from '../waiting/wait-list.js';
+import type { WaitListOptions } from '../waiting/wait-list.js';
 import { IdleList } from './idle-list.js';
 import { IdleSweeper } from './idle-sweeper.js';
 import { KeyBulkhead } from './key-bulkhead.js';
@@ -36,7 +37,13 @@ import {
 } from './keyed-options.js';
 import type { KeyedBulkheadState, KeyState } from './keyed-state.js';
 
-const CALL_OPTION_KEYS = ['timeout', 'signal'] as const;
+const CALL_OPTION_KEYS = ['timeout', 'signal', 'priority'] as const;
+
+/** Options of `KeyedBulkhead.acquire()` and `execute()`. */
+export interface KeyedCallOptions extends AcquireOptions {
+  /** Order among the key's waiters (default `normal`; every 4th admission goes to the key's oldest waiter). */
+  priority?: CallPriority;
+}
 
 /**
  * A compartment per key (tenant, customer, origin), created on first use and evicted after `idleTimeout`
@@ -114,7 +121,7 @@ export class KeyedBulkhead {
    * @throws {BulkheadFullError} (rejection) `queue_full`/`queue_timeout`; {BulkheadClosedError} after `close()`;
    * the global bulkhead's rejection as it is.
    */
-  acquire(key: string, options?: AcquireOptions): Promise<Permit> {
+  acquire(key: string, options?: KeyedCallOptions): Promise<Permit> {
     return this.#admit(key, options, undefined) as Promise<Permit>;
   }
 
@@ -122,7 +129,7 @@ export class KeyedBulkhead {
    * Runs `fn({ signal })` inside a permit of `key` (and of `global`) and always releases both.
    * @throws the same rejections as `acquire()`; errors of `fn` propagate unchanged.
    */
-  execute<T>(key: string, fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T> {
+  execute<T>(key: string, fn: ProtectedFunction<T>, options?: KeyedCallOptions & ExecuteOptions): Promise<T> {
     if (typeof fn !== 'function') {
       return Promise.reject(new TypeError(`fn must be a function, got ${describe(fn)}`));
     }
@@ -252,9 +259,10 @@ export class KeyedBulkhead {
     return this.#closed;
   }
 
-  #admit(key: string, options: AcquireOptions | undefined, task: ProtectedFunction<unknown> | undefined) {
+  #admit(key: string, options: KeyedCallOptions | undefined, task: ProtectedFunction<unknown> | undefined) {
     let timeout: number | undefined;
     let signal: AbortSignal | undefined;
+    let level = 1;
     try {
       validateName('key', key);
       if (options !== undefined) {
@@ -262,6 +270,12 @@ export class KeyedBulkhead {
         validateKnownKeys(options, CALL_OPTION_KEYS);
         if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
         if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
+        level = priorityLevel(options.priority);
+        if (level < 0) {
+          throw new TypeError(
+            `options.priority must be one of low, normal, high, got ${describe(options.priority)}`,
+          );
+        }
       }
     } catch (error) {
       return Promise.reject(error);
@@ -280,15 +294,27 @@ export class KeyedBulkhead {
       if (global === undefined) return Promise.resolve(this.#grant(compartment, 0, undefined));
       return this.#acquireGlobal(global, compartment, start, timeout, signal);
     }
-    if (timeout === undefined || timeout === 0 || compartment.waiting >= this.#options.maxQueue) {
+    if (timeout === undefined || timeout === 0) {
       compartment.rejected++;
       return Promise.reject(this.#full('queue_full', 0));
+    }
+    if (compartment.waiting >= this.#options.maxQueue) {
+      const oldest = this.#options.onQueueFull === 'drop-oldest' ? compartment.queue?.oldest() : undefined;
+      if (oldest === undefined) {
+        compartment.rejected++;
+        return Promise.reject(this.#full('queue_full', 0));
+      }
+      // drop-oldest sheds the key's own oldest waiter so the new one can wait.
+      compartment.queue!.remove(oldest);
+      this.#waiting--;
+      compartment.rejected++;
+      oldest.reject(this.#dropped(this.#waitTimeOf(oldest)));
     }
     const start = timed ? now() : -1;
     const call = new QueuedCall(compartment, this.#sequence++, start, signal);
     call.timeout = timeout;
-    compartment.queue ??= new WaitList(this.#waitListOptions);
-    compartment.queue.enqueue(call, timeout);
+    compartment.queue ??= new OrderedWaiters(this.#options.queueOrder, this.#waitListOptions);
+    compartment.queue.enqueue(call, level, timeout);
     this.#waiting++;
     if (task === undefined) return call.promise;
     call.task = task;
@@ -483,7 +509,7 @@ export class KeyedBulkhead {
   /** Hands the key's free permits to its waiters, or marks it idle; settles `close()` when all is done. */
   #afterRelease(compartment: KeyCompartment): void {
     while (!this.#closed && compartment.active < this.#options.maxConcurrent && compartment.waiting > 0) {
-      const call = compartment.queue!.dequeue()!;
+      const call = compartment.queue!.shift()!;
       this.#waiting--;
       this.#takeKey(compartment);
       const global = this.#options.global;
@@ -532,6 +558,18 @@ export class KeyedBulkhead {
     for (let oldest = this.#idle.oldest; oldest !== undefined; oldest = this.#idle.oldest)
       this.#idle.remove(oldest);
     this.#compartments.clear();
+  }
+
+  #dropped(waitTime: number): BulkheadFullError {
+    this.#ledger.rejected('dropped', waitTime);
+    const details = {
+      bulkheadName: this.name,
+      bulkheadType: this.type,
+      maxConcurrent: this.maxConcurrent,
+      activeCount: this.#active,
+      reason: 'dropped' as const,
+    };
+    return constructError(this.#options.captureStackTrace, () => new BulkheadFullError(details));
   }
 
   #full(reason: 'queue_full' | 'queue_timeout', waitTime: number): BulkheadFullError {

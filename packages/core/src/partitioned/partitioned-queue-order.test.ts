@@ -3,7 +3,8 @@ import { BulkheadFullError } from '../errors.js';
 import type { Permit } from '../permit.js';
 import { flush, type Tracked, track } from '../test-support/async-helpers.js';
 import { STARVATION_INTERVAL } from './ordered-waiters.js';
-import { PartitionedBulkhead, type PartitionedBulkheadOptions } from './partitioned-bulkhead.js';
+import { PartitionedBulkhead } from './partitioned-bulkhead.js';
+import type { PartitionedBulkheadOptions } from './partitioned-options.js';
 
 type Priority = 'low' | 'normal' | 'high';
 

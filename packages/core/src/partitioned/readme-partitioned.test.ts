@@ -85,6 +85,22 @@ describe('README: partitioned bulkheads', () => {
   });
 });
 
+describe('README: queue order, shedding and priorities', () => {
+  it('runs a high-priority live call in a drop-oldest bulkhead', async () => {
+    const query = 'bulkh';
+    const suggest = async (text: string): Promise<string[]> => [`${text}ead`];
+    const search = new PartitionedBulkhead('search', {
+      maxConcurrent: 8,
+      partitions: { live: { share: 0.75, maxQueue: 100 }, batch: { share: 0.25 } },
+      onQueueFull: 'drop-oldest',
+    });
+    await expect(
+      search.execute(() => suggest(query), { partition: 'live', priority: 'high', timeout: 200 }),
+    ).resolves.toEqual(['bulkhead']);
+    expect(search.getState().partitions.live!.guaranteed).toBe(6);
+  });
+});
+
 describe('README: keyed bulkheads', () => {
   it('runs a call per tenant under a global limit, and gives a Bulkhead per key', async () => {
     const request = { path: '/orders' };
