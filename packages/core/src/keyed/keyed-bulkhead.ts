@@ -267,7 +267,11 @@ export class KeyedBulkhead {
       validateName('key', key);
       if (options !== undefined) {
         validateOptionsObject('options', options);
-        validateKnownKeys(options, CALL_OPTION_KEYS);
+        for (const option in options) {
+          if (option !== 'timeout' && option !== 'signal' && option !== 'priority') {
+            validateKnownKeys(options, CALL_OPTION_KEYS);
+          }
+        }
         if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
         if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
         level = priorityLevel(options.priority);

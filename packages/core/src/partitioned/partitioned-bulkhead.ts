@@ -350,7 +350,7 @@ export class PartitionedBulkhead<Names extends string = string>
     let level = 1;
     try {
       validateOptionsObject('options', options);
-      if (options !== undefined) validateKnownKeys(options, CALL_OPTION_KEYS);
+      if (options !== undefined && !onlyKnownCallKeys(options)) validateKnownKeys(options, CALL_OPTION_KEYS);
       slot = this.#slotOf(options?.partition);
       if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
       if (options?.signal !== undefined) signal = validateSignal('signal', options.signal);
