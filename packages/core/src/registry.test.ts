@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type Bulkhead,
+  BulkheadError,
   BulkheadNotFoundError,
   BulkheadRegistry,
   type BulkheadRegistryLike,
@@ -31,7 +32,7 @@ describe('BulkheadRegistry', () => {
     registry.register(payments);
     expect(registry.register(payments)).toBe(payments);
     expect(() => registry.register(new SemaphoreBulkhead('payments'))).toThrow(
-      new Error("A bulkhead named 'payments' is already registered; unregister it first"),
+      new BulkheadError("A bulkhead named 'payments' is already registered; unregister it first"),
     );
     expect(registry.get('payments')).toBe(payments);
   });

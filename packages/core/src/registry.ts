@@ -1,5 +1,5 @@
 import type { Bulkhead } from './bulkhead.js';
-import { BulkheadNotFoundError } from './errors.js';
+import { BulkheadError, BulkheadNotFoundError } from './errors.js';
 import { getGlobalSlot } from './internal/global-slot.js';
 import { reportListenerFailure } from './internal/report-listener-failure.js';
 import { validateName } from './internal/validate.js';
@@ -21,14 +21,16 @@ export class BulkheadRegistry implements BulkheadRegistryLike {
 
   /**
    * Adds `bulkhead` under its name.
-   * @throws {TypeError} if it is not a bulkhead; {Error} if the name is taken by another bulkhead.
+   * @throws {TypeError} if it is not a bulkhead; {BulkheadError} if the name is taken by another bulkhead.
    */
   register(bulkhead: Bulkhead): Bulkhead {
     if (!isBulkhead(bulkhead)) throw new TypeError('bulkhead must implement the Bulkhead contract');
     const existing = this.#bulkheads.get(bulkhead.name);
     if (existing === bulkhead) return bulkhead;
     if (existing !== undefined) {
-      throw new Error(`A bulkhead named '${bulkhead.name}' is already registered; unregister it first`);
+      throw new BulkheadError(
+        `A bulkhead named '${bulkhead.name}' is already registered; unregister it first`,
+      );
     }
     this.#bulkheads.set(bulkhead.name, bulkhead);
     this.#notify({ kind: 'added', bulkhead });
