@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/extension.ts'],
+  entry: ['src/index.ts', 'src/extension.ts', 'src/testing.ts'],
   format: ['esm', 'cjs'],
   // Published types reference Node's own (AbortSignal, Disposable, AsyncDisposable, node:* modules), so a
   // consumer compiling with `types: []` and `skipLibCheck: false` gets them (checked by check:packages).
@@ -9,7 +9,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  // One shared chunk for both entries, so `index` and `extension` hand out the same classes.
+  // One shared chunk for all entries, so `index`, `extension` and `testing` hand out the same classes and state.
   splitting: true,
   treeshake: true,
   tsconfig: 'tsconfig.build.json',
