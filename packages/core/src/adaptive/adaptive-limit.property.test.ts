@@ -11,7 +11,11 @@ import type { LimitAlgorithm, LimitBounds } from './limit-algorithm.js';
 import { VegasAlgorithm } from './vegas-algorithm.js';
 
 const boundsArbitrary: fc.Arbitrary<LimitBounds> = fc
-  .tuple(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 0, max: 50 }), fc.double({ min: 0, max: 1, noNaN: true }))
+  .tuple(
+    fc.integer({ min: 1, max: 10 }),
+    fc.integer({ min: 0, max: 50 }),
+    fc.double({ min: 0, max: 1, noNaN: true }),
+  )
   .map(([minLimit, span, where]) => ({
     minLimit,
     maxLimit: minLimit + span,
