@@ -15,12 +15,32 @@ const RATE = (1.5 * 40) / LATENCY;
 
 type Contender =
   | { readonly name: string; readonly fixed: number }
-  | { readonly name: string; readonly adaptive: AdaptiveLimitOptions };
+  | {
+      readonly name: string;
+      readonly adaptive: AdaptiveLimitOptions;
+      /** Held to the target (tuned for a p99 within 1.5x of the unloaded run time), or shown for information. */
+      readonly target: boolean;
+    };
 
 const CONTENDERS: readonly Contender[] = [
-  { name: 'aimd', adaptive: { algorithm: 'aimd', initialLimit: 20, latencyThreshold: 1.25 * LATENCY } },
-  { name: 'vegas', adaptive: { algorithm: 'vegas', initialLimit: 20, alpha: 2, beta: 4 } },
-  { name: 'gradient2', adaptive: { algorithm: 'gradient2', initialLimit: 20, rttTolerance: 1 } },
+  {
+    name: 'aimd (latencyThreshold 125)',
+    adaptive: { algorithm: 'aimd', initialLimit: 20, latencyThreshold: 1.25 * LATENCY },
+    target: true,
+  },
+  {
+    name: 'vegas (alpha 2, beta 4)',
+    adaptive: { algorithm: 'vegas', initialLimit: 20, alpha: 2, beta: 4 },
+    target: true,
+  },
+  {
+    name: 'gradient2 (rttTolerance 1)',
+    adaptive: { algorithm: 'gradient2', initialLimit: 20, rttTolerance: 1 },
+    target: true,
+  },
+  { name: 'aimd (defaults)', adaptive: { algorithm: 'aimd', initialLimit: 20 }, target: false },
+  { name: 'vegas (defaults)', adaptive: { algorithm: 'vegas', initialLimit: 20 }, target: false },
+  { name: 'gradient2 (defaults)', adaptive: { algorithm: 'gradient2', initialLimit: 20 }, target: false },
   { name: 'fixed 10', fixed: 10 },
   { name: 'fixed 40', fixed: 40 },
   { name: 'fixed 100', fixed: 100 },
@@ -29,6 +49,8 @@ const CONTENDERS: readonly Contender[] = [
 interface PhaseResult {
   readonly goodput: number;
   readonly p99: number;
+  /** Successful calls slower than 1.5x the unloaded run time. */
+  readonly slow: number;
   readonly minLimit: number;
   readonly maxLimit: number;
 }
@@ -36,6 +58,7 @@ interface PhaseResult {
 interface ContenderResult {
   readonly name: string;
   readonly adaptive: boolean;
+  readonly target: boolean;
   readonly phases: readonly PhaseResult[];
   readonly changes: number;
 }
@@ -68,7 +91,18 @@ async function runContender(contender: Contender, phaseLength: number): Promise<
       await clock.runFor(phaseLength);
       stopWatching?.();
       const summary = load.summary(from, clock.now);
-      phases.push({ goodput: summary.goodput, p99: summary.p99, minLimit, maxLimit });
+      phases.push({
+        goodput: summary.goodput,
+        p99: summary.p99,
+        slow: load.records.filter(
+          (record) =>
+            record.outcome === 'success' &&
+            record.finishedAt >= from &&
+            record.finishedAt - record.startedAt > 1.5 * LATENCY,
+        ).length,
+        minLimit,
+        maxLimit,
+      });
     }
     load.stop();
     controller?.stop();
@@ -76,6 +110,7 @@ async function runContender(contender: Contender, phaseLength: number): Promise<
     return {
       name: contender.name,
       adaptive: controller !== undefined,
+      target: 'target' in contender && contender.target,
       phases,
       changes: controller?.changeCount ?? 0,
     };
@@ -100,19 +135,21 @@ function bestFixed(results: readonly ContenderResult[], phase: number): PhaseRes
  */
 export async function main(options: BenchOptions = {}): Promise<void> {
   const quick = options.quick ?? quickFromArgv();
-  const phaseLength = quick ? 20_000 : 120_000;
+  const phaseLength = quick ? 60_000 : 120_000;
   console.log(`## adaptive: adaptive limits vs fixed limits${quick ? ' (--quick)' : ''}\n`);
   console.log(
     `Simulated time (not this machine's speed): downstream latency ${LATENCY} ms, capacity ${CAPACITIES.join(' -> ')} ` +
       `for ${phaseLength / 1000} s each, callers give up after ${5 * LATENCY} ms, open-loop arrivals ` +
-      `${RATE * 1000}/s, no queue in the bulkhead.\n`,
+      `${RATE * 1000}/s, no queue in the bulkhead. "slow": successful calls over ${1.5 * LATENCY} ms (mostly right ` +
+      'after a capacity step, before the limit follows). Rows marked "defaults" use each algorithm\'s published ' +
+      'defaults and are shown for information; the others are tuned for a p99 within 1.5x of the unloaded run time.\n',
   );
   const results: ContenderResult[] = [];
   for (const contender of CONTENDERS) results.push(await runContender(contender, phaseLength));
   const best = CAPACITIES.map((_, phase) => bestFixed(results, phase));
   const headers = ['limit'];
   for (const [phase, capacity] of CAPACITIES.entries()) {
-    headers.push(`${phase + 1}: C=${capacity} goodput/s`, 'p99 ms', 'limit range');
+    headers.push(`${phase + 1}: C=${capacity} goodput/s`, 'p99 ms', 'slow', 'limit range');
   }
   headers.push('changes');
   const rows = results.map((result) => [
@@ -120,6 +157,7 @@ export async function main(options: BenchOptions = {}): Promise<void> {
     ...result.phases.flatMap((phase) => [
       phase.goodput.toFixed(0),
       phase.p99.toFixed(0),
+      String(phase.slow),
       phase.minLimit === phase.maxLimit ? String(phase.minLimit) : `${phase.minLimit}-${phase.maxLimit}`,
     ]),
     String(result.changes),
@@ -140,7 +178,7 @@ export async function main(options: BenchOptions = {}): Promise<void> {
       });
       const pass = verdicts.every((verdict) => verdict.pass);
       console.log(
-        `- ${pass ? 'PASS' : 'FAIL'} ${result.name}: >= 90 % of the best fixed goodput and p99 <= 1.5x in every phase (${verdicts.map((verdict) => verdict.text).join('; ')})`,
+        `- ${result.target ? (pass ? 'PASS' : 'FAIL') : `(info: would ${pass ? 'pass' : 'fail'})`} ${result.name}: >= 90 % of the best fixed goodput and p99 <= 1.5x in every phase (${verdicts.map((verdict) => verdict.text).join('; ')})`,
       );
     } else {
       const losses = result.phases.flatMap((phase, index) => {
