@@ -74,7 +74,7 @@ export function resolveAdaptiveLimitOptions(
     raw.initialLimit === undefined ? undefined : validateInteger('initialLimit', raw.initialLimit, minLimit);
   const maxLimit =
     raw.maxLimit === undefined
-      ? Math.max(200, givenInitial ?? minLimit)
+      ? Math.max(200, givenInitial ?? currentLimit)
       : validateInteger('maxLimit', raw.maxLimit, Math.max(minLimit, givenInitial ?? minLimit));
   const initialLimit = givenInitial ?? Math.min(maxLimit, Math.max(minLimit, currentLimit));
   const eventLoop = raw.eventLoop === undefined ? undefined : validateEventLoopSignal(raw.eventLoop);

@@ -33,6 +33,10 @@ describe('adaptiveLimit()', () => {
     expect(kept).toMatchObject({ algorithm: 'vegas', current: 7, changeCount: 0, stopped: false });
     kept.stop();
 
+    const large = new SemaphoreBulkhead('large', { maxConcurrent: 500 });
+    expect(adaptiveLimit(large, { algorithm: 'gradient2' }).current).toBe(500);
+    expect(large.getState().maxConcurrent).toBe(500);
+
     const applied = adaptiveLimit(bulkhead, { algorithm: 'aimd', initialLimit: 3 });
     expect(applied.current).toBe(3);
     expect(bulkhead.getState().maxConcurrent).toBe(3);

@@ -150,7 +150,8 @@ class Controller implements AdaptiveLimitController {
     const estimate = this.#estimator.update({
       runTime: event.duration,
       timedOut: event.outcome === 'timeout',
-      saturated,
+      // While the event loop caps the limit the process is the bottleneck: the algorithm must not wind up.
+      saturated: saturated && this.#eventLoopCap === Number.POSITIVE_INFINITY,
       admittedAt,
     });
     const { minLimit, maxLimit } = this.#options;
@@ -185,9 +186,10 @@ class Controller implements AdaptiveLimitController {
   #apply(limit: number, reason: AdaptiveLimitChangeReason): void {
     const previous = this.#current;
     if (limit === previous) return;
+    // Resize first: if the bulkhead refuses, the controller still tells the truth about its limit.
+    this.#bulkhead.resize(limit);
     this.#current = limit;
     this.#changeCount++;
-    this.#bulkhead.resize(limit);
     const change: AdaptiveLimitChange = { bulkheadName: this.#bulkhead.name, previous, limit, reason };
     for (const listener of this.#listeners) {
       try {

@@ -61,6 +61,34 @@ describe('eventLoopSignal()', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('while capped, a saturated compartment does not wind the algorithm up', async () => {
+    const signal = eventLoopSignal({ maxUtilization: 0.5, interval: 1_000 });
+    const bulkhead = new SemaphoreBulkhead('capped', { maxConcurrent: 20, maxQueue: 0 });
+    const controller = adaptiveLimit(bulkhead, {
+      algorithm: 'aimd',
+      latencyThreshold: 1_000,
+      eventLoop: signal,
+    });
+    blockEventLoop(40);
+    vi.advanceTimersByTime(1_000);
+    expect(controller.current).toBe(10);
+    // Full and turning calls away, with fast calls (150 ms in all, no reading in between): uncapped, aimd
+    // would grow by one per round.
+    for (let round = 0; round < 30; round++) {
+      const permits = Array.from({ length: bulkhead.maxConcurrent }, () => bulkhead.tryAcquire()!);
+      bulkhead.tryAcquire();
+      await vi.advanceTimersByTimeAsync(5);
+      for (const permit of permits) permit.release();
+    }
+    expect(controller.current).toBe(10);
+    for (let reading = 0; reading < 30 && controller.current < 20; reading++) {
+      await sleep(50);
+      vi.advanceTimersByTime(1_000);
+    }
+    expect(controller.current).toBe(20);
+    controller.stop();
+  });
+
   it('is shared: one timer for every limit listening, removed after the last one stops', () => {
     const signal = eventLoopSignal({ interval: 50 });
     const first = adaptiveLimit(new SemaphoreBulkhead('a'), { algorithm: 'aimd', eventLoop: signal });
