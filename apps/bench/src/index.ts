@@ -10,6 +10,7 @@ const AREAS = [
   { name: 'threads', specifier: './threads.js' },
   { name: 'otel', specifier: './otel.js' },
   { name: 'partitions', specifier: './partitions.js' },
+  { name: 'adaptive', specifier: './adaptive.js' },
 ] as const;
 
 function isModuleNotFound(error: unknown, specifier: string): boolean {
