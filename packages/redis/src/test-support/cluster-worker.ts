@@ -81,7 +81,7 @@ process.on('message', (command: WorkerCommand) => {
       }
       case 'hold': {
         const permits = await Promise.all(Array.from({ length: command.count }, () => bulkhead!.acquire()));
-        permits.forEach((permit, index) => held.set(`hold-${index}`, permit));
+        for (const [index, permit] of permits.entries()) held.set(`hold-${index}`, permit);
         send({ type: 'holding', tokens: permits.map((permit) => permit.fencingToken) });
         return;
       }
