@@ -11,16 +11,19 @@ import {
   type ExecuteOptions,
   getBulkheadLogger,
   type Permit,
+  type ProtectedFunction,
   type ResizableBulkhead,
   SemaphoreBulkhead,
 } from '@x/bulkhead-core';
 import {
   AdmissionLedger,
+  callProtected,
   validateFunction,
   validateInteger,
   validateOptionsObject,
   validateSignal,
   validateTimeout,
+  WaitList,
 } from '@x/bulkhead-core/extension';
 import { BulkheadLeaseLostError, BulkheadUnavailableError } from './errors.js';
 import {
@@ -41,6 +44,7 @@ import {
 } from './redis-bulkhead-options.js';
 import {
   type Admission,
+  FencedCallContext,
   Grant,
   GrantPermit,
   type RedisExecutionContext,
@@ -100,6 +104,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
   readonly #ledger: AdmissionLedger;
   readonly #grants = new Map<string, Grant>();
   readonly #waiters = new Map<string, RemoteWaiter>();
+  readonly #waitList: WaitList<RemoteWaiter>;
   readonly #pending = new Set<Promise<unknown>>();
   /** Ids whose acquire may have run in Redis while we could not tell: withdrawn once Redis answers again. */
   #orphans: string[] = [];
@@ -133,6 +138,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
       rejectedCount: 0,
       readAt: null,
     };
+    this.#waitList = new WaitList<RemoteWaiter>({ onExpired: this.#expire, onAborted: this.#abort });
     this.#subscriber = subscriberFor(this.#options.client);
     this.#subscriber.retain();
     void this.#subscriber.ready.then((ready) => {
@@ -200,7 +206,8 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
       options?.signal === undefined ? permit.signal : AbortSignal.any([options.signal, permit.signal]);
     let outcome: CallOutcome = 'failure';
     try {
-      const value = await fn({ signal, fencingToken: permit.fencingToken });
+      const context = new FencedCallContext(signal, permit.fencingToken);
+      const value = await callProtected(fn as ProtectedFunction<T>, context);
       outcome = 'success';
       return value;
     } finally {
@@ -314,10 +321,10 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
     let waiter: RemoteWaiter | undefined;
     if (wait !== 0) {
       if (!this.#subscriberReady) await this.#awaitSubscriber();
-      waiter = new RemoteWaiter(id, now(), signal);
+      waiter = new RemoteWaiter(id, signal, now());
       this.#waiters.set(id, waiter);
       this.#subscriber.listen(id, (token) => this.#granted(id, token));
-      waiter.arm(timeout, this.#expire, this.#abort);
+      this.#waitList.enqueue(waiter, timeout);
       this.#startRenewal();
     }
     let reply: unknown[];
@@ -403,6 +410,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
   };
 
   #forget(waiter: RemoteWaiter): void {
+    this.#waitList.remove(waiter);
     this.#waiters.delete(waiter.id);
     this.#subscriber.unlisten(waiter.id);
     this.#stopRenewalWhenIdle();

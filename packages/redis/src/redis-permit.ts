@@ -1,4 +1,5 @@
 import type { CallOutcome, ExecutionContext, Permit } from '@x/bulkhead-core';
+import { CallContext, PermitBase } from '@x/bulkhead-core/extension';
 
 /** How a call was admitted: by Redis, by the local fallback (`onUnavailable: 'local'`), or let through (`'allow'`). */
 export type Admission = 'cluster' | 'local' | 'allowed';
@@ -39,17 +40,13 @@ export class Grant {
   }
 }
 
-/** The `RedisPermit` handed to callers; `release()` is idempotent and reports to `onRelease` once. */
-export class GrantPermit implements RedisPermit {
+/** The `RedisPermit` handed to callers; released exactly once (core's `PermitBase`), reported to `onRelease`. */
+export class GrantPermit extends PermitBase implements RedisPermit {
   readonly #grant: Grant;
   readonly #onRelease: (grant: Grant, outcome: CallOutcome) => void;
-  #released = false;
 
-  constructor(
-    readonly bulkheadName: string,
-    grant: Grant,
-    onRelease: (grant: Grant, outcome: CallOutcome) => void,
-  ) {
+  constructor(bulkheadName: string, grant: Grant, onRelease: (grant: Grant, outcome: CallOutcome) => void) {
+    super(bulkheadName);
     this.#grant = grant;
     this.#onRelease = onRelease;
   }
@@ -66,22 +63,17 @@ export class GrantPermit implements RedisPermit {
     return this.#grant.admission;
   }
 
-  get released(): boolean {
-    return this.#released;
-  }
-
-  release(outcome: CallOutcome = 'success'): void {
-    if (this.#released) return;
-    this.#released = true;
+  protected onRelease(outcome: CallOutcome): void {
     this.#onRelease(this.#grant, outcome);
   }
+}
 
-  [Symbol.dispose](): void {
-    this.release();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    this.release();
-    return Promise.resolve();
+/** The context of a call run by `execute()`: the signal (caller's and lease's) and the fencing token. */
+export class FencedCallContext extends CallContext implements RedisExecutionContext {
+  constructor(
+    signal: AbortSignal,
+    readonly fencingToken: number | undefined,
+  ) {
+    super(signal);
   }
 }

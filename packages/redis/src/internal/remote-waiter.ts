@@ -1,60 +1,41 @@
-// The local side of a waiter queued in Redis: its promise, deadline timer and abort listener. Isolated so that it
-// can move onto core's shared wait list without touching the bulkhead.
+// The local side of a waiter queued in Redis: a core `WaitEntry` (its `WaitList` owns the deadline timer and
+// the abort listener) with the promise of the call and where the acquire script stands.
+import { WaitEntry } from '@x/bulkhead-core/extension';
 import type { RedisPermit } from '../redis-permit.js';
 
 /** `sending`: the acquire script is in flight; `queued`: waiting in Redis; `done`: settled. */
 export type WaiterState = 'sending' | 'queued' | 'done';
 
-/** One call waiting for a permit of the cluster. */
-export class RemoteWaiter {
+/** One call of this process waiting for a permit of the cluster. */
+export class RemoteWaiter extends WaitEntry {
   state: WaiterState = 'sending';
   /** A grant that arrived (pub/sub) before the acquire script answered. */
   grantedToken: number | undefined = undefined;
   readonly promise: Promise<RedisPermit>;
   #resolve!: (permit: RedisPermit) => void;
   #reject!: (error: unknown) => void;
-  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  #onAbort: (() => void) | undefined = undefined;
 
   constructor(
     readonly id: string,
-    readonly enqueuedAt: number,
-    readonly signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
+    enqueuedAt: number,
   ) {
+    super(signal, enqueuedAt);
     this.promise = new Promise<RedisPermit>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
     });
   }
 
-  /** Starts the local deadline (finite `timeout`) and the abort listener. */
-  arm(
-    timeout: number,
-    onTimeout: (waiter: RemoteWaiter) => void,
-    onAbort: (waiter: RemoteWaiter) => void,
-  ): void {
-    if (Number.isFinite(timeout)) this.#timer = setTimeout(() => onTimeout(this), timeout);
-    if (this.signal !== undefined) {
-      this.#onAbort = () => onAbort(this);
-      this.signal.addEventListener('abort', this.#onAbort, { once: true });
-    }
-  }
-
-  /** Settles with a permit (once). */
+  /** Settles with a permit. */
   resolve(permit: RedisPermit): void {
-    this.#settle();
+    this.state = 'done';
     this.#resolve(permit);
   }
 
-  /** Settles with an error (once). */
+  /** Settles with an error. */
   reject(error: unknown): void {
-    this.#settle();
-    this.#reject(error);
-  }
-
-  #settle(): void {
     this.state = 'done';
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (this.#onAbort !== undefined) this.signal?.removeEventListener('abort', this.#onAbort);
+    this.#reject(error);
   }
 }
