@@ -34,7 +34,7 @@ const CALLERS = 50;
 const LIMIT = 10;
 const WORK_MS = 10;
 /** Time for the child processes to start (tsx) before they all begin at once. */
-const START_DELAY_MS = 6000;
+const START_DELAY_MS = 10_000;
 /** FIFO scenario: waiters per process, asking one after the other over all processes, this far apart. */
 const FIFO_CALLERS = 10;
 const FIFO_SPACING_MS = 5;
@@ -208,8 +208,8 @@ export async function main(options: BenchOptions = {}): Promise<void> {
       headers: ['measure', '@x/bulkhead-redis', 'redis-semaphore'],
       align: ['left', 'right', 'right'],
       rows: [
-        row('uncontended acquire+release p50 (ms)', (report) => formatMilliseconds(report.uncontendedP50)),
-        row('uncontended acquire+release p99 (ms)', (report) => report.uncontendedP99.toFixed(2)),
+        row('uncontended acquire+release p50 (ms)', (report) => report.uncontendedP50.toFixed(3)),
+        row('uncontended acquire+release p99 (ms)', (report) => report.uncontendedP99.toFixed(3)),
         row('Redis commands sent per uncontended call', (report) => report.uncontendedCommands.toFixed(2)),
         row('  executed by the server (inside scripts too)', (report) =>
           report.uncontendedServerCommands.toFixed(1),

@@ -34,7 +34,13 @@ describe('RedisBulkhead leases', { timeout: 30_000 }, () => {
     const leaseTtl = 300;
     workers = await startWorkers(1, { url: REDIS_URL, name: 'stall', keyPrefix, maxConcurrent: 1, leaseTtl });
     const [other] = workers as [WorkerProcess];
-    bulkhead = new RedisBulkhead('stall', { client, maxConcurrent: 1, leaseTtl, keyPrefix });
+    bulkhead = new RedisBulkhead('stall', {
+      client,
+      maxConcurrent: 1,
+      leaseTtl,
+      keyPrefix,
+      commandTimeout: leaseTtl - 100,
+    });
     let token: number | undefined;
     let reason: unknown;
     const call = bulkhead.execute(async ({ signal, fencingToken }) => {
@@ -55,7 +61,13 @@ describe('RedisBulkhead leases', { timeout: 30_000 }, () => {
 
   it('renews a held lease in the background, so a call longer than leaseTtl keeps its permit', async () => {
     const leaseTtl = 600;
-    bulkhead = new RedisBulkhead('renewed', { client, maxConcurrent: 1, leaseTtl, keyPrefix });
+    bulkhead = new RedisBulkhead('renewed', {
+      client,
+      maxConcurrent: 1,
+      leaseTtl,
+      keyPrefix,
+      commandTimeout: leaseTtl - 100,
+    });
     const permit = await bulkhead.acquire();
     // Three lease lengths of an idle event loop: only renewals keep the lease.
     await new Promise((resolve) => setTimeout(resolve, leaseTtl * 3));

@@ -10,7 +10,13 @@ describe('RedisBulkhead on one process', () => {
   let keyPrefix: string;
   const bulkheads: RedisBulkhead[] = [];
   const create = (name: string, options: Partial<ConstructorParameters<typeof RedisBulkhead>[1]> = {}) => {
-    const bulkhead = new RedisBulkhead(name, { client, maxConcurrent: 2, keyPrefix, ...options });
+    const bulkhead = new RedisBulkhead(name, {
+      client,
+      maxConcurrent: 2,
+      keyPrefix,
+      commandTimeout: 2000,
+      ...options,
+    });
     bulkheads.push(bulkhead);
     return bulkhead;
   };

@@ -25,6 +25,9 @@ export class RemoteWaiter extends WaitEntry {
       this.#resolve = resolve;
       this.#reject = reject;
     });
+    // The waiter may settle (deadline, abort, close) before the caller holds this promise (the acquire script
+    // is still in flight): a branch that handles it keeps that from counting as an unhandled rejection.
+    this.promise.catch(() => {});
   }
 
   /** Settles with a permit. */

@@ -65,6 +65,7 @@ process.on('message', (command: WorkerCommand) => {
           maxConcurrent: command.maxConcurrent,
           leaseTtl: command.leaseTtl,
           keyPrefix: command.keyPrefix,
+          commandTimeout: Math.min(2000, command.leaseTtl - 1),
         });
         send({ type: 'ready' });
         return;
