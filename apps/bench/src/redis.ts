@@ -1,6 +1,6 @@
 import type { BenchOptions } from './bench-options.js';
 import { quickFromArgv } from './bench-options.js';
-import { formatMilliseconds, formatRatio } from './format-number.js';
+import { formatRatio } from './format-number.js';
 import { formatTable } from './format-table.js';
 import { isMainModule } from './is-main-module.js';
 import { CONTENDERS, type ContenderName, openSemaphore } from './redis-bench-contenders.js';
