@@ -12,7 +12,7 @@ type Step =
   | { kind: 'release'; index: number }
   | { kind: 'abortAll' };
 
-const step = fc.oneof(
+const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('acquire' as const),
     side: fc.constantFrom(0 as const, 1 as const),

@@ -4,12 +4,10 @@ import {
   type BulkheadEventListener,
   type BulkheadEventName,
   BulkheadFullError,
-  type BulkheadState,
   type CallOutcome,
   type ClosableBulkhead,
   createBulkheadState,
   type ExecuteOptions,
-  getBulkheadLogger,
   type Permit,
   type ProtectedFunction,
   type ResizableBulkhead,
@@ -26,6 +24,7 @@ import {
   WaitList,
 } from '@x/bulkhead-core/extension';
 import { BulkheadLeaseLostError, BulkheadUnavailableError } from './errors.js';
+import { Availability } from './internal/availability.js';
 import {
   ACQUIRE_SCRIPT,
   CANCEL_SCRIPT,
@@ -42,6 +41,7 @@ import {
   resolveRedisBulkheadOptions,
   type UnavailableMode,
 } from './redis-bulkhead-options.js';
+import type { RedisBulkheadState, RedisClusterState } from './redis-bulkhead-state.js';
 import {
   type Admission,
   FencedCallContext,
@@ -58,34 +58,6 @@ const RENEW = new Script(RENEW_SCRIPT);
 const STATE = new Script(STATE_SCRIPT);
 
 const now = (): number => performance.now();
-
-/** The cluster's numbers as last read from Redis. */
-export interface RedisClusterState {
-  readonly maxConcurrent: number;
-  readonly activeCount: number;
-  readonly waitingCount: number;
-  /** Rejections counted in Redis over every process (immediate verdicts, timeouts and aborts of waiters). */
-  readonly rejectedCount: number;
-  /** Epoch milliseconds of the read, or `null` before the first answer from Redis. */
-  readonly readAt: number | null;
-}
-
-/**
- * `getState()` of a `RedisBulkhead`: `maxConcurrent`, `activeCount`, `waitingCount` and `maxQueue` are the last known
- * cluster values; the call counts (`rejectedCount`, `totalCalls`, ...) are this process's own.
- */
-export interface RedisBulkheadState extends BulkheadState {
-  readonly cluster: RedisClusterState;
-  /** Calls of this process holding a permit, and waiting. */
-  readonly local: { readonly activeCount: number; readonly waitingCount: number };
-  /** `cluster` while Redis answers, `unavailable` while the `onUnavailable` mode applies. */
-  readonly mode: 'cluster' | 'unavailable';
-  /** Calls of this process whose lease was lost while they ran. */
-  readonly leaseLostCount: number;
-  /** Switches into the `unavailable` mode, and back. */
-  readonly unavailableSwitches: number;
-  readonly recoveries: number;
-}
 
 /**
  * A compartment shared by every process that uses the same name on the same Redis: at most `maxConcurrent` calls
@@ -110,15 +82,12 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
   #orphans: string[] = [];
   #cluster: RedisClusterState;
   #localActive = 0;
-  #mode: 'cluster' | 'unavailable' = 'cluster';
   #leaseLostCount = 0;
-  #switches = 0;
-  #recoveries = 0;
   #closed = false;
   #closing: Promise<void> | undefined;
   #idle: Array<() => void> = [];
   #renewTimer: ReturnType<typeof setInterval> | undefined;
-  #probeTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #availability: Availability;
   #fallback: SemaphoreBulkhead | undefined;
   #subscriberReady = false;
 
@@ -138,6 +107,18 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
       rejectedCount: 0,
       readAt: null,
     };
+    this.#availability = new Availability({
+      bulkheadName: this.name,
+      onUnavailable: this.#options.onUnavailable,
+      runner: this.#runner,
+      probeInterval: Math.max(10, Math.min(1000, Math.floor(this.#options.leaseTtl / 3))),
+      onRecovered: () => {
+        // Acquires that may have run in Redis while we could not tell: take them back out.
+        const orphans = this.#orphans;
+        this.#orphans = [];
+        for (const id of orphans) this.#cancel(id, false);
+      },
+    });
     this.#waitList = new WaitList<RemoteWaiter>({ onExpired: this.#expire, onAborted: this.#abort });
     this.#subscriber = subscriberFor(this.#options.client);
     this.#subscriber.retain();
@@ -187,7 +168,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
     }
     if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
     if (this.#closed) return Promise.reject(this.#ledger.closed(0));
-    if (this.#mode === 'unavailable') return this.#admitUnavailable(timeout, signal);
+    if (this.#availability.mode === 'unavailable') return this.#admitUnavailable(timeout, signal);
     return this.#acquireFromCluster(timeout, signal);
   }
 
@@ -266,7 +247,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
       if (this.#localActive > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
       while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
       this.#stopRenewal();
-      if (this.#probeTimer !== undefined) clearInterval(this.#probeTimer);
+      this.#availability.stop();
       await this.#fallback?.close();
       await this.#subscriber.release();
     })();
@@ -299,10 +280,10 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
       ...base,
       cluster,
       local: { activeCount: this.#localActive, waitingCount: this.#waiters.size },
-      mode: this.#mode,
+      mode: this.#availability.mode,
       leaseLostCount: this.#leaseLostCount,
-      unavailableSwitches: this.#switches,
-      recoveries: this.#recoveries,
+      unavailableSwitches: this.#availability.switches,
+      recoveries: this.#availability.recoveries,
     });
   }
 
@@ -472,7 +453,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
     try {
       return await this.#runner.run(script, this.#keys, args);
     } catch (error) {
-      if (error instanceof CommandFailure) this.#markUnavailable(error.cause);
+      if (error instanceof CommandFailure && !this.#closed) this.#availability.markUnavailable(error.cause);
       throw error;
     }
   }
@@ -583,40 +564,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
     );
   }
 
-  // --- Unavailable mode: reject, admit locally or allow, until a probe finds Redis again.
-
-  #markUnavailable(cause: unknown): void {
-    if (this.#mode === 'unavailable' || this.#closed) return;
-    this.#mode = 'unavailable';
-    this.#switches++;
-    getBulkheadLogger().warn(
-      { bulkhead: this.name, onUnavailable: this.#options.onUnavailable, cause: String(cause) },
-      `Redis unavailable: bulkhead '${this.name}' switches to onUnavailable '${this.#options.onUnavailable}'`,
-    );
-    const interval = Math.max(10, Math.min(1000, Math.floor(this.#options.leaseTtl / 3)));
-    this.#probeTimer = setInterval(() => void this.#probe(), interval);
-    this.#probeTimer.unref();
-  }
-
-  async #probe(): Promise<void> {
-    try {
-      await this.#runner.command(['PING']);
-    } catch {
-      return;
-    }
-    if (this.#mode !== 'unavailable') return;
-    clearInterval(this.#probeTimer);
-    this.#probeTimer = undefined;
-    this.#mode = 'cluster';
-    this.#recoveries++;
-    getBulkheadLogger().info(
-      { bulkhead: this.name },
-      `Redis answers again: bulkhead '${this.name}' is back in cluster mode`,
-    );
-    const orphans = this.#orphans;
-    this.#orphans = [];
-    for (const id of orphans) this.#cancel(id, false);
-  }
+  // --- Unavailable mode: reject, admit locally or allow, until the availability probe finds Redis again.
 
   #unavailableError(cause: unknown): BulkheadUnavailableError {
     return new BulkheadUnavailableError(
