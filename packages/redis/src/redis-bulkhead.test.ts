@@ -151,6 +151,16 @@ describe('RedisBulkhead on one process', () => {
     expect(await observer.refreshState()).toMatchObject({ activeCount: 0, waitingCount: 0 });
   });
 
+  it('close() while an immediate acquire is in flight: the late grant goes back and the call rejects with BulkheadClosedError', async () => {
+    const bulkhead = create('late-grant', { maxConcurrent: 1 });
+    const pending = bulkhead.acquire();
+    const closing = bulkhead.close();
+    await expect(pending).rejects.toSatisfy(BulkheadClosedError.isInstance);
+    await closing;
+    const observer = create('late-grant', { maxConcurrent: 1 });
+    expect(await observer.refreshState()).toMatchObject({ activeCount: 0, waitingCount: 0 });
+  });
+
   it('a permit released twice frees one slot only', async () => {
     const bulkhead = create('twice', { maxConcurrent: 2 });
     const permit = await bulkhead.acquire();

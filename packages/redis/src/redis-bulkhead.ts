@@ -310,7 +310,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
     }
     let reply: unknown[];
     try {
-      reply = await this.#run(ACQUIRE, [
+      const sent = this.#run(ACQUIRE, [
         id,
         String(options.maxConcurrent),
         Number.isFinite(options.maxQueue) ? String(options.maxQueue) : '-1',
@@ -318,6 +318,8 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
         String(wait),
         this.#subscriber.channel,
       ]);
+      this.#track(sent); // close() waits for it, and for the cancel a late answer may need
+      reply = await sent;
     } catch (error) {
       this.#orphans.push(id);
       if (waiter !== undefined) {
@@ -331,6 +333,11 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
     this.#observe(reply[2], reply[3], reply[4]);
     const verdict = Number(reply[0]);
     if (waiter === undefined) {
+      if (verdict === 1 && this.#closed) {
+        // Closed while the script was in flight: give the permit back at once.
+        this.#cancel(id, false);
+        return Promise.reject(this.#ledger.closed(0));
+      }
       if (verdict === 1) return this.#grant(id, Number(reply[1]), 0);
       return Promise.reject(this.#ledger.full('queue_full', 0));
     }
