@@ -65,14 +65,17 @@ describe('RedisBulkhead across processes', { timeout: 60_000 }, () => {
       await worker.next('queued');
       await expect.poll(async () => (await observer!.refreshState()).waitingCount).toBe(index + 1);
     }
+    // Every grant, from whichever process, in the order they arrive; each holder releases at once.
     const order: string[] = [];
-    holder.release();
-    for (const [index] of labels.entries()) {
-      const worker = workers[index % workers.length]!;
-      const granted = await worker.next('granted');
-      order.push(granted.label);
-      worker.send({ type: 'release', label: granted.label });
+    for (const worker of workers) {
+      worker.child.on('message', (reply: { type: string; label?: string }) => {
+        if (reply.type !== 'granted' || reply.label === undefined) return;
+        order.push(reply.label);
+        worker.send({ type: 'release', label: reply.label });
+      });
     }
+    holder.release();
+    await expect.poll(() => order.length, { timeout: 20_000 }).toBe(labels.length);
     expect(order).toEqual(labels);
   });
 

@@ -161,6 +161,17 @@ describe('RedisBulkhead on one process', () => {
     expect(await observer.refreshState()).toMatchObject({ activeCount: 0, waitingCount: 0 });
   });
 
+  it('a permit is disposable: `await using` releases it at the end of the block', async () => {
+    const bulkhead = create('disposable', { maxConcurrent: 1 });
+    {
+      await using permit = await bulkhead.acquire();
+      expect(permit.released).toBe(false);
+    }
+    const next = await bulkhead.acquire();
+    next.release();
+    expect(bulkhead.getState()).toMatchObject({ successfulCalls: 2, rejectedCount: 0 });
+  });
+
   it('a permit released twice frees one slot only', async () => {
     const bulkhead = create('twice', { maxConcurrent: 2 });
     const permit = await bulkhead.acquire();
