@@ -33,6 +33,7 @@ import {
   STATE_SCRIPT,
 } from './internal/lua-scripts.js';
 import { RemoteWaiter } from './internal/remote-waiter.js';
+import { type RenewalHost, RenewalLoop } from './internal/renewal-loop.js';
 import { CommandFailure, Script, ScriptRunner } from './internal/script-runner.js';
 import { type SharedSubscriber, subscriberFor } from './internal/shared-subscriber.js';
 import {
@@ -86,7 +87,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
   #closed = false;
   #closing: Promise<void> | undefined;
   #idle: Array<() => void> = [];
-  #renewTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #renewal: RenewalLoop;
   readonly #availability: Availability;
   #fallback: SemaphoreBulkhead | undefined;
   #subscriberReady = false;
@@ -107,6 +108,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
       rejectedCount: 0,
       readAt: null,
     };
+    this.#renewal = new RenewalLoop(this.#renewalHost());
     this.#availability = new Availability({
       bulkheadName: this.name,
       onUnavailable: this.#options.onUnavailable,
@@ -246,7 +248,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
     this.#closing = (async () => {
       if (this.#localActive > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
       while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
-      this.#stopRenewal();
+      this.#renewal.stop();
       this.#availability.stop();
       await this.#fallback?.close();
       await this.#subscriber.release();
@@ -494,70 +496,35 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
     });
   }
 
-  // --- Leases: renewal every leaseTtl / 3 of this compartment's held leases and waiters, in one script.
+  // --- Leases: the renewal loop extends them (and the waiters) every leaseTtl / 3, in one script.
 
   #startRenewal(): void {
-    if (this.#renewTimer !== undefined) return;
-    this.#renewTimer = setInterval(
-      () => void this.#renew(),
-      Math.max(1, Math.floor(this.#options.leaseTtl / 3)),
-    );
-    this.#renewTimer.unref();
+    this.#renewal.start();
   }
 
   #stopRenewalWhenIdle(): void {
-    if (this.#grants.size === 0 && this.#waiters.size === 0) this.#stopRenewal();
+    if (this.#grants.size === 0 && this.#waiters.size === 0) this.#renewal.stop();
   }
 
-  #stopRenewal(): void {
-    if (this.#renewTimer === undefined) return;
-    clearInterval(this.#renewTimer);
-    this.#renewTimer = undefined;
-  }
-
-  async #renew(): Promise<void> {
-    const grants = [...this.#grants.values()];
-    const waiters = [...this.#waiters.values()].filter((waiter) => waiter.state === 'queued');
-    if (grants.length === 0 && waiters.length === 0) return;
-    const startedAt = now();
-    let reply: unknown[];
-    try {
-      reply = await this.#run(RENEW, [
-        String(this.#options.leaseTtl),
-        String(grants.length),
-        ...grants.map((grant) => grant.id),
-        ...waiters.map((waiter) => waiter.id),
-      ]);
-    } catch {
-      this.#expireUnrenewed();
-      return;
-    }
-    this.#observe(reply[0], reply[1], reply[2]);
-    grants.forEach((grant, index) => {
-      if (Number(reply[3 + index]) === 1) grant.renewedAt = startedAt;
-      else this.#loseLease(grant);
-    });
-    waiters.forEach((waiter, index) => {
-      const answer = Number(reply[3 + grants.length + index]);
-      if (answer > 0) this.#granted(waiter.id, answer);
-      else if (answer === 0 && waiter.state === 'queued') {
-        // Redis dropped it: its deadline passed there first.
+  #renewalHost(): RenewalHost {
+    return {
+      leaseTtl: this.#options.leaseTtl,
+      heldLeases: () => [...this.#grants.values()],
+      queuedWaiters: () => [...this.#waiters.values()].filter((waiter) => waiter.state === 'queued'),
+      renew: (args) => this.#run(RENEW, args),
+      observe: (limit, active, waiting) => this.#observe(limit, active, waiting),
+      leaseLost: (grant) => this.#loseLease(grant),
+      waiterGranted: (waiter, token) => this.#granted(waiter.id, token),
+      waiterDropped: (waiter) => {
         this.#forget(waiter);
         waiter.reject(this.#ledger.full('queue_timeout', this.#waitTimeOf(waiter)));
-      }
-    });
-  }
-
-  /** Renewal failed: leases not extended for `leaseTtl` are lost, waiters not seen for as long are rejected. */
-  #expireUnrenewed(): void {
-    const limit = now() - this.#options.leaseTtl;
-    for (const grant of this.#grants.values()) if (grant.renewedAt <= limit) this.#loseLease(grant);
-    for (const waiter of [...this.#waiters.values()]) {
-      if (waiter.state !== 'queued' || waiter.enqueuedAt > limit) continue;
-      this.#forget(waiter);
-      this.#ledger.rejected('unavailable', this.#waitTimeOf(waiter));
-      waiter.reject(this.#unavailableError(undefined));
-    }
+      },
+      waiterUnreachable: (waiter) => {
+        this.#forget(waiter);
+        this.#ledger.rejected('unavailable', this.#waitTimeOf(waiter));
+        waiter.reject(this.#unavailableError(undefined));
+      },
+    };
   }
 
   #loseLease(grant: Grant): void {
