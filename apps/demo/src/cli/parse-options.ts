@@ -151,7 +151,6 @@ export function helpText(): string {
     `${'  --output <path>'.padEnd(30)}HTML report path (default ${DEFAULT_CONFIG.outputPath})`,
     `${'  --only <mode>'.padEnd(30)}run only "bulkheads" or only "shared" (without bulkheads)`,
     `${'  --quick'.padEnd(30)}the same story in ~25 s: phases 3/5/3 s, payment hangs 4 s, timeouts 2/4 s`,
-    `${'  --cluster <n>'.padEnd(30)}n gateway processes sharing payment through Redis (see cluster/cluster-options.ts)`,
     `${'  -h, --help'.padEnd(30)}show this help`,
     '',
     'Explicit options win over --quick.',

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { parseClusterOptions } from './cluster-options.js';
+import { CLUSTER_HELP, parseClusterOptions } from './cluster-options.js';
 import { renderClusterReport, renderClusterTable } from './cluster-report.js';
 import { redisReachable, runClusterDemo } from './run-cluster-demo.js';
 
@@ -10,11 +10,15 @@ export async function runClusterDemoCli(
   argv: readonly string[],
   write: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    write(`${CLUSTER_HELP}\n`);
+    return 0;
+  }
   let options: ReturnType<typeof parseClusterOptions>;
   try {
     options = parseClusterOptions(argv);
   } catch (error) {
-    write(`${error instanceof Error ? error.message : String(error)}\n`);
+    write(`${error instanceof Error ? error.message : String(error)}\n\n${CLUSTER_HELP}\n`);
     return 2;
   }
   if (!(await redisReachable(options.redisUrl))) {

@@ -17,6 +17,12 @@ describe('pnpm demo --cluster', { timeout: 120_000 }, () => {
     expect(() => parseClusterOptions(['--cluster', 'x'])).toThrow('--cluster must be an integer');
   });
 
+  it('--cluster --help prints its own usage', async () => {
+    let output = '';
+    expect(await runClusterDemoCli(['--cluster', '--help'], (text) => (output += text))).toBe(0);
+    expect(output).toContain('Usage: pnpm demo --cluster <n> [options]');
+  });
+
   it('without a reachable Redis says so and how to start one', async () => {
     let output = '';
     const code = await runClusterDemoCli(['--cluster', '3', '--redis-url', 'redis://127.0.0.1:1'], (text) => {

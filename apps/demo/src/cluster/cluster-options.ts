@@ -56,6 +56,7 @@ export function parseClusterOptions(argv: readonly string[]): ClusterDemoOptions
       'redis-url': { type: 'string' },
       output: { type: 'string' },
       quick: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
     allowPositionals: false,
@@ -78,8 +79,18 @@ export function parseClusterOptions(argv: readonly string[]): ClusterDemoOptions
   };
 }
 
-/** The `--cluster` lines of `pnpm demo --help`. */
+/** `pnpm demo --cluster --help`. */
 export const CLUSTER_HELP = [
-  '  --cluster <n>               cluster demo: n gateway processes share the payment compartment through Redis',
-  '                              (per-process bulkheads vs RedisBulkhead; needs Redis at REDIS_URL or --redis-url)',
+  'Usage: pnpm demo --cluster <n> [options]',
+  '',
+  'n gateway processes (default 3) behind one load generator, in front of a payment service that takes 16 calls',
+  'at once: first with per-process bulkheads of 16 (the service sees up to n x 16 and collapses), then sharing',
+  'one RedisBulkhead of 16 (it never sees more than 16). Needs Redis (REDIS_URL, default redis://127.0.0.1:6379).',
+  '',
+  'Options:',
+  `  --rate <n>                  requests/s over all gateways (default ${CLUSTER_DEFAULTS.rate})`,
+  `  --seconds <n>               seconds of load per mode (default ${CLUSTER_DEFAULTS.seconds}; --quick: 4)`,
+  `  --payment-latency <n>       healthy payment latency, ms (default ${CLUSTER_DEFAULTS.paymentLatencyMs})`,
+  '  --redis-url <url>           Redis to share the compartment through (default REDIS_URL)',
+  `  --output <path>             HTML report path (default ${CLUSTER_DEFAULTS.outputPath})`,
 ].join('\n');
