@@ -95,4 +95,30 @@ describe('RedisBulkhead across processes', { timeout: 60_000 }, () => {
     expect(performance.now() - killedAt).toBeLessThan(leaseTtl + leaseTtl / 3 + 2000);
     survivor.send({ type: 'release', label: 'behind' });
   });
+
+  it('a waiter whose process died expires and never blocks the queue', async () => {
+    const leaseTtl = 600;
+    workers = await startWorkers(2, {
+      url: REDIS_URL,
+      name: 'dead-waiter',
+      keyPrefix,
+      maxConcurrent: 1,
+      leaseTtl,
+    });
+    const [victim, survivor] = workers as [WorkerProcess, WorkerProcess];
+    observer = new RedisBulkhead('dead-waiter', { client, maxConcurrent: 1, keyPrefix, leaseTtl });
+    const holder = await observer.acquire();
+    victim.send({ type: 'wait', label: 'dead', timeout: 30_000 });
+    await victim.next('queued');
+    await expect.poll(async () => (await observer!.refreshState()).waitingCount).toBe(1);
+    survivor.send({ type: 'wait', label: 'alive', timeout: 30_000 });
+    await survivor.next('queued');
+    await expect.poll(async () => (await observer!.refreshState()).waitingCount).toBe(2);
+    await victim.kill();
+    holder.release();
+    const granted = await survivor.next('granted');
+    expect(granted.label).toBe('alive');
+    survivor.send({ type: 'release', label: 'alive' });
+    await expect.poll(async () => (await observer!.refreshState()).activeCount).toBe(0);
+  });
 });

@@ -109,6 +109,20 @@ describe('RedisBulkhead when Redis stops, restarts or pauses', { timeout: 30_000
     expect(compartment.getState()).toMatchObject({ totalCalls: 4, successfulCalls: 4, recoveries: 1 });
   });
 
+  it('scripts flushed from Redis (NOSCRIPT) are sent again, and the call still takes one attempt', async () => {
+    const compartment = create();
+    (await compartment.acquire()).release();
+    await client.sendCommand(['SCRIPT', 'FLUSH']);
+    const permit = await compartment.acquire();
+    expect(permit.admission).toBe('cluster');
+    permit.release();
+    expect(compartment.getState()).toMatchObject({
+      mode: 'cluster',
+      unavailableSwitches: 0,
+      successfulCalls: 2,
+    });
+  });
+
   it('a paused Redis (CLIENT PAUSE): calls fail within commandTimeout and never hang', async () => {
     const compartment = create({ commandTimeout: 100 });
     (await compartment.acquire()).release();
