@@ -109,7 +109,7 @@ describe('RedisBulkhead when Redis stops, restarts or pauses', { timeout: 30_000
     expect(compartment.getState()).toMatchObject({ totalCalls: 4, successfulCalls: 4, recoveries: 1 });
   });
 
-  it('scripts flushed from Redis (NOSCRIPT) are sent again, and the call still takes one attempt', async () => {
+  it('scripts flushed from Redis (NOSCRIPT) are sent again with EVAL and the call is admitted', async () => {
     const compartment = create();
     (await compartment.acquire()).release();
     await client.sendCommand(['SCRIPT', 'FLUSH']);

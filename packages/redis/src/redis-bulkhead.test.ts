@@ -124,7 +124,9 @@ describe('RedisBulkhead on one process', () => {
     const holder = await bulkhead.acquire();
     const waiting = other.acquire({ timeout: 10_000 });
     await expect.poll(async () => (await other.refreshState()).waitingCount).toBe(1);
-    await bulkhead.resize(2);
+    const resized = bulkhead.resize(2);
+    expect(bulkhead.getState().maxConcurrent).toBe(2);
+    await resized;
     const permit = await waiting;
     expect((await other.refreshState()).maxConcurrent).toBe(2);
     permit.release();

@@ -221,6 +221,8 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
    */
   resize(maxConcurrent: number): Promise<void> {
     const limit = validateInteger('maxConcurrent', maxConcurrent, 1);
+    // We write it: getState() shows it at once, as an in-process bulkhead would (Redis confirms it below).
+    this.#cluster = Object.freeze({ ...this.#cluster, maxConcurrent: limit });
     const result = this.#readState(String(limit)).then(() => undefined);
     result.catch(() => {});
     return result;
