@@ -56,6 +56,8 @@ server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: typeof address === 'object' && address !== null ? address.port : 0 });
 });
 
+// A gateway never outlives the demo that started it.
+process.on('disconnect', () => process.exit(0));
 process.on('message', () => {
   void (async () => {
     server.closeAllConnections();

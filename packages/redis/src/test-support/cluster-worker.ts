@@ -53,6 +53,9 @@ async function load(command: Extract<WorkerCommand, { type: 'load' }>): Promise<
   send({ type: 'loaded', settled: calls.length, admitted, maxObserved, errors });
 }
 
+// A worker never outlives the test that started it (even one that timed out or crashed).
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (command: WorkerCommand) => {
   void (async () => {
     switch (command.type) {
@@ -94,7 +97,7 @@ process.on('message', (command: WorkerCommand) => {
         await bulkhead?.close();
         await client?.close();
         send({ type: 'closed' });
-        process.disconnect();
+        process.exit(0);
         return;
     }
   })();
