@@ -3,17 +3,22 @@
 // dead waiters, and hands free permits to the head waiters (publishing each grant to the waiter's process).
 
 /** KEYS: holders (zset id -> lease expiry), queue (zset id -> ticket), waiters (hash id -> deadline|ttl|channel),
- * expiries (zset id -> waiter liveness), config (hash limit, maxQueue, fence, ticket, rejected), tokens (hash id -> token). */
+ * expiries (zset id -> waiter liveness), config (hash limit, maxQueue, fence, ticket, rejected), tokens (hash id -> token of a waiter's grant). */
 const PRELUDE = `
 local holders, queue, waiters, expiries, config, tokens = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 local function settings(limit, maxQueue)
-  if limit then
-    redis.call('HSETNX', config, 'limit', limit)
-    redis.call('HSETNX', config, 'maxQueue', maxQueue)
+  local current = redis.call('HMGET', config, 'limit', 'maxQueue')
+  if limit and not current[1] then
+    redis.call('HSET', config, 'limit', limit)
+    current[1] = limit
   end
-  return tonumber(redis.call('HGET', config, 'limit') or '1'), tonumber(redis.call('HGET', config, 'maxQueue') or '-1')
+  if maxQueue and not current[2] then
+    redis.call('HSET', config, 'maxQueue', maxQueue)
+    current[2] = maxQueue
+  end
+  return tonumber(current[1] or '1'), tonumber(current[2] or '-1')
 end
 local function purge()
   local expired = redis.call('ZRANGEBYSCORE', holders, '-inf', now, 'LIMIT', 0, 1000)
@@ -29,6 +34,7 @@ local function purge()
   end
 end
 local function admit(limit)
+  if redis.call('ZCARD', queue) == 0 then return end
   while redis.call('ZCARD', holders) < limit do
     local head = redis.call('ZRANGE', queue, 0, 0)
     if #head == 0 then return end
@@ -61,7 +67,6 @@ local active, waiting = redis.call('ZCARD', holders), redis.call('ZCARD', queue)
 if active < limit and waiting == 0 then
   local token = redis.call('HINCRBY', config, 'fence', 1)
   redis.call('ZADD', holders, now + ttl, id)
-  redis.call('HSET', tokens, id, token)
   return {1, token, limit, active + 1, waiting}
 end
 if wait == 0 or (maxQueue >= 0 and waiting >= maxQueue) then
