@@ -37,7 +37,7 @@ const WORK_MS = 10;
 const START_DELAY_MS = 10_000;
 /** FIFO scenario: waiters per process, asking one after the other over all processes, this far apart. */
 const FIFO_CALLERS = 10;
-const FIFO_SPACING_MS = 5;
+const FIFO_SPACING_MS = 20;
 
 async function uncontended(redis: BenchRedis, contender: ContenderName, iterations: number) {
   const semaphore = await openSemaphore({
