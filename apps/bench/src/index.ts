@@ -11,6 +11,7 @@ const AREAS = [
   { name: 'otel', specifier: './otel.js' },
   { name: 'partitions', specifier: './partitions.js' },
   { name: 'adaptive', specifier: './adaptive.js' },
+  { name: 'redis', specifier: './redis.js' },
 ] as const;
 
 function isModuleNotFound(error: unknown, specifier: string): boolean {

@@ -1,7 +1,9 @@
 import { helpText, parseCliOptions } from './cli/parse-options.js';
+import { clusterDemoRequested, runClusterDemoCli } from './cluster/cluster-cli.js';
 import { runDemo } from './run-demo.js';
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (clusterDemoRequested(argv)) return runClusterDemoCli(argv);
   let request: ReturnType<typeof parseCliOptions>;
   try {
     request = parseCliOptions(argv);
