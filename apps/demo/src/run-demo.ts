@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DemoConfig, GatewayMode, PhaseName } from './config.js';
 import { startDemoEnvironment } from './demo-environment.js';
+import { activateTier, type TierActivation } from './pro/activate-tier.js';
 import { renderHtmlReport } from './report/html-report.js';
 import { renderAcceptance, renderTerminalTable } from './report/terminal-table.js';
 import { runScenario, type ScenarioRun } from './run-scenario.js';
@@ -16,10 +17,14 @@ export interface RunDemoOptions {
   onListening?: (urls: { gateway: string; downstreams: string }) => void;
   /** Called when a run enters a phase. */
   onPhase?: (mode: GatewayMode, phase: PhaseName) => void;
+  /** Environment holding `BULKHEAD_LICENSE_KEY` (default `process.env`). */
+  env?: Record<string, string | undefined>;
 }
 
 /** What `runDemo` produced. */
 export interface DemoResult {
+  /** What `init()` resolved to, and where the license key came from. */
+  readonly tier: TierActivation;
   readonly runs: readonly ScenarioRun[];
   /** Terminal table plus acceptance lines. */
   readonly summary: string;
@@ -41,6 +46,7 @@ export function describeMachine(): string {
 export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const { config } = options;
   const log = options.log ?? (() => {});
+  const tier = await activateTier({ pro: config.pro, env: options.env ?? process.env, log });
   const environment = await startDemoEnvironment(config);
   const runs: ScenarioRun[] = [];
   try {
@@ -69,5 +75,5 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const summary = `${renderTerminalTable(runs)}\n\n${renderAcceptance(runs)}`;
   const reportPath = path.resolve(config.outputPath);
   await writeFile(reportPath, renderHtmlReport({ runs, config, environment: describeMachine() }), 'utf8');
-  return { runs, summary, reportPath };
+  return { tier, runs, summary, reportPath };
 }
