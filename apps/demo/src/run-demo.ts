@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { DemoConfig, GatewayMode, PhaseName } from './config.js';
 import { startDemoEnvironment } from './demo-environment.js';
 import { activateTier, type TierActivation } from './pro/activate-tier.js';
+import { type ProSettingsFile, writeProSettingsFile } from './pro/pro-settings.js';
+import { type ProSide, startProSide } from './pro/pro-side.js';
 import { renderHtmlReport } from './report/html-report.js';
 import { renderAcceptance, renderTerminalTable } from './report/terminal-table.js';
 import { runScenario, type ScenarioRun } from './run-scenario.js';
@@ -46,21 +48,40 @@ export function describeMachine(): string {
 export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const { config } = options;
   const log = options.log ?? (() => {});
-  const tier = await activateTier({ pro: config.pro, env: options.env ?? process.env, log });
-  const environment = await startDemoEnvironment(config);
+  const env = options.env ?? process.env;
+  const wantsPro = config.pro || (env.BULKHEAD_LICENSE_KEY?.trim() ?? '') !== '';
+  const settings: ProSettingsFile | undefined = wantsPro ? await writeProSettingsFile(config) : undefined;
+  let pro: ProSide | undefined;
+  let environment: Awaited<ReturnType<typeof startDemoEnvironment>> | undefined;
   const runs: ScenarioRun[] = [];
   try {
+    const tier = await activateTier({
+      pro: config.pro,
+      env,
+      log,
+      ...(settings === undefined ? {} : { settingsFile: settings.path }),
+    });
+    if (tier.registry !== undefined) {
+      log(
+        `PRO registry: payment, user and inventory compartments from the settings file ${settings?.path ?? '?'}`,
+      );
+      pro = await startProSide({ config, registry: tier.registry, log });
+    }
+    environment = await startDemoEnvironment(config, { pro: pro?.routes });
     options.onListening?.({ gateway: environment.gateway.url, downstreams: environment.downstreams.url });
     log('\nEvery 5 s, per route: successful answers/s, p99 latency, 503 rejections/s and failures.');
     for (const mode of config.modes) {
+      const onPro = mode === 'bulkheads' && pro !== undefined;
       log(
-        `\n▶ run ${runs.length + 1}/${config.modes.length}: ${mode === 'bulkheads' ? 'WITH bulkheads' : 'WITHOUT bulkheads (one shared pool)'}`,
+        `\n▶ run ${runs.length + 1}/${config.modes.length}: ${mode === 'bulkheads' ? `WITH bulkheads${onPro ? ' (PRO: registry, admin API, breaker on payment)' : ''}` : 'WITHOUT bulkheads (one shared pool)'}`,
       );
       runs.push(
         await runScenario({
           environment,
           config,
           mode,
+          tier: onPro ? 'pro' : 'oss',
+          operatorActions: onPro ? (pro?.operatorActions ?? []) : [],
           onPhase: (phase) => {
             log(`  ${new Date().toISOString().slice(11, 19)}  phase: ${phase}`);
             options.onPhase?.(mode, phase);
@@ -69,11 +90,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
         }),
       );
     }
+    const summary = `${renderTerminalTable(runs)}\n\n${renderAcceptance(runs)}`;
+    const reportPath = path.resolve(config.outputPath);
+    await writeFile(reportPath, renderHtmlReport({ runs, config, environment: describeMachine() }), 'utf8');
+    return { tier, runs, summary, reportPath };
   } finally {
-    await environment.close();
+    await environment?.close();
+    await pro?.close();
+    await settings?.remove();
   }
-  const summary = `${renderTerminalTable(runs)}\n\n${renderAcceptance(runs)}`;
-  const reportPath = path.resolve(config.outputPath);
-  await writeFile(reportPath, renderHtmlReport({ runs, config, environment: describeMachine() }), 'utf8');
-  return { tier, runs, summary, reportPath };
 }

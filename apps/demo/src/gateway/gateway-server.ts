@@ -16,6 +16,8 @@ export interface GatewayStatus {
   readonly compartments: readonly BulkheadState[];
   /** The outgoing connection pool, while a run is active. */
   readonly pool: PoolState | null;
+  /** Breakers of composed routes (PRO payment): name and state. */
+  readonly breakers: readonly { readonly policy: string; readonly state: string }[];
   /** Whatever the orchestrator adds (downstream faults). */
   readonly [extra: string]: unknown;
 }
@@ -73,6 +75,10 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       mode: app?.mode ?? 'idle',
       compartments: Object.values(options.registry.getAllStates()),
       pool: app === undefined ? null : readPoolState(app.agent),
+      breakers: (app?.policies ?? []).map((policy) => ({
+        policy: policy.name,
+        state: policy.getStatus().breaker?.state ?? 'disabled',
+      })),
     };
   };
   const dashboard = renderDashboardPage();

@@ -69,6 +69,28 @@ describe('runLoad', () => {
     );
   });
 
+  it('tells an open breaker (bulkhead-outcome: short_circuited) from a bulkhead rejection', async () => {
+    const baseUrl = await listen((request, response) => {
+      const headers: Record<string, string> = { 'retry-after': '2' };
+      if (request.url === '/api/payment') headers['bulkhead-outcome'] = 'short_circuited';
+      response.writeHead(503, headers).end();
+    });
+    const samples = await runLoad({
+      baseUrl,
+      routes: [
+        { route: 'payment', rate: 20 },
+        { route: 'user', rate: 20 },
+      ],
+      durationMs: 60_000,
+      maxRequests: 2,
+      timeoutMs: 3_600_000,
+    });
+    expect(Object.fromEntries(samples.map((sample) => [sample.route, sample.outcome]))).toEqual({
+      payment: 'short_circuited',
+      user: 'rejected',
+    });
+  });
+
   it('stops at maxRequests and runs scheduled actions in order', async () => {
     const baseUrl = await listen((_request, response) => response.writeHead(200).end());
     const trace: string[] = [];

@@ -127,7 +127,10 @@ export async function runLoad(options: LoadOptions): Promise<RequestSample[]> {
           incoming.on('end', () => {
             if (status >= 200 && status < 300) finish('ok', status);
             else if (status === 503 && incoming.headers['retry-after'] !== undefined)
-              finish('rejected', status);
+              finish(
+                incoming.headers['bulkhead-outcome'] === 'short_circuited' ? 'short_circuited' : 'rejected',
+                status,
+              );
             else finish('error', status);
           });
           incoming.on('error', () => finish('error', status));
