@@ -9,6 +9,7 @@ import { type ProSide, startProSide } from './pro/pro-side.js';
 import { renderHtmlReport } from './report/html-report.js';
 import { renderAcceptance, renderTerminalTable } from './report/terminal-table.js';
 import { runScenario, type ScenarioRun } from './run-scenario.js';
+import { type DrainReport, describeDrain, drainDemo } from './shutdown/drain-demo.js';
 
 /** Options of `runDemo`. */
 export interface RunDemoOptions {
@@ -21,6 +22,11 @@ export interface RunDemoOptions {
   onPhase?: (mode: GatewayMode, phase: PhaseName) => void;
   /** Environment holding `BULKHEAD_LICENSE_KEY` (default `process.env`). */
   env?: Record<string, string | undefined>;
+  /**
+   * Ctrl-C / SIGTERM: stops the load and drains the compartments (queued calls reject, in-flight
+   * calls finish); the run in progress is left out of the report.
+   */
+  signal?: AbortSignal;
 }
 
 /** What `runDemo` produced. */
@@ -30,8 +36,10 @@ export interface DemoResult {
   readonly runs: readonly ScenarioRun[];
   /** Terminal table plus acceptance lines. */
   readonly summary: string;
-  /** Absolute path of the HTML report. */
+  /** Absolute path of the HTML report (written once at least one run completed). */
   readonly reportPath: string;
+  /** Present when `signal` interrupted the demo: what draining did. */
+  readonly drain?: DrainReport;
 }
 
 /** Date, platform and CPU of this machine, for the report. */
@@ -54,6 +62,25 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   let pro: ProSide | undefined;
   let environment: Awaited<ReturnType<typeof startDemoEnvironment>> | undefined;
   const runs: ScenarioRun[] = [];
+  const { signal } = options;
+  const interrupted = (): boolean => signal?.aborted === true;
+  let currentRunOnPro = false;
+  let draining: Promise<DrainReport> | undefined;
+  const startDrain = (): void => {
+    if (environment === undefined || draining !== undefined) return;
+    log(
+      `\nInterrupted: draining (queued calls reject, in-flight calls finish; at most ${config.drainTimeoutMs} ms)`,
+    );
+    draining = drainDemo({
+      compartments: environment.registry.list(),
+      pro: currentRunOnPro,
+      timeoutMs: config.drainTimeoutMs,
+    }).then((report) => {
+      log(describeDrain(report));
+      return report;
+    });
+  };
+  signal?.addEventListener('abort', startDrain, { once: true });
   try {
     const tier = await activateTier({
       pro: config.pro,
@@ -68,33 +95,41 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       pro = await startProSide({ config, registry: tier.registry, log });
     }
     environment = await startDemoEnvironment(config, { pro: pro?.routes });
+    if (interrupted()) startDrain(); // interrupted while starting
     options.onListening?.({ gateway: environment.gateway.url, downstreams: environment.downstreams.url });
     log('\nEvery 5 s, per route: successful answers/s, p99 latency, 503 rejections/s and failures.');
     for (const mode of config.modes) {
+      if (interrupted()) break;
       const onPro = mode === 'bulkheads' && pro !== undefined;
+      currentRunOnPro = onPro;
       log(
         `\n▶ run ${runs.length + 1}/${config.modes.length}: ${mode === 'bulkheads' ? `WITH bulkheads${onPro ? ' (PRO: registry, admin API, breaker on payment)' : ''}` : 'WITHOUT bulkheads (one shared pool)'}`,
       );
-      runs.push(
-        await runScenario({
-          environment,
-          config,
-          mode,
-          tier: onPro ? 'pro' : 'oss',
-          operatorActions: onPro ? (pro?.operatorActions ?? []) : [],
-          onPhase: (phase) => {
-            log(`  ${new Date().toISOString().slice(11, 19)}  phase: ${phase}`);
-            options.onPhase?.(mode, phase);
-          },
-          onProgress: log,
-        }),
-      );
+      const run = await runScenario({
+        environment,
+        config,
+        mode,
+        tier: onPro ? 'pro' : 'oss',
+        operatorActions: onPro ? (pro?.operatorActions ?? []) : [],
+        onPhase: (phase) => {
+          log(`  ${new Date().toISOString().slice(11, 19)}  phase: ${phase}`);
+          options.onPhase?.(mode, phase);
+        },
+        onProgress: log,
+        ...(signal === undefined ? {} : { signal }),
+      });
+      if (interrupted()) break; // an interrupted run is not reported
+      runs.push(run);
     }
+    const drain = await draining;
     const summary = `${renderTerminalTable(runs)}\n\n${renderAcceptance(runs)}`;
     const reportPath = path.resolve(config.outputPath);
-    await writeFile(reportPath, renderHtmlReport({ runs, config, environment: describeMachine() }), 'utf8');
-    return { tier, runs, summary, reportPath };
+    if (runs.length > 0) {
+      await writeFile(reportPath, renderHtmlReport({ runs, config, environment: describeMachine() }), 'utf8');
+    }
+    return { tier, runs, summary, reportPath, ...(drain === undefined ? {} : { drain }) };
   } finally {
+    signal?.removeEventListener('abort', startDrain);
     await environment?.close();
     await pro?.close();
     await settings?.remove();

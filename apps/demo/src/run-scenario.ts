@@ -80,6 +80,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
     durationMs: 1_000,
     maxRequests: config.maxRequests,
     timeoutMs: config.clientTimeoutMs,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   const windows = phaseWindows({
     healthyMs: config.healthySeconds * 1000,
