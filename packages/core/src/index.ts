@@ -51,7 +51,17 @@ export {
   resetEntitlementForTesting,
 } from './init.js';
 export { isBulkhead } from './is-bulkhead.js';
+export { KeyedBulkhead } from './keyed/keyed-bulkhead.js';
+export type { KeyedBulkheadOptions, PerKeyOptions } from './keyed/keyed-options.js';
+export type { KeyedBulkheadState, KeyState } from './keyed/keyed-state.js';
 export { getBulkheadLogger, jsonStderrLogger } from './logger.js';
+export {
+  type PartitionedAcquireOptions,
+  PartitionedBulkhead,
+  type PartitionedExecuteOptions,
+} from './partitioned/partitioned-bulkhead.js';
+export type { PartitionedBulkheadOptions, PartitionOptions } from './partitioned/partitioned-options.js';
+export type { PartitionedBulkheadState, PartitionState } from './partitioned/partitioned-state.js';
 export type { Permit } from './permit.js';
 export {
   BulkheadPolicy,

@@ -1,0 +1,52 @@
+/** A node of `IdleList`: a compartment with nothing active or waiting. */
+export interface IdleNode {
+  idlePrevious: IdleNode | undefined;
+  idleNext: IdleNode | undefined;
+  /** `performance.now()` when it became idle, or -1 while it is not in the list. */
+  idleSince: number;
+}
+
+/**
+ * The idle compartments, least recently used first: appended when they become idle, unlinked when used
+ * again, all O(1). With one idle timeout for every key, the head is always the next one to expire, so a
+ * single timer serves them all.
+ */
+export class IdleList<Node extends IdleNode> {
+  #head: Node | undefined = undefined;
+  #tail: Node | undefined = undefined;
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The least recently used idle node. */
+  get oldest(): Node | undefined {
+    return this.#head;
+  }
+
+  /** Appends `node`, idle since `time`. */
+  push(node: Node, time: number): void {
+    node.idleSince = time;
+    node.idlePrevious = this.#tail;
+    node.idleNext = undefined;
+    if (this.#tail === undefined) this.#head = node;
+    else this.#tail.idleNext = node;
+    this.#tail = node;
+    this.#size++;
+  }
+
+  /** Unlinks `node` (used again, or evicted); a node not in the list is ignored. */
+  remove(node: Node): void {
+    if (node.idleSince < 0) return;
+    const { idlePrevious: previous, idleNext: next } = node;
+    if (previous === undefined) this.#head = next as Node | undefined;
+    else previous.idleNext = next;
+    if (next === undefined) this.#tail = previous as Node | undefined;
+    else next.idlePrevious = previous;
+    node.idlePrevious = undefined;
+    node.idleNext = undefined;
+    node.idleSince = -1;
+    this.#size--;
+  }
+}

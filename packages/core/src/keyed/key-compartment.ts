@@ -1,0 +1,39 @@
+import { WaiterQueue } from '../internal/waiter-queue.js';
+import type { QueuedCall } from '../partitioned/waiting-room.js';
+import type { IdleNode } from './idle-list.js';
+
+/** One key's compartment: a few counters, a queue made on first wait, and its place in the idle list. */
+export class KeyCompartment implements IdleNode {
+  idlePrevious: IdleNode | undefined = undefined;
+  idleNext: IdleNode | undefined = undefined;
+  idleSince = -1;
+  /** Permits held (including calls that hold the key's permit while they wait for the global one). */
+  active = 0;
+  rejected = 0;
+  admitted = 0;
+  successful = 0;
+  failed = 0;
+  #queue: WaiterQueue<QueuedCall<KeyCompartment>> | undefined = undefined;
+
+  constructor(readonly key: string) {}
+
+  /** The waiters (created on first use, so an idle key costs no queue). */
+  get queue(): WaiterQueue<QueuedCall<KeyCompartment>> {
+    this.#queue ??= new WaiterQueue();
+    return this.#queue;
+  }
+
+  get waiting(): number {
+    return this.#queue === undefined ? 0 : this.#queue.size;
+  }
+
+  /** Nothing active and nobody waiting: the only state in which it may be evicted. */
+  get idle(): boolean {
+    return this.active === 0 && this.waiting === 0;
+  }
+
+  /** Drops the empty queue so an idle compartment stays small. */
+  compact(): void {
+    if (this.#queue !== undefined && this.#queue.size === 0) this.#queue = undefined;
+  }
+}

@@ -1,0 +1,367 @@
+import { AdmissionLedger } from '../admission-ledger.js';
+import type {
+  AcquireOptions,
+  CallOutcome,
+  ClosableBulkhead,
+  ExecuteOptions,
+  ProtectedFunction,
+  ResizableBulkhead,
+  SynchronousBulkhead,
+} from '../bulkhead.js';
+import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from '../events.js';
+import { now } from '../internal/clock.js';
+import {
+  describe,
+  validateInteger,
+  validateName,
+  validateOptionsObject,
+  validateSignal,
+  validateTimeout,
+} from '../internal/validate.js';
+import { WaiterQueue } from '../internal/waiter-queue.js';
+import type { Permit } from '../permit.js';
+import { createBulkheadState } from '../state.js';
+import { type PartitionedBulkheadOptions, resolvePartitionedOptions } from './partitioned-options.js';
+import type { PartitionedBulkheadState, PartitionState } from './partitioned-state.js';
+import { contextOf, NEVER_ABORTED_CONTEXT, runWithPermit } from './run-with-permit.js';
+import { NO_GRANT, ShareAccounting, type WaitingView } from './share-accounting.js';
+import { type SlotOwner, SlotPermit } from './slot-permit.js';
+import { type QueuedCall, WaitingRoom } from './waiting-room.js';
+
+/** Options of `PartitionedBulkhead.acquire()`. */
+export interface PartitionedAcquireOptions<Names extends string = string> extends AcquireOptions {
+  /** The partition the call belongs to; omitted: the call gets only spare capacity. */
+  partition?: Names;
+}
+
+/** Options of `PartitionedBulkhead.execute()`. */
+export interface PartitionedExecuteOptions<Names extends string = string> extends ExecuteOptions {
+  /** The partition the call belongs to; omitted: the call gets only spare capacity. */
+  partition?: Names;
+}
+
+type Slot = number;
+
+/**
+ * One compartment shared by named partitions, each guaranteed a share of `maxConcurrent` whenever it has
+ * demand. Idle capacity is lent to any caller; a lent permit comes back at the next release once its owner
+ * waits (running work is never cancelled). Rounding: `floor(limit * share)` each, at least 1 for a share
+ * > 0, the rest of `floor(limit * sum of shares)` to the largest remainders. Calls without a partition get
+ * spare capacity only.
+ * @throws {TypeError | RangeError} at construction when an option is invalid (the message names it).
+ */
+export class PartitionedBulkhead<Names extends string = string>
+  implements ResizableBulkhead, ClosableBulkhead, SynchronousBulkhead
+{
+  readonly name: string;
+  readonly type = 'partitioned' as const;
+  readonly #names: readonly string[];
+  readonly #slots = new Map<string, Slot>();
+  readonly #maxQueue: number;
+  readonly #partitionMaxQueues: readonly number[];
+  readonly #accounting: ShareAccounting;
+  readonly #queues: WaiterQueue<QueuedCall<Slot>>[];
+  readonly #rejected: number[];
+  readonly #room: WaitingRoom<Slot>;
+  readonly #ledger: AdmissionLedger;
+  readonly #events = new BulkheadEventEmitter();
+  readonly #view: WaitingView;
+  #waiting = 0;
+  #closed = false;
+  #idleWaiters: Array<() => void> = [];
+  /** What this bulkhead's permits call back (kept off the public surface). */
+  readonly #owner: SlotOwner<Slot>;
+
+  constructor(name: string, options: PartitionedBulkheadOptions<Names>) {
+    this.name = validateName('name', name);
+    this.#owner = {
+      name: this.name,
+      releaseSlot: (slot, admittedAt, waitTime, outcome) =>
+        this.#release(slot, admittedAt, waitTime, outcome),
+    };
+    const resolved = resolvePartitionedOptions(options);
+    this.#names = resolved.names;
+    resolved.names.forEach((partition, slot) => {
+      this.#slots.set(partition, slot);
+    });
+    this.#maxQueue = resolved.maxQueue;
+    this.#partitionMaxQueues = resolved.partitionMaxQueues;
+    this.#accounting = new ShareAccounting(resolved.maxConcurrent, resolved.shares);
+    const slotCount = resolved.names.length + 1;
+    this.#queues = Array.from({ length: slotCount }, () => new WaiterQueue<QueuedCall<Slot>>());
+    this.#rejected = new Array<number>(slotCount).fill(0);
+    const queues = this.#queues;
+    this.#view = {
+      waitingCount: (slot) => queues[slot]!.size,
+      headSequence: (slot) => queues[slot]!.peek()!.sequence,
+    };
+    this.#room = new WaitingRoom<Slot>({
+      queueOf: (slot) => queues[slot]!,
+      onExpired: (call) => {
+        this.#waiting--;
+        call.reject(this.#full(call.home, 'queue_timeout', this.#waitTimeOf(call)));
+      },
+      onAborted: (call) => {
+        this.#waiting--;
+        this.#rejected[call.home]!++;
+        call.reject(this.#ledger.aborted(call.signal!, this.#waitTimeOf(call)));
+      },
+    });
+    this.#ledger = new AdmissionLedger({
+      subject: this,
+      events: this.#events,
+      captureStackTrace: resolved.captureStackTrace,
+    });
+  }
+
+  /** Current limit of concurrent calls over all partitions. */
+  get maxConcurrent(): number {
+    return this.#accounting.limit;
+  }
+
+  /** Calls holding a permit now. */
+  get activeCount(): number {
+    return this.#accounting.total;
+  }
+
+  /** Calls waiting now, over all partitions. */
+  get waitingCount(): number {
+    return this.#waiting;
+  }
+
+  /** The partition names, in declaration order. */
+  get partitionNames(): readonly string[] {
+    return this.#names;
+  }
+
+  /**
+   * Resolves to a permit of `options.partition` (omitted: spare capacity only). Without `timeout` the
+   * verdict is immediate; with one the call waits in FIFO order within its partition.
+   * @throws {TypeError} (rejection) for an unknown partition name or invalid options.
+   * @throws {BulkheadFullError} (rejection) `queue_full` or `queue_timeout`; {BulkheadClosedError} after `close()`.
+   */
+  acquire(options?: PartitionedAcquireOptions<Names>): Promise<Permit> {
+    return this.#admit(options, undefined) as Promise<Permit>;
+  }
+
+  /**
+   * Synchronous verdict for `options.partition`: a permit, or `undefined` (counted as a rejection).
+   * @throws {TypeError} for an unknown partition name.
+   */
+  tryAcquire(options?: { partition?: Names }): Permit | undefined {
+    const slot = this.#slotOf(options?.partition);
+    if (!this.#closed && this.#waiting === 0 && this.#accounting.take(slot)) return this.#grant(slot, 0);
+    this.#countRejection(slot, this.#closed ? 'shutdown' : 'queue_full');
+    return undefined;
+  }
+
+  /**
+   * Runs `fn({ signal })` inside a permit of `options.partition` and always releases it.
+   * @throws the same rejections as `acquire()`; errors of `fn` propagate unchanged.
+   */
+  execute<T>(fn: ProtectedFunction<T>, options?: PartitionedExecuteOptions<Names>): Promise<T> {
+    if (typeof fn !== 'function') {
+      return Promise.reject(new TypeError(`fn must be a function, got ${describe(fn)}`));
+    }
+    return this.#admit(options, fn) as Promise<T>;
+  }
+
+  /**
+   * Returns `fn` protected by this bulkhead (each call goes through `execute` with `options`).
+   * @throws {TypeError} when `fn` is not a function.
+   */
+  wrap<Arguments extends unknown[], T>(
+    fn: (...args: Arguments) => T | PromiseLike<T>,
+    options?: PartitionedExecuteOptions<Names>,
+  ): (...args: Arguments) => Promise<T> {
+    if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${describe(fn)}`);
+    const bulkhead = this;
+    return function protectedCall(this: unknown, ...args: Arguments): Promise<T> {
+      return bulkhead.execute(() => fn.apply(this, args), options);
+    };
+  }
+
+  /**
+   * Changes the limit and recomputes the guarantees. Growing admits waiters at once; shrinking never
+   * cancels running work: no permit is handed out until `activeCount` < the new limit.
+   * @throws {TypeError | RangeError} unless an integer >= 1 and >= the number of partitions with a share > 0.
+   */
+  resize(maxConcurrent: number): void {
+    this.#accounting.resize(validateInteger('maxConcurrent', maxConcurrent, 1));
+    this.#grantWaiters();
+  }
+
+  /**
+   * Stops admitting: every queued and later call rejects with `BulkheadClosedError` (reason `shutdown`).
+   * Resolves once every permit was released. Idempotent.
+   */
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      for (const queue of this.#queues) {
+        for (let call = queue.peek(); call !== undefined; call = queue.peek()) {
+          this.#room.leave(call);
+          this.#waiting--;
+          this.#rejected[call.home]!++;
+          call.reject(this.#ledger.closed(this.#waitTimeOf(call)));
+        }
+      }
+    }
+    if (this.#accounting.total === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** A frozen snapshot, with the counters of each partition. */
+  getState(): PartitionedBulkheadState {
+    const partitions: Record<string, PartitionState> = {};
+    this.#names.forEach((partition, slot) => {
+      partitions[partition] = this.#partitionState(slot);
+    });
+    const base = createBulkheadState({
+      name: this.name,
+      type: this.type,
+      maxConcurrent: this.#accounting.limit,
+      activeCount: this.#accounting.total,
+      waitingCount: this.#waiting,
+      maxQueue: this.#maxQueue,
+      rejectedCount: this.#ledger.rejectedCount,
+      admittedCount: this.#ledger.admittedCount,
+      successfulCalls: this.#ledger.successfulCount,
+      failedCalls: this.#ledger.failedCount,
+      lastRejectionTime: this.#ledger.lastRejectionTime,
+      closed: this.#closed,
+    });
+    return Object.freeze({
+      ...base,
+      type: this.type,
+      partitions: Object.freeze(partitions),
+      unpartitioned: this.#partitionState(this.#accounting.unpartitioned),
+    });
+  }
+
+  /**
+   * Subscribes to `permitted`, `rejected` or `finished`; returns a disposer.
+   * @throws {TypeError} for an unknown event name or a listener that is not a function.
+   */
+  on<Name extends BulkheadEventName>(event: Name, listener: BulkheadEventListener<Name>): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Gives a permit back (called once per permit by `SlotPermit`). */
+  #release(slot: Slot, admittedAt: number, waitTime: number, outcome: CallOutcome): void {
+    this.#accounting.give(slot);
+    this.#ledger.finished(outcome, admittedAt, waitTime);
+    if (this.#waiting > 0) this.#grantWaiters();
+    if (this.#accounting.total === 0 && this.#idleWaiters.length > 0) {
+      const idle = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const resolve of idle) resolve();
+    }
+  }
+
+  #partitionState(slot: Slot): PartitionState {
+    return Object.freeze({
+      guaranteed: this.#accounting.guaranteed(slot),
+      active: this.#accounting.active(slot),
+      waiting: this.#queues[slot]!.size,
+      rejected: this.#rejected[slot]!,
+      borrowed: this.#accounting.borrowed(slot),
+    });
+  }
+
+  #slotOf(partition: unknown): Slot {
+    if (partition === undefined) return this.#accounting.unpartitioned;
+    const slot = typeof partition === 'string' ? this.#slots.get(partition) : undefined;
+    if (slot === undefined) {
+      throw new TypeError(
+        `options.partition must be one of ${this.#names.join(', ')}, got ${describe(partition)}`,
+      );
+    }
+    return slot;
+  }
+
+  #admit(
+    options: PartitionedAcquireOptions<Names> | undefined,
+    task: ProtectedFunction<unknown> | undefined,
+  ): Promise<unknown> {
+    let timeout: number | undefined;
+    let signal: AbortSignal | undefined;
+    let slot: Slot;
+    try {
+      validateOptionsObject('options', options);
+      slot = this.#slotOf(options?.partition);
+      if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
+      if (options?.signal !== undefined) signal = validateSignal('signal', options.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (signal?.aborted) {
+      this.#rejected[slot]!++;
+      return Promise.reject(this.#ledger.aborted(signal, 0));
+    }
+    if (this.#closed) {
+      this.#rejected[slot]!++;
+      return Promise.reject(this.#ledger.closed(0));
+    }
+    // Check and take in one synchronous step: no interleaving can over-admit.
+    if (this.#waiting === 0 && this.#accounting.take(slot)) {
+      const permit = this.#grant(slot, 0);
+      if (task === undefined) return Promise.resolve(permit);
+      return runWithPermit(task, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal }, permit);
+    }
+    if (
+      timeout === undefined ||
+      timeout === 0 ||
+      this.#waiting >= this.#maxQueue ||
+      this.#queues[slot]!.size >= this.#partitionMaxQueues[slot]!
+    ) {
+      return Promise.reject(this.#full(slot, 'queue_full', 0));
+    }
+    const start = timeout !== Number.POSITIVE_INFINITY || this.#events.listening ? now() : -1;
+    const call = this.#room.enter(slot, timeout, start, signal);
+    this.#waiting++;
+    if (task === undefined) return call.promise;
+    // Registered now, in the caller's async context, so the task later runs in that context too.
+    return call.promise.then((permit) => runWithPermit(task, contextOf(signal), permit));
+  }
+
+  #grant(slot: Slot, waitTime: number): Permit {
+    const admittedAt = this.#events.listeningFinished ? now() : -1;
+    this.#ledger.permitted(waitTime);
+    return new SlotPermit(this.#owner, slot, admittedAt, waitTime);
+  }
+
+  /** Hands free permits to waiters by the share rules (see `ShareAccounting.nextGrant`). */
+  #grantWaiters(): void {
+    for (
+      let slot = this.#accounting.nextGrant(this.#view);
+      slot !== NO_GRANT;
+      slot = this.#accounting.nextGrant(this.#view)
+    ) {
+      const call = this.#queues[slot]!.peek()!;
+      this.#room.leave(call);
+      this.#waiting--;
+      this.#accounting.take(slot);
+      call.resolve(this.#grant(slot, this.#waitTimeOf(call)));
+    }
+  }
+
+  #full(slot: Slot, reason: 'queue_full' | 'queue_timeout', waitTime: number): Error {
+    this.#rejected[slot]!++;
+    return this.#ledger.full(reason, waitTime);
+  }
+
+  #countRejection(slot: Slot, reason: 'queue_full' | 'shutdown'): void {
+    this.#rejected[slot]!++;
+    this.#ledger.rejected(reason, 0);
+  }
+
+  #waitTimeOf(call: QueuedCall<Slot>): number {
+    return call.enqueuedAt >= 0 && this.#events.listening ? now() - call.enqueuedAt : 0;
+  }
+}
