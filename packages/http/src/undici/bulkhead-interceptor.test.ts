@@ -167,7 +167,7 @@ describe('bulkheadInterceptor: every way of dispatching', () => {
     const bulkhead = new SemaphoreBulkhead('node-fetch', { maxConcurrent: 1 });
     const response = await fetch(`${server.origin}/ok`, {
       dispatcher: guardedAgent(bulkhead),
-    } as RequestInit);
+    } as unknown as RequestInit);
     expect(await response.text()).toBe('ok');
     expect(bulkhead.getState()).toMatchObject({ activeCount: 0, successfulCalls: 1 });
   });

@@ -1,4 +1,4 @@
-import type { Bulkhead } from '@x/bulkhead-core';
+import { type Bulkhead, KeyedBulkhead } from '@x/bulkhead-core';
 import {
   validateInteger,
   validateIntegerOrInfinity,
