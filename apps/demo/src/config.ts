@@ -65,6 +65,17 @@ export interface DemoConfig {
   outputPath: string;
   /** Which runs to perform. */
   modes: readonly GatewayMode[];
+  /**
+   * Run the with-bulkheads side on PRO (`--pro`, or `BULKHEAD_LICENSE_KEY` set): PRO registry from a
+   * settings file, admin API, an operator resize, the breaker composer on payment.
+   */
+  pro: boolean;
+  /** Payment compartment size the operator sets through the admin API halfway through the hang (PRO). */
+  operatorPaymentSize: number;
+  /** Milliseconds the payment breaker stays open before a half-open trial (PRO). */
+  breakerResetMs: number;
+  /** Longest wait for in-flight calls when Ctrl-C or SIGTERM drains the demo, in ms. */
+  drainTimeoutMs: number;
 }
 
 /** Defaults of the full demo (about 90 seconds). */
@@ -91,6 +102,10 @@ export const DEFAULT_CONFIG: Readonly<DemoConfig> = Object.freeze<DemoConfig>({
   port: 3000,
   outputPath: 'demo-report.html',
   modes: ['bulkheads', 'shared'],
+  pro: false,
+  operatorPaymentSize: 4,
+  breakerResetMs: 2_000,
+  drainTimeoutMs: 10_000,
 });
 
 /** What `--quick` changes: the same story in about 20 seconds. */

@@ -4,6 +4,7 @@ import { type DownstreamHost, startDownstreamHost } from './downstream/downstrea
 import type { FaultSettings } from './downstream/fault-settings.js';
 import { createGatewayApp, type GatewayApp } from './gateway/gateway-app.js';
 import { type GatewayServer, startGatewayServer } from './gateway/gateway-server.js';
+import type { ProRoutesOptions } from './gateway/isolated-routes.js';
 
 /** The running services of the demo (no load yet). */
 export interface DemoEnvironment {
@@ -26,9 +27,13 @@ export function healthyFaults(config: Pick<DemoConfig, 'baseLatencyMs' | 'jitter
 
 /**
  * Starts the downstream services and the gateway on loopback, with no routes until `useMode`.
+ * With `options.pro`, the `bulkheads` mode takes its compartments from the PRO registry.
  * @throws the gateway's listen error (e.g. `EADDRINUSE` for a taken `config.port`).
  */
-export async function startDemoEnvironment(config: DemoConfig): Promise<DemoEnvironment> {
+export async function startDemoEnvironment(
+  config: DemoConfig,
+  options: { pro?: ProRoutesOptions | undefined } = {},
+): Promise<DemoEnvironment> {
   const downstreams = await startDownstreamHost({ initialFaults: healthyFaults(config) });
   const registry = new BulkheadRegistry();
   let app: GatewayApp | undefined;
@@ -56,7 +61,7 @@ export async function startDemoEnvironment(config: DemoConfig): Promise<DemoEnvi
     async useMode(mode) {
       gateway.setApp(undefined);
       await app?.close();
-      app = createGatewayApp({ mode, downstreamUrl: downstreams.url, config, registry });
+      app = createGatewayApp({ mode, downstreamUrl: downstreams.url, config, registry, pro: options.pro });
       gateway.setApp(app);
       return app;
     },

@@ -14,8 +14,20 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const { config } = request;
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupt.signal.aborted) {
+      process.stderr.write(`${signal} again: exiting without waiting for the drain\n`);
+      process.exit(130);
+    }
+    process.stdout.write(`\n${signal} received (send it again to exit at once)\n`);
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const result = await runDemo({
     config,
+    signal: interrupt.signal,
     log: (line) => process.stdout.write(`${line}\n`),
     onListening: ({ gateway, downstreams }) =>
       process.stdout.write(
@@ -30,6 +42,16 @@ async function main(argv: readonly string[]): Promise<number> {
         ].join('\n'),
       ),
   });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (result.drain !== undefined) {
+    const completed =
+      result.runs.length > 0
+        ? `\n${result.summary}\n\nHTML report (completed runs only): ${result.reportPath}\n`
+        : '';
+    process.stdout.write(`${completed}Demo stopped after a drain: ${result.drain.status}\n`);
+    return result.drain.status === 'drained' ? 0 : 1;
+  }
   process.stdout.write(`\n${result.summary}\n\nHTML report: ${result.reportPath}\n`);
   return 0;
 }

@@ -27,14 +27,23 @@ describe('runDemo (scenario shrunk to seconds)', () => {
     timeout: 120_000,
   }, async () => {
     const phases: string[] = [];
+    const lines: string[] = [];
     let listeningOn = '';
     const result = await runDemo({
       config,
+      env: {},
+      log: (line) => lines.push(line),
       onListening: (urls) => {
         listeningOn = `${urls.gateway} ${urls.downstreams}`;
       },
       onPhase: (mode, phase) => phases.push(`${mode}:${phase}`),
     });
+    // init() ran first and its verdict came with a way to activate PRO.
+    expect(result.tier.entitlement).toMatchObject({ tier: 'oss', reason: 'missing_key' });
+    expect(lines.slice(0, 2)).toEqual([
+      'Tier: oss (missing_key)',
+      expect.stringMatching(/^ {2}To activate PRO: pnpm demo --pro .*BULKHEAD_LICENSE_KEY/),
+    ]);
     expect(listeningOn).toMatch(/^http:\/\/127\.0\.0\.1:\d+ http:\/\/127\.0\.0\.1:\d+$/);
     expect(phases).toEqual([
       'bulkheads:healthy',

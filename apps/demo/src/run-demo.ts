@@ -3,9 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DemoConfig, GatewayMode, PhaseName } from './config.js';
 import { startDemoEnvironment } from './demo-environment.js';
+import { activateTier, type TierActivation } from './pro/activate-tier.js';
+import { type ProSettingsFile, writeProSettingsFile } from './pro/pro-settings.js';
+import { type ProSide, startProSide } from './pro/pro-side.js';
 import { renderHtmlReport } from './report/html-report.js';
 import { renderAcceptance, renderTerminalTable } from './report/terminal-table.js';
 import { runScenario, type ScenarioRun } from './run-scenario.js';
+import { type DrainReport, describeDrain, drainDemo } from './shutdown/drain-demo.js';
 
 /** Options of `runDemo`. */
 export interface RunDemoOptions {
@@ -16,15 +20,26 @@ export interface RunDemoOptions {
   onListening?: (urls: { gateway: string; downstreams: string }) => void;
   /** Called when a run enters a phase. */
   onPhase?: (mode: GatewayMode, phase: PhaseName) => void;
+  /** Environment holding `BULKHEAD_LICENSE_KEY` (default `process.env`). */
+  env?: Record<string, string | undefined>;
+  /**
+   * Ctrl-C / SIGTERM: stops the load and drains the compartments (queued calls reject, in-flight
+   * calls finish); the run in progress is left out of the report.
+   */
+  signal?: AbortSignal;
 }
 
 /** What `runDemo` produced. */
 export interface DemoResult {
+  /** What `init()` resolved to, and where the license key came from. */
+  readonly tier: TierActivation;
   readonly runs: readonly ScenarioRun[];
   /** Terminal table plus acceptance lines. */
   readonly summary: string;
-  /** Absolute path of the HTML report. */
+  /** Absolute path of the HTML report (written once at least one run completed). */
   readonly reportPath: string;
+  /** Present when `signal` interrupted the demo: what draining did. */
+  readonly drain?: DrainReport;
 }
 
 /** Date, platform and CPU of this machine, for the report. */
@@ -41,33 +56,82 @@ export function describeMachine(): string {
 export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const { config } = options;
   const log = options.log ?? (() => {});
-  const environment = await startDemoEnvironment(config);
+  const env = options.env ?? process.env;
+  const wantsPro = config.pro || (env.BULKHEAD_LICENSE_KEY?.trim() ?? '') !== '';
+  const settings: ProSettingsFile | undefined = wantsPro ? await writeProSettingsFile(config) : undefined;
+  let pro: ProSide | undefined;
+  let environment: Awaited<ReturnType<typeof startDemoEnvironment>> | undefined;
   const runs: ScenarioRun[] = [];
+  const { signal } = options;
+  const interrupted = (): boolean => signal?.aborted === true;
+  let currentRunOnPro = false;
+  let draining: Promise<DrainReport> | undefined;
+  const startDrain = (): void => {
+    if (environment === undefined || draining !== undefined) return;
+    log(
+      `\nInterrupted: draining (queued calls reject, in-flight calls finish; at most ${config.drainTimeoutMs} ms)`,
+    );
+    draining = drainDemo({
+      compartments: environment.registry.list(),
+      pro: currentRunOnPro,
+      timeoutMs: config.drainTimeoutMs,
+    }).then((report) => {
+      log(describeDrain(report));
+      return report;
+    });
+  };
+  signal?.addEventListener('abort', startDrain, { once: true });
   try {
+    const tier = await activateTier({
+      pro: config.pro,
+      env,
+      log,
+      ...(settings === undefined ? {} : { settingsFile: settings.path }),
+    });
+    if (tier.registry !== undefined) {
+      log(
+        `PRO registry: payment, user and inventory compartments from the settings file ${settings?.path ?? '?'}`,
+      );
+      pro = await startProSide({ config, registry: tier.registry, log });
+    }
+    environment = await startDemoEnvironment(config, { pro: pro?.routes });
+    if (interrupted()) startDrain(); // interrupted while starting
     options.onListening?.({ gateway: environment.gateway.url, downstreams: environment.downstreams.url });
     log('\nEvery 5 s, per route: successful answers/s, p99 latency, 503 rejections/s and failures.');
     for (const mode of config.modes) {
+      if (interrupted()) break;
+      const onPro = mode === 'bulkheads' && pro !== undefined;
+      currentRunOnPro = onPro;
       log(
-        `\n▶ run ${runs.length + 1}/${config.modes.length}: ${mode === 'bulkheads' ? 'WITH bulkheads' : 'WITHOUT bulkheads (one shared pool)'}`,
+        `\n▶ run ${runs.length + 1}/${config.modes.length}: ${mode === 'bulkheads' ? `WITH bulkheads${onPro ? ' (PRO: registry, admin API, breaker on payment)' : ''}` : 'WITHOUT bulkheads (one shared pool)'}`,
       );
-      runs.push(
-        await runScenario({
-          environment,
-          config,
-          mode,
-          onPhase: (phase) => {
-            log(`  ${new Date().toISOString().slice(11, 19)}  phase: ${phase}`);
-            options.onPhase?.(mode, phase);
-          },
-          onProgress: log,
-        }),
-      );
+      const run = await runScenario({
+        environment,
+        config,
+        mode,
+        tier: onPro ? 'pro' : 'oss',
+        operatorActions: onPro ? (pro?.operatorActions ?? []) : [],
+        onPhase: (phase) => {
+          log(`  ${new Date().toISOString().slice(11, 19)}  phase: ${phase}`);
+          options.onPhase?.(mode, phase);
+        },
+        onProgress: log,
+        ...(signal === undefined ? {} : { signal }),
+      });
+      if (interrupted()) break; // an interrupted run is not reported
+      runs.push(run);
     }
+    const drain = await draining;
+    const summary = `${renderTerminalTable(runs)}\n\n${renderAcceptance(runs)}`;
+    const reportPath = path.resolve(config.outputPath);
+    if (runs.length > 0) {
+      await writeFile(reportPath, renderHtmlReport({ runs, config, environment: describeMachine() }), 'utf8');
+    }
+    return { tier, runs, summary, reportPath, ...(drain === undefined ? {} : { drain }) };
   } finally {
-    await environment.close();
+    signal?.removeEventListener('abort', startDrain);
+    await environment?.close();
+    await pro?.close();
+    await settings?.remove();
   }
-  const summary = `${renderTerminalTable(runs)}\n\n${renderAcceptance(runs)}`;
-  const reportPath = path.resolve(config.outputPath);
-  await writeFile(reportPath, renderHtmlReport({ runs, config, environment: describeMachine() }), 'utf8');
-  return { runs, summary, reportPath };
 }

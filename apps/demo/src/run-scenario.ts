@@ -6,9 +6,27 @@ import { renderProgressLine } from './report/progress-line.js';
 import { type PhaseWindow, phaseWindows } from './stats/phase-window.js';
 import { type RouteStats, summarize } from './stats/summarize.js';
 
+/** Something that happened to the running system at a point of the run, marked on the charts. */
+export interface RunMarker {
+  /** Milliseconds since the measured run started. */
+  readonly atMs: number;
+  readonly label: string;
+}
+
+/** What an operator does at a point of the run; resolves with the marker's label. */
+export interface OperatorAction {
+  /** Milliseconds since the measured run started. */
+  readonly atMs: number;
+  readonly run: () => Promise<string>;
+}
+
 /** Everything one run of the scenario measured. */
 export interface ScenarioRun {
   readonly mode: GatewayMode;
+  /** Tier of the run's compartments: `pro` when they came from the PRO registry. */
+  readonly tier: 'oss' | 'pro';
+  /** Operator actions, in order. */
+  readonly markers: readonly RunMarker[];
   readonly windows: readonly PhaseWindow[];
   readonly samples: readonly RequestSample[];
   readonly stats: readonly RouteStats[];
@@ -27,6 +45,12 @@ export interface ScenarioOptions {
   onProgress?: (line: string) => void;
   /** Seconds between progress lines (default 5). */
   progressSeconds?: number;
+  /** Tier of the compartments (default `oss`). */
+  tier?: 'oss' | 'pro';
+  /** What an operator does during the run (PRO: resize through the admin API). */
+  operatorActions?: readonly OperatorAction[];
+  /** Stops the load early (Ctrl-C, SIGTERM); the run then waits for the requests in flight. */
+  signal?: AbortSignal;
 }
 
 /** The load each route gets. */
@@ -56,6 +80,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
     durationMs: 1_000,
     maxRequests: config.maxRequests,
     timeoutMs: config.clientTimeoutMs,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   const windows = phaseWindows({
     healthyMs: config.healthySeconds * 1000,
@@ -89,6 +114,28 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
       },
     });
   }
+  const markers: RunMarker[] = [];
+  const operatorWork: Promise<void>[] = [];
+  const operator: ScheduledAction[] = (options.operatorActions ?? []).map((action) => ({
+    atMs: action.atMs,
+    run: () => {
+      operatorWork.push(
+        action.run().then(
+          (label) => {
+            markers.push({ atMs: action.atMs, label });
+            options.onProgress?.(
+              `  t=${String(Math.round(action.atMs / 1000)).padStart(3)}s operator  ${label}`,
+            );
+          },
+          (error: unknown) => {
+            const label = `operator action failed: ${error instanceof Error ? error.message : String(error)}`;
+            markers.push({ atMs: action.atMs, label });
+            options.onProgress?.(`  ${label}`);
+          },
+        ),
+      );
+    },
+  }));
   const samples = await runLoad({
     baseUrl,
     routes: loads,
@@ -96,12 +143,24 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRun
     maxRequests: config.maxRequests,
     timeoutMs: config.clientTimeoutMs,
     ...(options.onProgress === undefined ? {} : { onSample: (sample: RequestSample) => recent.push(sample) }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
     schedule: [
       ...progress,
       ...windows.map((window) => ({ atMs: window.startMs, run: () => enter(window.phase) })),
+      ...operator,
     ],
   });
+  await Promise.all(operatorWork);
   environment.phase = 'idle';
   downstreams.setFaults('payment', healthy);
-  return { mode, windows, samples, totalMs, stats: summarize(samples, ROUTE_NAMES, windows) };
+  markers.sort((left, right) => left.atMs - right.atMs);
+  return {
+    mode,
+    tier: options.tier ?? 'oss',
+    markers,
+    windows,
+    samples,
+    totalMs,
+    stats: summarize(samples, ROUTE_NAMES, windows),
+  };
 }

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { init } from '@x/bulkhead-core';
+import { trustKeysForTesting } from '@x/bulkhead-pro/testing';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from './cli-io.js';
 import { runCli } from './run-cli.js';
@@ -182,6 +184,57 @@ describe('issue and inspect', () => {
   });
 });
 
+describe('the private key stays outside the repository', () => {
+  const appDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+  it('keygen refuses to write a private key inside a git repository', async () => {
+    const target = path.join(appDirectory, 'vendor-signing-key.pem');
+    const result = await cli('keygen', '--out', target);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /is inside the git repository .*keep the private key outside every repository/,
+    );
+    expect(existsSync(target)).toBe(false);
+  });
+
+  it('issue refuses a key file inside a git repository', async () => {
+    const result = await cli(
+      'issue',
+      ...['--key', path.join(appDirectory, 'package.json'), '--licensee', 'A'],
+      ...['--features', '*', '--expires', '2099-01-01'],
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--key .* is inside the git repository/);
+  });
+
+  it('a license issued with a key file in a temporary directory activates PRO once that key is trusted', async () => {
+    const { privateKey, publicJwk } = await keyPair();
+    const issued = await cli(
+      'issue',
+      ...['--key', privateKey, '--licensee', 'Acme Corp', '--features', 'pro_registry,drain'],
+      ...['--expires', '2099-12-31'],
+    );
+    trustKeysForTesting([JSON.parse(readFileSync(publicJwk, 'utf8'))]);
+    try {
+      const warnings: unknown[] = [];
+      const entitlement = await init({
+        licenseKey: issued.stdout.trim(),
+        logger: { info: () => undefined, warn: (record) => warnings.push(record) },
+      });
+      expect(entitlement).toMatchObject({
+        tier: 'pro',
+        licensee: 'Acme Corp',
+        features: ['pro_registry', 'drain'],
+        testKey: true,
+        expiresAt: new Date('2099-12-31T23:59:59.000Z'),
+      });
+      expect(warnings).toContainEqual(expect.objectContaining({ event: 'entitlement.test_key_used' }));
+    } finally {
+      trustKeysForTesting([]);
+    }
+  });
+});
+
 describe('the command line', () => {
   it('prints usage for --help and for an unknown command', async () => {
     expect(await cli('--help')).toMatchObject({
@@ -206,5 +259,23 @@ describe('the command line', () => {
       },
     );
     expect(stdout).toContain('keygen --out <private.pem>');
+  }, 60_000);
+
+  it('inspect --trust refuses to trust a key when NODE_ENV is production', async () => {
+    const appDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+    const { privateKey, publicJwk } = await keyPair();
+    const token = (
+      await cli('issue', '--key', privateKey, '--licensee', 'A', '--features', '*', '--expires', '2099-01-01')
+    ).stdout.trim();
+    const result = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli.ts', 'inspect', token, '--trust', publicJwk],
+      { cwd: appDirectory, timeout: 60_000, env: { ...process.env, NODE_ENV: 'production' } },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/refuses to run when NODE_ENV is production/);
   }, 60_000);
 });

@@ -21,6 +21,8 @@ export interface Entitlement {
   readonly features: readonly string[];
   /** Short, non-reversible fingerprint of the key (never the key). */
   readonly keyFingerprint?: string;
+  /** True when a key trusted only for testing (not a vendor key) signed the license; never in production. */
+  readonly testKey?: boolean;
 }
 
 /** A pino- or console-compatible logger: `logger.info(object, message)`. */

@@ -1,4 +1,5 @@
 import { getBulkheadLogger, getEntitlement } from '@x/bulkhead-core';
+import { globalExtensionState } from '@x/bulkhead-core/extension';
 
 /** Names of the PRO features this package gates. */
 export type ProFeature =
@@ -9,11 +10,9 @@ export type ProFeature =
   | 'policy_composer'
   | (string & {});
 
-// Kept on globalThis so every bundle of this package (index and compose) reports a feature only once.
-const REPORTED_KEY = Symbol.for('x.bulkhead.pro.unavailable-features.v1');
-const holder = globalThis as typeof globalThis & { [REPORTED_KEY]?: Set<string> };
-holder[REPORTED_KEY] ??= new Set<string>();
-const reported: Set<string> = holder[REPORTED_KEY];
+// Kept in core's global slot so every copy and bundle of this package reports a feature only once.
+const reportedFeatures = (): Set<string> =>
+  globalExtensionState('@x/bulkhead-pro/reported-features', () => new Set<string>());
 
 /**
  * True when the current entitlement is PRO and includes `feature` (an entitlement whose features
@@ -28,6 +27,7 @@ export function isProFeatureEnabled(feature: ProFeature): boolean {
   ) {
     return true;
   }
+  const reported = reportedFeatures();
   if (!reported.has(feature)) {
     reported.add(feature);
     getBulkheadLogger().warn(
@@ -43,7 +43,7 @@ export function isProFeatureEnabled(feature: ProFeature): boolean {
   return false;
 }
 
-/** Test helper: forget which unavailable features were already reported. */
-export function resetFeatureReportsForTesting(): void {
-  reported.clear();
+/** Forgets which unavailable features were already reported (tests). */
+export function resetFeatureReports(): void {
+  reportedFeatures().clear();
 }

@@ -7,7 +7,7 @@ export {
   createAdminHandler,
 } from './admin/admin-handler.js';
 export { drain } from './drain.js';
-export { isProFeatureEnabled, type ProFeature, resetFeatureReportsForTesting } from './feature-gate.js';
+export { isProFeatureEnabled, type ProFeature } from './feature-gate.js';
 export type { DrainOptions, DrainResult } from './internal/drain-bulkheads.js';
 export {
   LICENSE_CLOCK_TOLERANCE_SECONDS,
@@ -16,14 +16,12 @@ export {
   type LicenseRejectionReason,
   type LicenseVerification,
 } from './license/license-claims.js';
-export { TEST_KEYS_ENVIRONMENT_VARIABLE, trustKeysForTesting } from './license/test-keys.js';
 export { VENDOR_PUBLIC_KEYS, type VendorPublicKey } from './license/vendor-keys.js';
 export { type VerifyLicenseOptions, verifyLicenseKey } from './license/verify-license.js';
 export {
   type ConfigureProRegistryOptions,
   configureProRegistry,
   registerProServices,
-  resetProServicesForTesting,
 } from './pro-services.js';
 export { bulkheadForCache, bulkheadForDatabase } from './registry/compartment-decorators.js';
 export { getForCache, getForDatabase, getProRegistry } from './registry/compartment-lookup.js';

@@ -3,16 +3,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TEST_KEYS_ENVIRONMENT_VARIABLE } from './license/test-keys.js';
-import { createTestSigner } from './test-support/license-fixtures.js';
+import { createTestLicense } from './testing.js';
 
-// These tests run the BUILT package (dist) in a fresh Node process, as an application would:
-// only @x/bulkhead-core is imported, and init() must find @x/bulkhead-pro by itself.
+// These tests run the BUILT package (dist) in a fresh Node process, as an application would: the test key is
+// trusted through the testing entry (which does not register PRO), and init() must find @x/bulkhead-pro by itself.
 const packageDirectory = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
 
 const esmScript = `
 import { init, getBulkheadRegistry } from '@x/bulkhead-core';
+import { trustKeysForTesting } from '@x/bulkhead-pro/testing';
+trustKeysForTesting(JSON.parse(process.env.TEST_PUBLIC_KEYS));
 const records = [];
 const logger = { info: (o) => records.push(o), warn: (o) => records.push(o) };
 const entitlement = await init({ logger });
@@ -21,6 +22,7 @@ console.log(JSON.stringify({ tier: entitlement.tier, reason: entitlement.reason,
 
 const cjsScript = `
 const { init, getBulkheadRegistry } = require('@x/bulkhead-core');
+require('@x/bulkhead-pro/testing').trustKeysForTesting(JSON.parse(process.env.TEST_PUBLIC_KEYS));
 const records = [];
 const logger = { info: (o) => records.push(o), warn: (o) => records.push(o) };
 init({ logger }).then((entitlement) => {
@@ -58,17 +60,14 @@ describe('init() finds the installed @x/bulkhead-pro without any wiring', () => 
   let licenseKey: string;
 
   beforeAll(async () => {
-    const signer = await createTestSigner();
-    licenseKey = await signer.sign();
-    env = {
-      BULKHEAD_LICENSE_KEY: licenseKey,
-      [TEST_KEYS_ENVIRONMENT_VARIABLE]: JSON.stringify([signer.publicKey]),
-    };
+    const license = await createTestLicense();
+    licenseKey = license.licenseKey;
+    env = { BULKHEAD_LICENSE_KEY: licenseKey, TEST_PUBLIC_KEYS: JSON.stringify([license.publicKey]) };
   });
 
   it.each([
-    ['ESM, importing only core', esmScript, 'module'],
-    ['CommonJS, requiring only core', cjsScript, 'commonjs'],
+    ['ESM, importing core and the testing entry', esmScript, 'module'],
+    ['CommonJS, requiring core and the testing entry', cjsScript, 'commonjs'],
     ['ESM, importing @x/bulkhead-pro first', importProFirstScript, 'module'],
     ['CommonJS, requiring @x/bulkhead-pro first', requireProFirstScript, 'commonjs'],
   ] as const)(
@@ -78,7 +77,7 @@ describe('init() finds the installed @x/bulkhead-pro without any wiring', () => 
       expect(result.tier).toBe('pro');
       expect(result.names).toEqual(['database', 'cache', 'external_api', 'message_queue']);
       expect(result.events).toContain('entitlement.pro_registered');
-      expect(result.events).toContain('entitlement.test_keys_trusted');
+      expect(result.events).toContain('entitlement.test_key_used');
       expect(result.logs).not.toContain(licenseKey);
     },
     60_000,

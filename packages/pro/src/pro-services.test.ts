@@ -5,7 +5,6 @@ import { getBulkheadRegistry, getEntitlement, getOssBulkheadRegistry, init } fro
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isProFeatureEnabled } from './feature-gate.js';
-import { trustKeysForTesting } from './license/test-keys.js';
 import { configureProRegistry, registerProServices } from './pro-services.js';
 import { isProBulkheadRegistry } from './registry/pro-registry.js';
 import { resetProStateForTesting } from './test-support/entitle.js';
@@ -16,6 +15,7 @@ import {
   type TestSigner,
   validClaims,
 } from './test-support/license-fixtures.js';
+import { trustKeysForTesting } from './testing.js';
 
 function settingsFileWith(content: unknown): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'bulkhead-services-')), 'bulkheads.json');
@@ -79,15 +79,20 @@ describe('init() with @x/bulkhead-pro installed', () => {
       payload: validClaims({ features: ['*'], licensee: 'Acme Corp' }),
     });
     const { entitlement, logs } = await initWith(licenseKey);
-    expect(entitlement).toMatchObject({ tier: 'pro', licensee: 'Acme Corp', features: ['*'] });
+    expect(entitlement).toMatchObject({ tier: 'pro', licensee: 'Acme Corp', features: ['*'], testKey: true });
     expect(entitlement.expiresAt).toBeInstanceOf(Date);
     expect(entitlement.keyFingerprint).toMatch(/^[0-9a-f]{12}$/);
     expect(isProBulkheadRegistry(getBulkheadRegistry())).toBe(true);
     expect(getBulkheadRegistry().listNames()).toEqual(['database', 'cache', 'external_api', 'message_queue']);
     const registered = logs.events('entitlement.pro_registered');
     expect(registered).toHaveLength(1);
-    expect(registered[0]?.object).toMatchObject({ licensee: 'Acme Corp', testKeyUsed: true });
-    expect(logs.events('entitlement.test_keys_trusted')).toHaveLength(1);
+    expect(registered[0]?.object).toMatchObject({ licensee: 'Acme Corp', testKey: true });
+    expect(logs.events('entitlement.test_key_used')).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        object: expect.objectContaining({ keyId: signer.publicKey.kid }),
+      }),
+    ]);
     expect(logs.text()).not.toContain(licenseKey);
   });
 

@@ -5,6 +5,7 @@ import {
   type ProActivationContext,
   setBulkheadRegistry,
 } from '@x/bulkhead-core';
+import { globalExtensionState } from '@x/bulkhead-core/extension';
 import { validateRegistryOptions } from './internal/registry-validation.js';
 import { verifyLicenseKey } from './license/verify-license.js';
 import { ProBulkheadRegistry, type ProBulkheadRegistryOptions } from './registry/pro-registry.js';
@@ -13,8 +14,17 @@ import { validateSettingsInput } from './registry/validate-settings.js';
 /** Options of `configureProRegistry()`: how the registry that `init()` installs is built. */
 export type ConfigureProRegistryOptions = Omit<ProBulkheadRegistryOptions, 'logger'>;
 
-let configuredOptions: ConfigureProRegistryOptions = {};
-let installedRegistry: ProBulkheadRegistry | undefined;
+/** What `init()` installed and how; kept in core's global slot so every copy and bundle of PRO shares it. */
+interface ProServicesState {
+  configuredOptions: ConfigureProRegistryOptions;
+  installedRegistry: ProBulkheadRegistry | undefined;
+}
+
+const servicesState = (): ProServicesState =>
+  globalExtensionState<ProServicesState>('@x/bulkhead-pro/services', () => ({
+    configuredOptions: {},
+    installedRegistry: undefined,
+  }));
 
 /**
  * Sets the settings of the PRO registry that a later successful `init()` installs (call it before
@@ -24,7 +34,7 @@ let installedRegistry: ProBulkheadRegistry | undefined;
 export function configureProRegistry(options: ConfigureProRegistryOptions): void {
   validateRegistryOptions(options);
   if (options.settings !== undefined) validateSettingsInput(options.settings, 'options.settings');
-  configuredOptions = { ...options };
+  servicesState().configuredOptions = { ...options };
 }
 
 function grants(features: readonly string[], feature: string): boolean {
@@ -69,17 +79,23 @@ export async function registerProServices(context: ProActivationContext): Promis
     return skip(logger, ossEntitlement(verification.reason, keyFingerprint), detail);
   }
   const { license } = verification;
+  const state = servicesState();
+  const { configuredOptions } = state;
   if (grants(license.features, 'pro_registry')) {
     const wantsWatch = configuredOptions.watchSettingsFile === true;
     const watch = wantsWatch && grants(license.features, 'live_reconfiguration');
-    if (wantsWatch && !watch && installedRegistry === undefined) {
+    if (wantsWatch && !watch && state.installedRegistry === undefined) {
       logger.warn(
         { event: 'entitlement.pro_feature_unavailable', feature: 'live_reconfiguration', tier: 'pro' },
         "PRO feature 'live_reconfiguration' is not licensed; the settings file is read once, not watched",
       );
     }
-    installedRegistry ??= new ProBulkheadRegistry({ ...configuredOptions, watchSettingsFile: watch, logger });
-    setBulkheadRegistry(installedRegistry);
+    state.installedRegistry ??= new ProBulkheadRegistry({
+      ...configuredOptions,
+      watchSettingsFile: watch,
+      logger,
+    });
+    setBulkheadRegistry(state.installedRegistry);
   }
   const entitlement: Entitlement = Object.freeze({
     tier: 'pro',
@@ -87,6 +103,7 @@ export async function registerProServices(context: ProActivationContext): Promis
     expiresAt: license.expiresAt,
     features: license.features,
     keyFingerprint,
+    ...(verification.testKeyUsed ? { testKey: true } : {}),
   });
   logger.info(
     {
@@ -96,16 +113,17 @@ export async function registerProServices(context: ProActivationContext): Promis
       features: license.features,
       keyId: license.keyId,
       keyFingerprint,
-      ...(verification.testKeyUsed ? { testKeyUsed: true } : {}),
+      ...(verification.testKeyUsed ? { testKey: true } : {}),
     },
-    'Bulkhead PRO activated',
+    verification.testKeyUsed ? 'Bulkhead PRO activated with a TEST key' : 'Bulkhead PRO activated',
   );
   return entitlement;
 }
 
-/** Test helper: closes and forgets the PRO registry installed by `registerProServices()` and the configuration. */
-export function resetProServicesForTesting(): void {
-  installedRegistry?.close();
-  installedRegistry = undefined;
-  configuredOptions = {};
+/** Closes and forgets the PRO registry installed by `registerProServices()` and the configuration (tests). */
+export function resetProServices(): void {
+  const state = servicesState();
+  state.installedRegistry?.close();
+  state.installedRegistry = undefined;
+  state.configuredOptions = {};
 }

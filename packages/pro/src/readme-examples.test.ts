@@ -11,13 +11,13 @@ import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdminHandler } from './admin/admin-handler.js';
 import { drain } from './drain.js';
-import { trustKeysForTesting } from './license/test-keys.js';
 import { configureProRegistry } from './pro-services.js';
 import { bulkheadForCache, bulkheadForDatabase } from './registry/compartment-decorators.js';
 import { getForDatabase, getProRegistry } from './registry/compartment-lookup.js';
 import { CONFIG_UPDATED, getConfigEventBus } from './registry/config-events.js';
 import { entitleForTesting, resetProStateForTesting } from './test-support/entitle.js';
-import { captureLogs, createTestSigner } from './test-support/license-fixtures.js';
+import { captureLogs } from './test-support/license-fixtures.js';
+import { createTestLicense, resetProForTesting, trustKeysForTesting } from './testing.js';
 
 const db = { query: async (sql: string) => [{ sql }] };
 const replicaPool = db;
@@ -27,14 +27,29 @@ afterEach(() => resetProStateForTesting());
 
 describe('README examples', () => {
   it('Activation', async () => {
-    const signer = await createTestSigner();
-    trustKeysForTesting([signer.publicKey]);
+    const { licenseKey, publicKey } = await createTestLicense({ licensee: 'Acme Corp' });
+    trustKeysForTesting([publicKey]);
     const logs = captureLogs();
-    const licenseKey = await signer.sign();
     const entitlement = await init({ licenseKey, logger: logs.logger });
     expect(entitlement).toMatchObject({ tier: 'pro', licensee: 'Acme Corp', features: ['*'] });
     const database = getBulkheadRegistry().get('database');
     expect(await database.execute(() => db.query('select 1'))).toEqual([{ sql: 'select 1' }]);
+  });
+
+  it('Testing your application with PRO', async () => {
+    const { licenseKey, publicKey } = await createTestLicense({ features: ['pro_registry', 'drain'] });
+    trustKeysForTesting([publicKey]);
+    const entitlement = await init({ licenseKey, logger: captureLogs().logger });
+    expect(entitlement).toMatchObject({
+      tier: 'pro',
+      testKey: true,
+      licensee: 'Test Licensee',
+      features: ['pro_registry', 'drain'],
+    });
+    const registry = getProRegistry();
+    expect(registry?.closed).toBe(false);
+    resetProForTesting();
+    expect(registry?.closed).toBe(true);
   });
 
   it('The PRO registry', async () => {

@@ -47,6 +47,10 @@ describe('parseCliOptions', () => {
       '--port=0',
       '--output=out/report.html',
       '--only=shared',
+      '--pro',
+      '--operator-payment-size=2',
+      '--breaker-reset=500',
+      '--drain-timeout=0',
     ]);
     expect(parsed).toEqual({
       healthySeconds: 2,
@@ -71,6 +75,10 @@ describe('parseCliOptions', () => {
       port: 0,
       outputPath: 'out/report.html',
       modes: ['shared'],
+      pro: true,
+      operatorPaymentSize: 2,
+      breakerResetMs: 500,
+      drainTimeoutMs: 0,
     });
   });
 
@@ -95,6 +103,9 @@ describe('parseCliOptions', () => {
     ['--client-timeout', '0', RangeError, '--client-timeout must be >= 1, got 0'],
     ['--max-requests', '0', RangeError, '--max-requests must be >= 1, got 0'],
     ['--port', '-1', RangeError, '--port must be >= 0, got -1'],
+    ['--operator-payment-size', '0', RangeError, '--operator-payment-size must be >= 1, got 0'],
+    ['--breaker-reset', '0', RangeError, '--breaker-reset must be >= 1, got 0'],
+    ['--drain-timeout', '-1', RangeError, '--drain-timeout must be >= 0, got -1'],
   ])('validates %s', (flag, value, type, message) => {
     expect(() => parseCliOptions([`${flag}=${value}`])).toThrow(new type(message));
   });
@@ -109,6 +120,12 @@ describe('parseCliOptions', () => {
   it('rejects unknown flags', () => {
     expect(() => parseCliOptions(['--bogus'])).toThrow(/--bogus/);
   });
+
+  it('takes --pro as a switch without a value', () => {
+    expect(config(['--pro']).pro).toBe(true);
+    expect(config([]).pro).toBe(false);
+    expect(() => parseCliOptions(['--pro=yes'])).toThrow(/--pro/);
+  });
 });
 
 describe('helpText', () => {
@@ -121,6 +138,8 @@ describe('helpText', () => {
       '--port',
       '--output',
       '--quick',
+      '--pro',
+      '--drain-timeout',
     ]) {
       expect(text).toContain(flag);
     }

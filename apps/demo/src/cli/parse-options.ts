@@ -129,6 +129,45 @@ const NUMERIC_OPTIONS: readonly NumericOption[] = [
   },
   { flag: 'max-requests', key: 'maxRequests', help: 'hard bound on requests per run', integer: true, min: 1 },
   { flag: 'port', key: 'port', help: 'gateway port on 127.0.0.1 (0: any free port)', integer: true, min: 0 },
+  {
+    flag: 'operator-payment-size',
+    key: 'operatorPaymentSize',
+    help: 'PRO: payment size the operator sets mid-hang via the admin API',
+    integer: true,
+    min: 1,
+  },
+  {
+    flag: 'breaker-reset',
+    key: 'breakerResetMs',
+    help: 'PRO: ms the payment breaker stays open before a trial call',
+    integer: false,
+    min: 1,
+  },
+  {
+    flag: 'drain-timeout',
+    key: 'drainTimeoutMs',
+    help: 'Ctrl-C/SIGTERM: longest wait for in-flight calls, ms',
+    integer: false,
+    min: 0,
+  },
+];
+
+interface SwitchOption {
+  readonly flag: string;
+  readonly help: string;
+  /** Applied after the defaults and `--quick`, before the numeric options. */
+  readonly apply: (config: DemoConfig) => void;
+}
+
+/** On/off flags; add new ones (e.g. a cluster mode) here. */
+const SWITCH_OPTIONS: readonly SwitchOption[] = [
+  {
+    flag: 'pro',
+    help: 'run the with-bulkheads side on PRO (also when BULKHEAD_LICENSE_KEY is set)',
+    apply: (config) => {
+      config.pro = true;
+    },
+  },
 ];
 
 /** The `--help` text, with every knob and its default. */
@@ -150,6 +189,7 @@ export function helpText(): string {
   lines.push(
     `${'  --output <path>'.padEnd(30)}HTML report path (default ${DEFAULT_CONFIG.outputPath})`,
     `${'  --only <mode>'.padEnd(30)}run only "bulkheads" or only "shared" (without bulkheads)`,
+    ...SWITCH_OPTIONS.map((option) => `${`  --${option.flag}`.padEnd(30)}${option.help}`),
     `${'  --quick'.padEnd(30)}the same story in ~25 s: phases 3/5/3 s, payment hangs 4 s, timeouts 2/4 s`,
     `${'  -h, --help'.padEnd(30)}show this help`,
     '',
@@ -176,10 +216,14 @@ export function parseCliOptions(argv: readonly string[]): CliRequest {
   const stringOptions = Object.fromEntries(
     NUMERIC_OPTIONS.map((option) => [option.flag, { type: 'string' as const }]),
   );
+  const switchOptions = Object.fromEntries(
+    SWITCH_OPTIONS.map((option) => [option.flag, { type: 'boolean' as const }]),
+  );
   const { values } = parseArgs({
     args: [...argv],
     options: {
       ...stringOptions,
+      ...switchOptions,
       output: { type: 'string' },
       only: { type: 'string' },
       quick: { type: 'boolean' },
@@ -191,6 +235,7 @@ export function parseCliOptions(argv: readonly string[]): CliRequest {
   if (values.help === true) return { kind: 'help' };
   const config: DemoConfig = { ...DEFAULT_CONFIG, ...(values.quick === true ? QUICK_OVERRIDES : {}) };
   const record = values as Record<string, string | boolean | undefined>;
+  for (const option of SWITCH_OPTIONS) if (record[option.flag] === true) option.apply(config);
   for (const option of NUMERIC_OPTIONS) {
     const raw = record[option.flag];
     if (typeof raw === 'string') Object.assign(config, { [option.key]: parseNumber(option, raw) });

@@ -1,3 +1,7 @@
+/** The demo's icon: a small inline SVG (a hull split into compartments), so no request 404s. */
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1" y="4" width="14" height="9" rx="2" fill="#2f855a"/><path d="M6 4v9M10 4v9" stroke="#fff" stroke-width="1.5"/></svg>';
+
 /**
  * The live dashboard: one self-contained HTML page (no CDN) that polls `/bulkheads` twice a second
  * and shows utilization and queue depth per compartment, plus the shared connection pool.
@@ -9,6 +13,7 @@ export function renderDashboardPage(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Bulkhead demo - live compartments</title>
+<link rel="icon" type="image/svg+xml" href="data:image/svg+xml,${encodeURIComponent(FAVICON_SVG)}">
 <style>
   :root { color-scheme: light; --ink: #1d2733; --muted: #5b6776; --line: #d8dee6; --ok: #2f855a; --warn: #c05621; --bad: #c53030; }
   body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); margin: 24px; background: #f6f8fa; }

@@ -47,6 +47,15 @@ describe.skipIf(!hasChromium)('live dashboard in headless Chromium', () => {
     await environment.useMode('bulkheads');
     const { gateway, downstreams, registry } = environment;
     const page = await (browser as Browser).newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('requestfailed', (request) => problems.push(`failed: ${request.url()}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+    });
     try {
       await page.goto(`${gateway.url}/dashboard`);
       const cards = page.locator('[data-compartment]');
@@ -87,6 +96,8 @@ describe.skipIf(!hasChromium)('live dashboard in headless Chromium', () => {
       );
       expect(await payment.locator('[data-field="utilization"]').textContent()).toBe('100%');
       expect(await page.locator('#payment-latency').textContent()).toBe('3600000 ms');
+      // No 404 (the favicon included) and no console error while the page polled under load.
+      expect(problems).toEqual([]);
     } finally {
       await page.close();
     }

@@ -29,6 +29,17 @@ export class DownstreamTimeoutError extends Error {
   }
 }
 
+/** Thrown by routes that treat a non-200 downstream answer as a failure (the breaker counts it). */
+export class DownstreamStatusError extends Error {
+  override readonly name = 'DownstreamStatusError';
+  constructor(
+    readonly url: string,
+    readonly status: number,
+  ) {
+    super(`downstream ${url} answered ${status}`);
+  }
+}
+
 /**
  * GETs `url` through `agent` and reads the whole body.
  * @throws {DownstreamTimeoutError} after `timeoutMs`; the caller's abort reason when `signal` aborts;

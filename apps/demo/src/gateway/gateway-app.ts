@@ -1,8 +1,9 @@
 import type { Agent, IncomingMessage, ServerResponse } from 'node:http';
 import type { BulkheadRegistryLike } from '@x/bulkhead-core';
+import type { ComposedPolicy } from '@x/bulkhead-pro/compose';
 import type { GatewayMode } from '../config.js';
 import type { GatewayConfig } from './gateway-routes.js';
-import { createIsolatedRoutes } from './isolated-routes.js';
+import { createIsolatedRoutes, type ProRoutesOptions } from './isolated-routes.js';
 import { createSharedAgent } from './shared-pool.js';
 import { createSharedRoutes } from './shared-routes.js';
 
@@ -16,6 +17,8 @@ export interface GatewayAppOptions {
   config: GatewayConfig;
   /** Where the compartments are registered (for `/bulkheads`, metrics and the dashboard). */
   registry: BulkheadRegistryLike;
+  /** PRO compartments and the breaker composer for the `bulkheads` mode. */
+  pro?: ProRoutesOptions | undefined;
 }
 
 /** The gateway's `/api/*` routes in one mode. */
@@ -23,6 +26,8 @@ export interface GatewayApp {
   readonly mode: GatewayMode;
   /** The one keep-alive agent every downstream call goes through (same in both modes). */
   readonly agent: Agent;
+  /** Composed policies of the routes (PRO payment), empty otherwise. */
+  readonly policies: readonly ComposedPolicy[];
   /** Serves `/api/<route>`; returns false when the path is not one of its routes. */
   handle(request: IncomingMessage, response: ServerResponse): boolean;
   /** Unregisters the compartments, stops the workers and the pool. */
@@ -33,13 +38,21 @@ export interface GatewayApp {
 export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
   const agent = createSharedAgent(options.config.poolSize);
   const common = { config: options.config, downstreamUrl: options.downstreamUrl, agent };
-  const { routes, close } =
-    options.mode === 'bulkheads'
-      ? createIsolatedRoutes({ ...common, registry: options.registry })
-      : createSharedRoutes(common);
+  const {
+    routes,
+    close,
+    policies = [],
+  } = options.mode === 'bulkheads'
+    ? createIsolatedRoutes({
+        ...common,
+        registry: options.registry,
+        ...(options.pro === undefined ? {} : { pro: options.pro }),
+      })
+    : createSharedRoutes(common);
   return {
     mode: options.mode,
     agent,
+    policies,
     handle(request, response) {
       const match = /^\/api\/([a-z]+)\/?$/.exec(new URL(request.url ?? '/', 'http://gateway').pathname);
       const route = match?.[1] === undefined ? undefined : routes.get(match[1]);

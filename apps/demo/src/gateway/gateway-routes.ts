@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ComposedPolicy } from '@x/bulkhead-pro/compose';
 import type { DemoConfig } from '../config.js';
 
 /** The knobs the gateway reads. */
@@ -19,6 +20,8 @@ export type GatewayConfig = Pick<
 export interface GatewayRoutes {
   /** Handler per route name (`payment`, `user`, `inventory`, `cpu`). */
   readonly routes: ReadonlyMap<string, (request: IncomingMessage, response: ServerResponse) => void>;
+  /** Composed policies (PRO payment route), for `/bulkheads` and the report. */
+  readonly policies?: readonly ComposedPolicy[];
   /** Releases what the routes hold (compartments, workers). */
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BulkheadRegistryLike, BulkheadState } from '@x/bulkhead-core';
-import { renderDashboardPage } from '../dashboard/dashboard-page.js';
+import { FAVICON_SVG, renderDashboardPage } from '../dashboard/dashboard-page.js';
 import type { GatewayApp } from './gateway-app.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
 import { type PoolState, readPoolState } from './shared-pool.js';
@@ -16,6 +16,8 @@ export interface GatewayStatus {
   readonly compartments: readonly BulkheadState[];
   /** The outgoing connection pool, while a run is active. */
   readonly pool: PoolState | null;
+  /** Breakers of composed routes (PRO payment): name and state. */
+  readonly breakers: readonly { readonly policy: string; readonly state: string }[];
   /** Whatever the orchestrator adds (downstream faults). */
   readonly [extra: string]: unknown;
 }
@@ -73,6 +75,10 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       mode: app?.mode ?? 'idle',
       compartments: Object.values(options.registry.getAllStates()),
       pool: app === undefined ? null : readPoolState(app.agent),
+      breakers: (app?.policies ?? []).map((policy) => ({
+        policy: policy.name,
+        state: policy.getStatus().breaker?.state ?? 'disabled',
+      })),
     };
   };
   const dashboard = renderDashboardPage();
@@ -88,6 +94,9 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     if (path === '/bulkheads') return send(response, 200, 'application/json', JSON.stringify(status()));
     if (path === '/dashboard' || path === '/')
       return send(response, 200, 'text/html; charset=utf-8', dashboard);
+    if (path === '/favicon.ico' || path === '/favicon.svg') {
+      return send(response, 200, 'image/svg+xml', FAVICON_SVG); // browsers ask for it whatever the page says
+    }
     if (path === '/metrics') {
       metrics
         .render()

@@ -74,6 +74,12 @@ describe('gateway with bulkheads', () => {
     expect(dashboard.status).toBe(200);
     expect(dashboard.headers['content-type']).toContain('text/html');
     expect(dashboard.body).toContain('/bulkheads');
+    expect(dashboard.body).toContain('<link rel="icon" type="image/svg+xml" href="data:image/svg+xml,');
+
+    const favicon = await httpGet(`${gateway.url}/favicon.ico`);
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers['content-type']).toBe('image/svg+xml');
+    expect(favicon.body).toMatch(/^<svg /);
   });
 
   it('rejects CPU work beyond its thread pool with 503 and Retry-After', async () => {

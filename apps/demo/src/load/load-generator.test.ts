@@ -25,6 +25,15 @@ describe('runLoad', () => {
       else if (request.url === '/api/inventory') response.writeHead(502).end();
       // /api/cpu never answers
     });
+    // The deadlines fire when the test says so: once all 8 requests were sent and the 6 answered
+    // ones settled, however slowly the machine delivers them. No wall-clock race.
+    const trace: string[] = [];
+    const armed: Array<{ fire: () => void; disarmed: boolean }> = [];
+    let answered = 0;
+    const fireDeadlinesWhenOnlySilenceIsLeft = (): void => {
+      if (armed.length < 8 || answered < 6) return;
+      for (const deadline of armed.splice(0)) if (!deadline.disarmed) deadline.fire();
+    };
     const samples = await runLoad({
       baseUrl,
       routes: [
@@ -35,15 +44,51 @@ describe('runLoad', () => {
       ],
       durationMs: 60_000,
       maxRequests: 8,
-      timeoutMs: 200,
+      timeoutMs: 3_600_000,
+      requestTimer: (onTimeout) => {
+        const deadline = { fire: onTimeout, disarmed: false };
+        armed.push(deadline);
+        fireDeadlinesWhenOnlySilenceIsLeft();
+        return () => {
+          deadline.disarmed = true;
+        };
+      },
+      onSample: (sample) => {
+        trace.push(`${sample.route}:${sample.outcome}`);
+        if (sample.outcome !== 'timeout') answered++;
+        fireDeadlinesWhenOnlySilenceIsLeft();
+      },
     });
     expect(samples).toHaveLength(8);
     const outcomes = Object.fromEntries(samples.map((sample) => [sample.route, sample.outcome]));
     expect(outcomes).toEqual({ user: 'ok', payment: 'rejected', inventory: 'error', cpu: 'timeout' });
+    expect(trace.slice(6)).toEqual(['cpu:timeout', 'cpu:timeout']);
     for (const sample of samples) expect(sample.latencyMs).toBeGreaterThanOrEqual(0);
     expect(samples.map((sample) => sample.sentAt)).toEqual(
       [...samples.map((sample) => sample.sentAt)].sort((a, b) => a - b),
     );
+  });
+
+  it('tells an open breaker (bulkhead-outcome: short_circuited) from a bulkhead rejection', async () => {
+    const baseUrl = await listen((request, response) => {
+      const headers: Record<string, string> = { 'retry-after': '2' };
+      if (request.url === '/api/payment') headers['bulkhead-outcome'] = 'short_circuited';
+      response.writeHead(503, headers).end();
+    });
+    const samples = await runLoad({
+      baseUrl,
+      routes: [
+        { route: 'payment', rate: 20 },
+        { route: 'user', rate: 20 },
+      ],
+      durationMs: 60_000,
+      maxRequests: 2,
+      timeoutMs: 3_600_000,
+    });
+    expect(Object.fromEntries(samples.map((sample) => [sample.route, sample.outcome]))).toEqual({
+      payment: 'short_circuited',
+      user: 'rejected',
+    });
   });
 
   it('stops at maxRequests and runs scheduled actions in order', async () => {

@@ -28,7 +28,18 @@ export interface LoadOptions {
   onSample?: (sample: RequestSample) => void;
   /** Actions run once the run's clock reaches `atMs` (phase changes), in order. */
   schedule?: readonly ScheduledAction[];
+  /** Arms each request's `timeoutMs` deadline; default `setTimeout` (tests fire deadlines themselves). */
+  requestTimer?: RequestTimer;
 }
+
+/** Arms a request's deadline and returns its disarm function. */
+export type RequestTimer = (onTimeout: () => void, timeoutMs: number) => () => void;
+
+/** The default request timer: a real `setTimeout`. */
+export const realRequestTimer: RequestTimer = (onTimeout, timeoutMs) => {
+  const timer = setTimeout(onTimeout, timeoutMs);
+  return () => clearTimeout(timer);
+};
 
 /** Something to do at a point of the run (e.g. make payment hang). */
 export interface ScheduledAction {
@@ -87,6 +98,7 @@ export async function runLoad(options: LoadOptions): Promise<RequestSample[]> {
   const inFlight = new Set<Promise<void>>();
   let total = 0;
   const startedAt = performance.now();
+  const requestTimer = options.requestTimer ?? realRequestTimer;
 
   const send = (route: RouteName): void => {
     const sentAt = performance.now() - startedAt;
@@ -115,19 +127,22 @@ export async function runLoad(options: LoadOptions): Promise<RequestSample[]> {
           incoming.on('end', () => {
             if (status >= 200 && status < 300) finish('ok', status);
             else if (status === 503 && incoming.headers['retry-after'] !== undefined)
-              finish('rejected', status);
+              finish(
+                incoming.headers['bulkhead-outcome'] === 'short_circuited' ? 'short_circuited' : 'rejected',
+                status,
+              );
             else finish('error', status);
           });
           incoming.on('error', () => finish('error', status));
         },
       );
-      const timer = setTimeout(() => {
+      const disarm = requestTimer(() => {
         finish('timeout', 0);
         outgoing.destroy();
       }, options.timeoutMs);
       outgoing.on('error', () => finish('error', 0));
       outgoing.on('close', () => {
-        clearTimeout(timer);
+        disarm();
         finish('error', 0); // no-op after 'end': only a request closed without any verdict lands here
       });
       outgoing.end();

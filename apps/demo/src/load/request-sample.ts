@@ -2,9 +2,11 @@ import type { RouteName } from '../config.js';
 
 /**
  * How a request ended: `ok` (2xx), `rejected` (503 with `Retry-After`, a bulkhead said no),
- * `error` (any other status or a socket error), `timeout` (no answer within the client timeout).
+ * `short_circuited` (503 with `Retry-After` and `bulkhead-outcome: short_circuited`, an open circuit
+ * breaker said no), `error` (any other status or a socket error), `timeout` (no answer within the
+ * client timeout).
  */
-export type RequestOutcome = 'ok' | 'rejected' | 'error' | 'timeout';
+export type RequestOutcome = 'ok' | 'rejected' | 'short_circuited' | 'error' | 'timeout';
 
 /** One request the load generator sent. */
 export interface RequestSample {

@@ -23,9 +23,25 @@ export interface RouteVerdict {
   readonly passed: boolean;
 }
 
+/** How the payment calls sent while it hung ended. */
+export interface PaymentBreakdown {
+  readonly sent: number;
+  readonly ok: number;
+  /** 503 + `Retry-After` from the payment compartment. */
+  readonly rejected: number;
+  /** 503 + `Retry-After` from the open breaker (PRO composer); no slot taken. */
+  readonly shortCircuited: number;
+  /** 504 from the gateway or no answer within the client timeout. */
+  readonly timedOut: number;
+  /** Any other failure. */
+  readonly failed: number;
+}
+
 /** Verdicts of a run plus how payment overflow was answered. */
 export interface RunVerdict {
   readonly routes: readonly RouteVerdict[];
+  /** Payment calls sent while it hung, by outcome. */
+  readonly payment: PaymentBreakdown;
   /** Payment requests answered 503 + Retry-After while it hung. */
   readonly paymentRejected: number;
   /** Median latency of those rejections, ms (`NaN` when none). */
@@ -67,16 +83,34 @@ export function judgeRun(run: ScenarioRun): RunVerdict {
     });
   }
   const hangWindow = run.windows.find((window) => window.phase === 'hang');
-  const rejections = run.samples
-    .filter(
-      (sample) =>
-        sample.route === 'payment' &&
-        sample.outcome === 'rejected' &&
-        hangWindow !== undefined &&
-        sample.sentAt >= hangWindow.startMs &&
-        sample.sentAt < hangWindow.endMs,
-    )
+  const hanging = run.samples.filter(
+    (sample) =>
+      sample.route === 'payment' &&
+      hangWindow !== undefined &&
+      sample.sentAt >= hangWindow.startMs &&
+      sample.sentAt < hangWindow.endMs,
+  );
+  const rejections = hanging
+    .filter((sample) => sample.outcome === 'rejected')
     .map((sample) => sample.latencyMs)
     .sort((left, right) => left - right);
-  return { routes, paymentRejected: rejections.length, paymentRejectionP50: percentile(rejections, 50) };
+  const count = (predicate: (sample: (typeof hanging)[number]) => boolean): number =>
+    hanging.filter(predicate).length;
+  const timedOut = count((sample) => sample.outcome === 'timeout' || sample.status === 504);
+  const ok = count((sample) => sample.outcome === 'ok');
+  const shortCircuited = count((sample) => sample.outcome === 'short_circuited');
+  const payment: PaymentBreakdown = {
+    sent: hanging.length,
+    ok,
+    rejected: rejections.length,
+    shortCircuited,
+    timedOut,
+    failed: hanging.length - ok - rejections.length - shortCircuited - timedOut,
+  };
+  return {
+    routes,
+    payment,
+    paymentRejected: rejections.length,
+    paymentRejectionP50: percentile(rejections, 50),
+  };
 }

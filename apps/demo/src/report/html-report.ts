@@ -4,7 +4,8 @@ import { type SeriesPoint, timeSeries } from '../stats/time-series.js';
 import { ACCEPTANCE_BOUNDS, JUDGED_ROUTES, judgeRun } from './acceptance.js';
 import { escapeHtml } from './escape-html.js';
 import { formatMs, formatPercent, formatRate } from './format.js';
-import { type ChartBand, renderLineChart } from './svg-chart.js';
+import { type ChartBand, type ChartMarker, renderLineChart } from './svg-chart.js';
+import { describePaymentBreakdown, showsShortCircuits } from './terminal-table.js';
 
 /** Options of `renderHtmlReport`. */
 export interface HtmlReportOptions {
@@ -20,6 +21,15 @@ const MODE_TITLES: Record<string, string> = {
 };
 const PHASE_COLORS: Record<string, string> = { healthy: '#ffffff', hang: '#fdecea', recovered: '#eef7f0' };
 const BUCKET_MS = 500;
+
+function titleOf(run: ScenarioRun): string {
+  const title = MODE_TITLES[run.mode] ?? run.mode;
+  return run.mode === 'bulkheads' && run.tier === 'pro' ? `${title} (PRO)` : title;
+}
+
+function markersOf(run: ScenarioRun): ChartMarker[] {
+  return run.markers.map((marker) => ({ at: marker.atMs / 1000, label: marker.label }));
+}
 
 function bandsOf(run: ScenarioRun): ChartBand[] {
   return run.windows.map((window) => ({
@@ -51,19 +61,20 @@ function routeSection(route: RouteName, runs: readonly ScenarioRun[]): string {
     );
   const throughputMax =
     maxOf(
-      all.map((point) => Math.max(point.okPerSecond, point.failedPerSecond)),
+      all.map((point) => Math.max(point.okPerSecond, point.failedPerSecond, point.shortCircuitedPerSecond)),
       1,
     ) * 1.1;
   const cells = runs.map((run) => {
     const points = series.get(run) ?? [];
     const xMax = run.totalMs / 1000;
     const latency = renderLineChart({
-      title: `${route} latency - ${MODE_TITLES[run.mode] ?? run.mode}`,
+      title: `${route} latency - ${titleOf(run)}`,
       series: [
         { label: 'p50', color: '#3b82c4', points: points.map((point) => [point.atSeconds, point.p50]) },
         { label: 'p99', color: '#c53030', points: points.map((point) => [point.atSeconds, point.p99]) },
       ],
       bands: bandsOf(run),
+      markers: markersOf(run),
       xMax,
       yMin: 1,
       yMax: latencyMax,
@@ -71,7 +82,7 @@ function routeSection(route: RouteName, runs: readonly ScenarioRun[]): string {
       yUnit: 'ms',
     });
     const throughput = renderLineChart({
-      title: `${route} throughput (req/s) - ${MODE_TITLES[run.mode] ?? run.mode}`,
+      title: `${route} throughput (req/s) - ${titleOf(run)}`,
       series: [
         {
           label: 'ok/s',
@@ -83,8 +94,21 @@ function routeSection(route: RouteName, runs: readonly ScenarioRun[]): string {
           color: '#c05621',
           points: points.map((point) => [point.atSeconds, point.failedPerSecond]),
         },
+        ...(run.tier === 'pro'
+          ? [
+              {
+                label: 'short-circuited/s',
+                color: '#6b46c1',
+                points: points.map((point): [number, number] => [
+                  point.atSeconds,
+                  point.shortCircuitedPerSecond,
+                ]),
+              },
+            ]
+          : []),
       ],
       bands: bandsOf(run),
+      markers: markersOf(run),
       xMax,
       yMin: 0,
       yMax: throughputMax,
@@ -97,24 +121,30 @@ function routeSection(route: RouteName, runs: readonly ScenarioRun[]): string {
 }
 
 function statsTable(runs: readonly ScenarioRun[]): string {
+  const withBreaker = showsShortCircuits(runs);
+  const width = withBreaker ? 6 : 5;
   const head = runs
-    .map((run) => `<th colspan="5" class="group">${escapeHtml(MODE_TITLES[run.mode] ?? run.mode)}</th>`)
+    .map((run) => `<th colspan="${width}" class="group">${escapeHtml(titleOf(run))}</th>`)
     .join('');
   const subhead = runs
-    .map(() => '<th>ok/s</th><th>p50</th><th>p99</th><th>errors</th><th>rejected</th>')
+    .map(
+      () =>
+        `<th>ok/s</th><th>p50</th><th>p99</th><th>errors</th><th>rejected</th>${withBreaker ? '<th>short-circuited</th>' : ''}`,
+    )
     .join('');
   const first = runs[0];
   const rows = (first?.stats ?? []).map((stats) => {
     const cells = runs
       .map((run) => {
         const entry = run.stats.find((item) => item.route === stats.route && item.phase === stats.phase);
-        if (entry === undefined) return '<td></td>'.repeat(5);
+        if (entry === undefined) return '<td></td>'.repeat(width);
         return [
           formatRate(entry.throughput),
           formatMs(entry.p50),
           formatMs(entry.p99),
           formatPercent(entry.errorRate),
           formatPercent(entry.rejectionRate),
+          ...(withBreaker ? [formatPercent(entry.shortCircuitRate)] : []),
         ]
           .map((text) => `<td>${escapeHtml(text)}</td>`)
           .join('');
@@ -134,7 +164,16 @@ function verdicts(runs: readonly ScenarioRun[]): string {
           `<li><strong>${escapeHtml(route.route)}</strong>: p99 ${escapeHtml(formatMs(route.healthyP99))} &rarr; ${escapeHtml(formatMs(route.hangP99))} (${route.p99Ratio.toFixed(2)}x), throughput ${formatRate(route.healthyThroughput)} &rarr; ${formatRate(route.hangThroughput)} ok/s (${escapeHtml(formatPercent(route.throughputRatio))}) ${route.judged ? `<span class="${route.passed ? 'pass' : 'fail'}">${route.passed ? 'PASS' : 'FAIL'}</span>` : '<span class="info">(for information)</span>'}</li>`,
       )
       .join('');
-    return `<div><h3>${escapeHtml(MODE_TITLES[run.mode] ?? run.mode)}</h3><ul>${routes}<li>payment overflow: ${verdict.paymentRejected} answered 503 + Retry-After, median ${escapeHtml(formatMs(verdict.paymentRejectionP50))}</li></ul></div>`;
+    const pro =
+      run.tier === 'pro'
+        ? `<li>payment while it hung: ${escapeHtml(describePaymentBreakdown(verdict.payment))}</li>${run.markers
+            .map(
+              (marker) =>
+                `<li class="marker">at ${(marker.atMs / 1000).toFixed(1)} s: ${escapeHtml(marker.label)}</li>`,
+            )
+            .join('')}`
+        : '';
+    return `<div><h3>${escapeHtml(titleOf(run))}</h3><ul>${routes}<li>payment overflow: ${verdict.paymentRejected} answered 503 + Retry-After, median ${escapeHtml(formatMs(verdict.paymentRejectionP50))}</li>${pro}</ul></div>`;
   });
   return `<p>While payment hangs, compared with the all-healthy phase. Bounds on ${JUDGED_ROUTES.join(' and ')}: p99 &le; ${ACCEPTANCE_BOUNDS.maxP99Ratio}x, throughput &ge; ${ACCEPTANCE_BOUNDS.minThroughputRatio * 100}%. The low-rate CPU route is shown for information: its p99 rests on its one or two slowest requests.</p><div class="row">${items.join('')}</div>`;
 }
@@ -156,6 +195,7 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin-to
 th, td { padding: 3px 9px; border-bottom: 1px solid #e3e8ee; text-align: right; }
 tbody th { text-align: left; } th.group { text-align: center; border-bottom: 2px solid #b8c2cc; }
 tr.hang td, tr.hang th { background: #fdecea; }
+.marker { color: #6b46c1; }
 .pass { color: #2f855a; font-weight: 600; } .fail { color: #c53030; font-weight: 600; } .info { color: #5b6776; }
 svg { display: block; margin-bottom: 6px; }
 </style></head><body>

@@ -22,12 +22,13 @@ export function renderProgressLine(options: ProgressLineOptions): string {
     const own = options.samples.filter((sample) => sample.route === route);
     const ok = own.filter((sample) => sample.outcome === 'ok').length / options.windowSeconds;
     const rejected = own.filter((sample) => sample.outcome === 'rejected').length / options.windowSeconds;
+    const open = own.filter((sample) => sample.outcome === 'short_circuited').length / options.windowSeconds;
     const failed = own.filter((sample) => sample.outcome === 'error' || sample.outcome === 'timeout').length;
     const p99 = percentile(
       own.map((sample) => sample.latencyMs).sort((left, right) => left - right),
       99,
     );
-    const extra = `${rejected > 0 ? `, 503 ${formatRate(rejected)}/s` : ''}${failed > 0 ? `, ${failed} failed` : ''}`;
+    const extra = `${rejected > 0 ? `, 503 ${formatRate(rejected)}/s` : ''}${open > 0 ? `, breaker open ${formatRate(open)}/s` : ''}${failed > 0 ? `, ${failed} failed` : ''}`;
     return `${route} ${formatRate(ok)}/s p99 ${formatMs(p99)}${extra}`;
   });
   const clock = `t=${String(Math.round(options.atSeconds)).padStart(3)}s`;

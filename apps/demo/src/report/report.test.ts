@@ -30,7 +30,36 @@ function syntheticRun(mode: ScenarioRun['mode'], hangLatency: (route: RouteName)
       });
     }
   }
-  return { mode, windows, samples, totalMs: 3000, stats: summarize(samples, ROUTE_NAMES, windows) };
+  return {
+    mode,
+    tier: 'oss',
+    markers: [],
+    windows,
+    samples,
+    totalMs: 3000,
+    stats: summarize(samples, ROUTE_NAMES, windows),
+  };
+}
+
+/** A PRO run: while payment hangs, its calls alternate between bulkhead rejections, open-breaker refusals and 504s. */
+function proRun(): ScenarioRun {
+  let hung = 0;
+  const samples: RequestSample[] = syntheticRun('bulkheads', () => 55).samples.map((sample) => {
+    if (sample.route !== 'payment' || sample.outcome !== 'rejected') return sample;
+    const index = hung++;
+    if (index % 3 === 1) return { ...sample, outcome: 'short_circuited' as const };
+    if (index % 3 === 2) return { ...sample, outcome: 'error' as const, status: 504, latencyMs: 800 };
+    return sample;
+  });
+  return {
+    mode: 'bulkheads',
+    tier: 'pro',
+    markers: [{ atMs: 1500, label: 'admin API: payment 16 -> 4' }],
+    windows,
+    samples,
+    totalMs: 3000,
+    stats: summarize(samples, ROUTE_NAMES, windows),
+  };
 }
 
 const withBulkheads = syntheticRun('bulkheads', () => 55);
@@ -82,6 +111,37 @@ describe('terminal output', () => {
     expect(formatMs(12.34)).toBe('12.3 ms');
     expect(formatMs(Number.NaN)).toBe('-');
     expect(formatPercent(0.125)).toBe('12.5%');
+  });
+});
+
+describe('a PRO run', () => {
+  const pro = proRun();
+
+  it('counts short-circuited calls apart from bulkhead rejections and timeouts', () => {
+    const payment = judgeRun(pro).payment;
+    expect(payment).toEqual({ sent: 20, ok: 0, rejected: 7, shortCircuited: 7, timedOut: 6, failed: 0 });
+    const hang = pro.stats.find((entry) => entry.route === 'payment' && entry.phase === 'hang');
+    expect(hang).toMatchObject({ rejected: 7, shortCircuited: 7, errors: 6 });
+  });
+
+  it('adds a short-circuit column, the payment breakdown and the operator marker to the terminal output', () => {
+    const lines = renderTerminalTable([pro, without]).split('\n');
+    expect(lines[0]).toContain('with bulkheads (PRO)');
+    expect(lines[1]).toMatch(/errors\s+rejected\s+short-circ\.\s+\|/);
+    expect(lines.find((line) => line.startsWith('payment    hang'))).toMatch(/30\.0%\s+35\.0%\s+35\.0%\s+\|/);
+    const text = renderAcceptance([pro, without]);
+    expect(text).toContain(
+      'payment while it hung: 20 sent: 0 ok, 7 rejected by the bulkhead (503), 7 short-circuited by the breaker (503), 6 timed out, 0 failed',
+    );
+    expect(text).toContain('at 1.5 s: admin API: payment 16 -> 4');
+  });
+
+  it('marks the operator action on every chart of the run and plots short circuits', () => {
+    const html = renderHtmlReport({ runs: [pro, without], config: DEFAULT_CONFIG, environment: 'test' });
+    expect(html.match(/stroke-dasharray="4 3"/g)).toHaveLength(ROUTE_NAMES.length * 2);
+    expect(html).toContain('>admin API: payment 16 -&gt; 4</text>');
+    expect(html).toContain('short-circuited/s');
+    expect(html).toContain('<th>short-circuited</th>');
   });
 });
 

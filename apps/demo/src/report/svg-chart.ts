@@ -16,11 +16,19 @@ export interface ChartBand {
   readonly color: string;
 }
 
+/** A vertical line at one instant (an operator action), with its label. */
+export interface ChartMarker {
+  readonly at: number;
+  readonly label: string;
+}
+
 /** Options of `renderLineChart`. */
 export interface LineChartOptions {
   readonly title: string;
   readonly series: readonly ChartSeries[];
   readonly bands: readonly ChartBand[];
+  /** Vertical dashed lines (default none). */
+  readonly markers?: readonly ChartMarker[];
   readonly xMax: number;
   /** Upper bound of the y axis (shared between charts that are compared). */
   readonly yMax: number;
@@ -103,6 +111,13 @@ export function renderLineChart(options: LineChartOptions): string {
   parts.push(
     `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#b8c2cc"/>`,
   );
+  (options.markers ?? []).forEach((marker, index) => {
+    const position = x(marker.at).toFixed(1);
+    parts.push(
+      `<line x1="${position}" x2="${position}" y1="${MARGIN.top}" y2="${MARGIN.top + plotHeight}" stroke="#6b46c1" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+      `<text x="${(x(marker.at) + 3).toFixed(1)}" y="${MARGIN.top + 24 + index * 11}" font-size="10" fill="#6b46c1">${escapeHtml(marker.label)}</text>`,
+    );
+  });
   options.series.forEach((series, index) => {
     let path = '';
     let pen = false;

@@ -1,19 +1,41 @@
 import type { ScenarioRun } from '../run-scenario.js';
 import type { RouteStats } from '../stats/summarize.js';
-import { ACCEPTANCE_BOUNDS, JUDGED_ROUTES, judgeRun } from './acceptance.js';
+import { ACCEPTANCE_BOUNDS, JUDGED_ROUTES, judgeRun, type PaymentBreakdown } from './acceptance.js';
 import { formatMs, formatPercent, formatRate } from './format.js';
 
 const MODE_TITLES: Record<string, string> = { bulkheads: 'with bulkheads', shared: 'without bulkheads' };
 
-function cells(stats: RouteStats | undefined): string[] {
-  if (stats === undefined) return ['', '', '', '', ''];
-  return [
+/** `with bulkheads`, `with bulkheads (PRO)` or `without bulkheads`. */
+export function runTitle(run: Pick<ScenarioRun, 'mode' | 'tier'>): string {
+  const title = MODE_TITLES[run.mode] ?? run.mode;
+  return run.mode === 'bulkheads' && run.tier === 'pro' ? `${title} (PRO)` : title;
+}
+
+/** True when a run went through a circuit breaker: the table then shows short circuits apart. */
+export function showsShortCircuits(runs: readonly ScenarioRun[]): boolean {
+  return runs.some((run) => run.tier === 'pro');
+}
+
+function cells(stats: RouteStats | undefined, withBreaker: boolean): string[] {
+  const width = withBreaker ? 6 : 5;
+  if (stats === undefined) return new Array<string>(width).fill('');
+  const values = [
     formatRate(stats.throughput),
     formatMs(stats.p50),
     formatMs(stats.p99),
     formatPercent(stats.errorRate),
     formatPercent(stats.rejectionRate),
   ];
+  if (withBreaker) values.push(formatPercent(stats.shortCircuitRate));
+  return values;
+}
+
+/** `800 sent: 2 ok, 650 rejected by the bulkhead (503), ...`. */
+export function describePaymentBreakdown(payment: PaymentBreakdown): string {
+  return (
+    `${payment.sent} sent: ${payment.ok} ok, ${payment.rejected} rejected by the bulkhead (503), ` +
+    `${payment.shortCircuited} short-circuited by the breaker (503), ${payment.timedOut} timed out, ${payment.failed} failed`
+  );
 }
 
 function renderGrid(rows: readonly (readonly string[])[], separators: ReadonlySet<number>): string {
@@ -43,20 +65,28 @@ function renderGrid(rows: readonly (readonly string[])[], separators: ReadonlySe
 export function renderTerminalTable(runs: readonly ScenarioRun[]): string {
   const first = runs[0];
   if (first === undefined) return '(no run)';
+  const withBreaker = showsShortCircuits(runs);
   const header = ['route', 'phase'];
   const groups = ['', ''];
   const separators = new Set<number>();
   for (const run of runs) {
     separators.add(header.length);
-    groups.push(MODE_TITLES[run.mode] ?? run.mode, '', '', '', '');
+    groups.push(runTitle(run), '', '', '', '');
     header.push('ok/s', 'p50', 'p99', 'errors', 'rejected');
+    if (withBreaker) {
+      groups.push('');
+      header.push('short-circ.');
+    }
   }
   const rows: string[][] = [groups, header];
   for (const stats of first.stats) {
     const row: string[] = [stats.route, stats.phase];
     for (const run of runs) {
       row.push(
-        ...cells(run.stats.find((entry) => entry.route === stats.route && entry.phase === stats.phase)),
+        ...cells(
+          run.stats.find((entry) => entry.route === stats.route && entry.phase === stats.phase),
+          withBreaker,
+        ),
       );
     }
     rows.push(row);
@@ -72,7 +102,7 @@ export function renderAcceptance(runs: readonly ScenarioRun[]): string {
   ];
   for (const run of runs) {
     const verdict = judgeRun(run);
-    lines.push(`  ${MODE_TITLES[run.mode] ?? run.mode}:`);
+    lines.push(`  ${runTitle(run)}:`);
     for (const route of verdict.routes) {
       lines.push(
         `    ${route.route.padEnd(10)} p99 ${formatMs(route.healthyP99)} -> ${formatMs(route.hangP99)} ` +
@@ -84,6 +114,12 @@ export function renderAcceptance(runs: readonly ScenarioRun[]): string {
     lines.push(
       `    payment overflow: ${verdict.paymentRejected} answered 503 + Retry-After, median ${formatMs(verdict.paymentRejectionP50)}`,
     );
+    if (run.tier === 'pro') {
+      lines.push(`    payment while it hung: ${describePaymentBreakdown(verdict.payment)}`);
+      for (const marker of run.markers) {
+        lines.push(`    at ${(marker.atMs / 1000).toFixed(1)} s: ${marker.label}`);
+      }
+    }
   }
   return lines.join('\n');
 }

@@ -14,8 +14,10 @@ export interface RouteStats {
   readonly ok: number;
   /** Non-2xx answers other than rejections, socket errors and client timeouts. */
   readonly errors: number;
-  /** 503 with `Retry-After`. */
+  /** 503 with `Retry-After` from a bulkhead. */
   readonly rejected: number;
+  /** 503 with `Retry-After` from an open circuit breaker (PRO composer). */
+  readonly shortCircuited: number;
   /** Successful answers that arrived during the phase, per second. */
   readonly throughput: number;
   /** Latency percentiles over every request (failures included), in ms; `NaN` when none. */
@@ -25,6 +27,8 @@ export interface RouteStats {
   readonly errorRate: number;
   /** `rejected / sent`, 0..1. */
   readonly rejectionRate: number;
+  /** `shortCircuited / sent`, 0..1. */
+  readonly shortCircuitRate: number;
 }
 
 /** Computes `RouteStats` for every route and phase, in the given orders. */
@@ -42,7 +46,8 @@ export function summarize(
       const latencies = inWindow.map((sample) => sample.latencyMs).sort((left, right) => left - right);
       const ok = inWindow.filter((sample) => sample.outcome === 'ok').length;
       const rejected = inWindow.filter((sample) => sample.outcome === 'rejected').length;
-      const errors = inWindow.length - ok - rejected;
+      const shortCircuited = inWindow.filter((sample) => sample.outcome === 'short_circuited').length;
+      const errors = inWindow.length - ok - rejected - shortCircuited;
       const seconds = (window.endMs - window.startMs) / 1000;
       const arrived = samples.filter((sample) => {
         const doneAt = sample.sentAt + sample.latencyMs;
@@ -60,11 +65,13 @@ export function summarize(
         ok,
         errors,
         rejected,
+        shortCircuited,
         throughput: seconds > 0 ? arrived / seconds : 0,
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
         errorRate: inWindow.length > 0 ? errors / inWindow.length : 0,
         rejectionRate: inWindow.length > 0 ? rejected / inWindow.length : 0,
+        shortCircuitRate: inWindow.length > 0 ? shortCircuited / inWindow.length : 0,
       });
     }
   }

@@ -11,8 +11,10 @@ export interface SeriesPoint {
   readonly p99: number;
   /** Successful answers completed in this bucket, per second. */
   readonly okPerSecond: number;
-  /** Rejections and errors completed in this bucket, per second. */
+  /** Rejections and errors completed in this bucket, per second (short circuits apart). */
   readonly failedPerSecond: number;
+  /** Calls an open circuit breaker refused in this bucket, per second. */
+  readonly shortCircuitedPerSecond: number;
 }
 
 /** Options of `timeSeries`. */
@@ -34,6 +36,7 @@ export function timeSeries(samples: readonly RequestSample[], options: TimeSerie
   const latencies: number[][] = Array.from({ length: count }, () => []);
   const ok = new Array<number>(count).fill(0);
   const failed = new Array<number>(count).fill(0);
+  const shortCircuited = new Array<number>(count).fill(0);
   for (const sample of samples) {
     if (sample.route !== options.route) continue;
     const sentBucket = Math.floor(sample.sentAt / options.bucketMs);
@@ -41,6 +44,8 @@ export function timeSeries(samples: readonly RequestSample[], options: TimeSerie
     const doneBucket = Math.floor((sample.sentAt + sample.latencyMs) / options.bucketMs);
     if (doneBucket < count) {
       if (sample.outcome === 'ok') ok[doneBucket] = (ok[doneBucket] ?? 0) + 1;
+      else if (sample.outcome === 'short_circuited')
+        shortCircuited[doneBucket] = (shortCircuited[doneBucket] ?? 0) + 1;
       else failed[doneBucket] = (failed[doneBucket] ?? 0) + 1;
     }
   }
@@ -53,6 +58,7 @@ export function timeSeries(samples: readonly RequestSample[], options: TimeSerie
       p99: percentile(values, 99),
       okPerSecond: (ok[index] ?? 0) * perSecond,
       failedPerSecond: (failed[index] ?? 0) * perSecond,
+      shortCircuitedPerSecond: (shortCircuited[index] ?? 0) * perSecond,
     };
   });
 }

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { trustKeysForTesting, type VendorPublicKey, verifyLicenseKey } from '@x/bulkhead-pro';
+import { verifyLicenseKey } from '@x/bulkhead-pro';
+import { type JsonWebKey, trustKeysForTesting } from '@x/bulkhead-pro/testing';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { type CliIo, UsageError } from '../cli-io.js';
 
 /** Options of `inspect`. */
 export interface InspectOptions {
   token: string;
-  /** A public JWK file to trust besides the embedded vendor keys (logs a warning, like tests do). */
+  /** A public JWK file to trust besides the embedded vendor keys (through the testing entry; not with NODE_ENV=production). */
   trust?: string;
   /** Instant to check validity at; default now. */
   now?: Date;
@@ -38,12 +39,16 @@ const asDate = (value: unknown): unknown =>
  */
 export async function inspect(options: InspectOptions, io: CliIo): Promise<InspectReport> {
   if (options.trust !== undefined) {
-    let key: VendorPublicKey;
+    let key: JsonWebKey;
     try {
-      key = JSON.parse(await readFile(options.trust, 'utf8')) as VendorPublicKey;
-      trustKeysForTesting([key]);
+      key = JSON.parse(await readFile(options.trust, 'utf8')) as JsonWebKey;
     } catch {
       throw new UsageError(`--trust ${options.trust} must be a public JWK file as printed by keygen`);
+    }
+    try {
+      trustKeysForTesting([key]);
+    } catch (error) {
+      throw new UsageError(`--trust ${options.trust}: ${(error as Error).message}`);
     }
   }
   try {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, exportJWK, importPKCS8, SignJWT } from 'jose';
 import { type CliIo, UsageError } from '../cli-io.js';
+import { assertOutsideRepository } from '../outside-repository.js';
 
 /** Options of `issue`. */
 export interface IssueOptions {
@@ -41,7 +42,7 @@ function parseFeatures(text: string): string[] {
 /**
  * Signs a license (compact JWS, EdDSA) with the private key and prints it; the header's `kid` is the
  * key's thumbprint, matching the public JWK `keygen` printed.
- * @throws {UsageError} for a missing or invalid option.
+ * @throws {UsageError} for a missing or invalid option, or a key file inside a git repository.
  */
 export async function issue(options: IssueOptions, io: CliIo): Promise<string> {
   if (options.licensee.trim() === '') throw new UsageError('--licensee must not be empty');
@@ -53,6 +54,7 @@ export async function issue(options: IssueOptions, io: CliIo): Promise<string> {
   if (expiresAt.getTime() <= now.getTime()) throw new UsageError('--expires must be in the future');
   if (notBefore.getTime() >= expiresAt.getTime())
     throw new UsageError('--not-before must be before --expires');
+  assertOutsideRepository('key', options.key);
   let pem: string;
   try {
     pem = await readFile(options.key, 'utf8');

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { type CliIo, UsageError } from '../cli-io.js';
+import { assertOutsideRepository } from '../outside-repository.js';
 
 /** Options of `keygen`. */
 export interface KeygenOptions {
@@ -20,14 +21,15 @@ export interface PublicJwk {
 /**
  * Generates an Ed25519 key pair, writes the private key to `options.out` (refusing to overwrite) and
  * prints the public JWK (its `kid` is the RFC 7638 thumbprint).
- * @throws {UsageError} when the file exists.
+ * @throws {UsageError} when the file exists or lies inside a git repository.
  */
 export async function keygen(options: KeygenOptions, io: CliIo): Promise<PublicJwk> {
+  assertOutsideRepository('out', options.out);
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { extractable: true });
   const pem = await exportPKCS8(privateKey);
   const jwk = await exportJWK(publicKey);
   if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') {
-    throw new Error('unexpected key type from generateKeyPair');
+    throw new UsageError('unexpected key type from generateKeyPair', { showUsage: false });
   }
   const kid = await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: jwk.x });
   const target = path.resolve(options.out);

@@ -169,8 +169,8 @@ export function createAdminHandler(options: AdminHandlerOptions): AdminRequestLi
         sendJson(
           response,
           error.status,
-          { error: { code: error.code, message: error.message } },
-          error.headers,
+          { error: { code: error.apiCode, message: error.message } },
+          { ...error.headers },
         );
         return;
       }

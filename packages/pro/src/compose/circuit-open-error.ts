@@ -1,3 +1,5 @@
+import { BulkheadError } from '@x/bulkhead-core';
+
 const MARKER = Symbol.for('x.bulkhead.error.CircuitOpenError');
 
 /** Breaker state that short-circuited a call. */
@@ -12,19 +14,20 @@ export interface CircuitOpenErrorDetails {
 }
 
 /**
- * The circuit breaker refused the call (open, a half-open trial already running, or shut down);
- * the call never took a bulkhead slot for its work. `code` is `CIRCUIT_OPEN`.
+ * The circuit breaker refused the call (open, a half-open trial already running, or shut down); the call never
+ * took a bulkhead slot for its work. A `BulkheadError` with `code` `BULKHEAD_CIRCUIT_OPEN`.
  */
-export class CircuitOpenError extends Error {
+export class CircuitOpenError extends BulkheadError {
   readonly [MARKER] = true;
-  readonly code = 'CIRCUIT_OPEN' as const;
+  declare readonly code: 'BULKHEAD_CIRCUIT_OPEN';
   readonly breakerName: string;
   readonly state: CircuitOpenState;
 
   constructor(details: CircuitOpenErrorDetails) {
     super(
       `Circuit breaker '${details.breakerName}' is ${details.state.replace('_', '-')}; the call was short-circuited`,
-      details.cause === undefined ? undefined : { cause: details.cause },
+      'BULKHEAD_CIRCUIT_OPEN',
+      details.cause === undefined ? {} : { cause: details.cause },
     );
     this.name = 'CircuitOpenError';
     this.breakerName = details.breakerName;
@@ -32,7 +35,7 @@ export class CircuitOpenError extends Error {
   }
 
   /** True for a `CircuitOpenError` from any installed copy of this package. */
-  static isInstance(error: unknown): error is CircuitOpenError {
+  static override isInstance(error: unknown): error is CircuitOpenError {
     return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[MARKER] === true;
   }
 }

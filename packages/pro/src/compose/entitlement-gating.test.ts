@@ -6,7 +6,7 @@ import {
   SemaphoreBulkhead,
 } from '@x/bulkhead-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resetFeatureReportsForTesting } from '../feature-gate.js';
+import { resetProForTesting } from '../testing.js';
 import { composePolicy } from './composed-policy.js';
 
 function recordingLogger() {
@@ -20,7 +20,7 @@ function recordingLogger() {
 
 afterEach(() => {
   resetEntitlementForTesting();
-  resetFeatureReportsForTesting();
+  resetProForTesting();
 });
 
 describe('ComposedPolicy entitlement gating', () => {

@@ -1,19 +1,26 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BulkheadError } from '@x/bulkhead-core';
 
 /** Largest request body the admin API reads. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** An HTTP failure carried to the response as `{ error: { code, message } }`. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
+/**
+ * An HTTP failure of the admin API, carried to the response as `{ error: { code: apiCode, message } }`.
+ * Internal: the admin handler turns every one into a response; none escapes to the caller.
+ */
+export class HttpError extends BulkheadError {
+  readonly status: number;
+  /** The machine-readable code the response carries (`invalid_body`, `not_found`, ...). */
+  readonly apiCode: string;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(status: number, apiCode: string, message: string, headers: Record<string, string> = {}) {
     super(message);
     this.name = 'HttpError';
+    this.status = status;
+    this.apiCode = apiCode;
+    this.headers = headers;
   }
 }
 

@@ -1,69 +1,76 @@
-import type { EntitlementLogger } from '@x/bulkhead-core';
+import { BulkheadError } from '@x/bulkhead-core';
+import { describeValue, globalExtensionState } from '@x/bulkhead-core/extension';
+import { ed25519Thumbprint } from './jwk-thumbprint.js';
 import type { VendorPublicKey } from './vendor-keys.js';
 
-/** Environment variable holding a JSON array of extra public keys (tests only; every use logs a warning). */
-export const TEST_KEYS_ENVIRONMENT_VARIABLE = 'BULKHEAD_PRO_TRUSTED_KEYS_FOR_TESTING';
+/**
+ * A JSON Web Key as `trustKeysForTesting()` takes it: structurally compatible with the DOM's, Node's
+ * (`node:crypto`) and jose's JWK types, so a key from any of them can be passed.
+ */
+export interface JsonWebKey {
+  readonly kty?: string;
+  readonly crv?: string;
+  readonly x?: string;
+  readonly kid?: string;
+  readonly d?: string;
+  readonly alg?: string;
+  readonly use?: string;
+}
 
-let keysTrustedForTesting: readonly VendorPublicKey[] = [];
+/** Keys trusted for testing; kept in core's global slot so every copy and bundle of this package agrees. */
+interface TestKeyState {
+  keys: readonly VendorPublicKey[];
+}
 
-function isVendorPublicKey(value: unknown): value is VendorPublicKey {
-  const key = value as Partial<VendorPublicKey> | null;
-  return (
-    typeof key === 'object' &&
-    key !== null &&
-    typeof key.kid === 'string' &&
-    key.kid.length > 0 &&
-    key.kty === 'OKP' &&
-    key.crv === 'Ed25519' &&
-    typeof key.x === 'string'
-  );
+const testKeyState = (): TestKeyState =>
+  globalExtensionState<TestKeyState>('@x/bulkhead-pro/test-keys', () => ({ keys: [] }));
+
+/** True when this process runs in production (`NODE_ENV=production`), where test keys never count. */
+export function isProductionProcess(): boolean {
+  return process.env.NODE_ENV === 'production';
+}
+
+function toTestKey(key: unknown, index: number): VendorPublicKey {
+  const where = `publicKeys[${index}]`;
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) {
+    throw new TypeError(`${where} must be an Ed25519 public JWK, got ${describeValue(key)}`);
+  }
+  const jwk = key as Record<string, unknown>;
+  if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string' || jwk.x === '') {
+    throw new TypeError(`${where} must be an Ed25519 public JWK ({ kty: 'OKP', crv: 'Ed25519', x })`);
+  }
+  if (jwk.d !== undefined) {
+    throw new TypeError(`${where} is a private key (it has 'd'); pass its public half only`);
+  }
+  const kid = ed25519Thumbprint(jwk.x);
+  if (jwk.kid !== undefined && jwk.kid !== kid) {
+    throw new TypeError(
+      `${where}.kid must be the key's RFC 7638 thumbprint '${kid}', got ${describeValue(jwk.kid)}`,
+    );
+  }
+  return Object.freeze({ kid, kty: 'OKP', crv: 'Ed25519', x: jwk.x });
 }
 
 /**
- * TEST ONLY: trusts extra public keys besides the embedded vendor keys, so tests can sign licenses with a
- * key pair they generate. Every verification that consults them logs `entitlement.test_keys_trusted`
- * as a warning. Pass `[]` to forget them.
- * @throws {TypeError} unless `keys` is an array of Ed25519 public JWKs with a `kid`.
+ * Trusts `publicKeys` besides the vendor keys (replacing earlier test keys; `[]` forgets them).
+ * @throws {BulkheadError} when `NODE_ENV` is `production`; {TypeError} unless every key is an Ed25519 public JWK.
  */
-export function trustKeysForTesting(keys: readonly VendorPublicKey[]): void {
-  if (!Array.isArray(keys) || !keys.every(isVendorPublicKey)) {
+export function trustTestKeys(publicKeys: readonly JsonWebKey[]): void {
+  if (isProductionProcess()) {
+    throw new BulkheadError(
+      'trustKeysForTesting() refuses to run when NODE_ENV is production: a production process trusts only the vendor keys embedded in @x/bulkhead-pro',
+    );
+  }
+  if (!Array.isArray(publicKeys)) {
     throw new TypeError(
-      "keys must be an array of Ed25519 public JWKs ({ kid, kty: 'OKP', crv: 'Ed25519', x })",
+      `publicKeys must be an array of Ed25519 public JWKs, got ${describeValue(publicKeys)}`,
     );
   }
-  keysTrustedForTesting = Object.freeze(keys.map((key) => Object.freeze({ ...key })));
+  const keys = publicKeys.map((key, index) => toTestKey(key, index));
+  testKeyState().keys = Object.freeze(keys);
 }
 
-function keysFromEnvironment(
-  env: Record<string, string | undefined>,
-  logger: EntitlementLogger,
-): VendorPublicKey[] {
-  const text = env[TEST_KEYS_ENVIRONMENT_VARIABLE];
-  if (text === undefined || text.trim() === '') return [];
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (Array.isArray(parsed) && parsed.every(isVendorPublicKey)) return parsed;
-  } catch {
-    // reported below
-  }
-  logger.warn(
-    { event: 'entitlement.test_keys_ignored', variable: TEST_KEYS_ENVIRONMENT_VARIABLE },
-    `${TEST_KEYS_ENVIRONMENT_VARIABLE} is not a JSON array of Ed25519 public JWKs with a kid; ignored`,
-  );
-  return [];
-}
-
-/** The keys trusted for testing (programmatic and from the environment); warns every time there are any. */
-export function resolveTestKeys(
-  env: Record<string, string | undefined>,
-  logger: EntitlementLogger,
-): readonly VendorPublicKey[] {
-  const keys = [...keysTrustedForTesting, ...keysFromEnvironment(env, logger)];
-  if (keys.length > 0) {
-    logger.warn(
-      { event: 'entitlement.test_keys_trusted', keyIds: keys.map((key) => key.kid) },
-      'License verification trusts keys injected FOR TESTING; never do this in production',
-    );
-  }
-  return keys;
+/** The keys trusted for testing; always none in production, whatever was trusted before. */
+export function trustedTestKeys(): readonly VendorPublicKey[] {
+  return isProductionProcess() ? [] : testKeyState().keys;
 }

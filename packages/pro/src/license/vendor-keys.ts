@@ -9,21 +9,16 @@ export interface VendorPublicKey {
 }
 
 /**
- * The vendor public keys that sign Bulkhead PRO licenses. Several are trusted at once so the signing
- * key can rotate: add the new key here in one release, issue with it, retire the old one later.
- * Generated with `pnpm --filter @x/license-issuer issue-license keygen`; the private halves are kept offline.
+ * The vendor public keys that sign Bulkhead PRO licenses; the private halves are held offline by the vendor
+ * and are never in this repository. To rotate, a release adds the new key here before licenses are issued
+ * with it; the old key stays until the last license it signed has expired (see apps/license-issuer).
  */
 export const VENDOR_PUBLIC_KEYS: readonly VendorPublicKey[] = Object.freeze([
+  // Vendor signing key since 2026-12 (published as shared/licensing/vendor-public-key.json).
   Object.freeze({
-    kid: 'ukzBVbU1up0C2_05-9QvNy8fHFSQc15ZwpWY1tgckTk',
+    kid: 'vuBu8vQ1TwLN5BcdHupujDpZ8QnYAOXSqbfpeNfjcCA',
     kty: 'OKP',
     crv: 'Ed25519',
-    x: 'mg2NJRFpAxAnNAftB8rd42mKj2WGDKTG3ZvETVHDlDE',
-  } as const),
-  Object.freeze({
-    kid: 'W-UhcVpmpiucG8D89bn8rip_4uUZQ_x1KO8VtixYw5M',
-    kty: 'OKP',
-    crv: 'Ed25519',
-    x: '1ZOsiL-wKinvPKnJLwSU8t2Mn1mNpfI4SxsVIfoVPAQ',
+    x: 'GRrtVfWYewQ-d6yCJh62lF5uK5-qccaLHDdL5xs2H_k',
   } as const),
 ]);

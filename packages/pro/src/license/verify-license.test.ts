@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BulkheadError } from '@x/bulkhead-core';
 import { calculateJwkThumbprint } from 'jose';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,14 +12,14 @@ import {
   validClaims,
 } from '../test-support/license-fixtures.js';
 import { silentLogger } from '../test-support/silent-logger.js';
+import { trustKeysForTesting } from '../testing.js';
 import { LICENSE_CLOCK_TOLERANCE_SECONDS } from './license-claims.js';
-import { TEST_KEYS_ENVIRONMENT_VARIABLE, trustKeysForTesting } from './test-keys.js';
 import { VENDOR_PUBLIC_KEYS } from './vendor-keys.js';
 import { verifyLicenseKey } from './verify-license.js';
 
 let signer: TestSigner;
 const verify = (token: string, now?: Date) =>
-  verifyLicenseKey(token, { logger: silentLogger, env: {}, ...(now === undefined ? {} : { now }) });
+  verifyLicenseKey(token, { logger: silentLogger, ...(now === undefined ? {} : { now }) });
 
 beforeAll(async () => {
   signer = await createTestSigner();
@@ -124,47 +128,84 @@ describe('verifyLicenseKey', () => {
     }
   });
 
-  it('logs a warning every time keys trusted for testing are consulted', async () => {
+  it('logs a warning every time a key trusted for testing verifies a license', async () => {
     trustKeysForTesting([signer.publicKey]);
     const logs = captureLogs();
     const token = await signer.sign();
-    await verifyLicenseKey(token, { logger: logs.logger, env: {} });
-    await verifyLicenseKey(token, { logger: logs.logger, env: {} });
-    expect(logs.events('entitlement.test_keys_trusted')).toHaveLength(2);
-    expect(logs.events('entitlement.test_keys_trusted')[0]?.level).toBe('warn');
+    await verifyLicenseKey(token, { logger: logs.logger });
+    await verifyLicenseKey(token, { logger: logs.logger });
+    const warnings = logs.events('entitlement.test_key_used');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatchObject({ level: 'warn', object: { keyId: signer.publicKey.kid } });
   });
 
-  it('trusts keys from the test-only environment variable, with a warning', async () => {
-    const logs = captureLogs();
-    const env = { [TEST_KEYS_ENVIRONMENT_VARIABLE]: JSON.stringify([signer.publicKey]) };
-    const result = await verifyLicenseKey(await signer.sign(), { logger: logs.logger, env });
-    expect(result.valid).toBe(true);
-    expect(logs.events('entitlement.test_keys_trusted')).toHaveLength(1);
+  it('ignores the removed BULKHEAD_PRO_TRUSTED_KEYS_FOR_TESTING variable', async () => {
+    const previous = process.env.BULKHEAD_PRO_TRUSTED_KEYS_FOR_TESTING;
+    process.env.BULKHEAD_PRO_TRUSTED_KEYS_FOR_TESTING = JSON.stringify([signer.publicKey]);
+    try {
+      const logs = captureLogs();
+      expect(await verifyLicenseKey(await signer.sign(), { logger: logs.logger })).toMatchObject({
+        valid: false,
+        reason: 'unknown_key_id',
+      });
+      expect(logs.records).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.BULKHEAD_PRO_TRUSTED_KEYS_FOR_TESTING;
+      else process.env.BULKHEAD_PRO_TRUSTED_KEYS_FOR_TESTING = previous;
+    }
   });
 
-  it('ignores an invalid test-key variable with a warning', async () => {
-    const logs = captureLogs();
-    const env = { [TEST_KEYS_ENVIRONMENT_VARIABLE]: 'not json' };
-    expect(await verifyLicenseKey(await signer.sign(), { logger: logs.logger, env })).toMatchObject({
-      reason: 'unknown_key_id',
+  it('never consults test keys once NODE_ENV is production', async () => {
+    trustKeysForTesting([signer.publicKey]);
+    const token = await signer.sign();
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      expect(await verify(token)).toMatchObject({ valid: false, reason: 'unknown_key_id' });
+      expect(() => trustKeysForTesting([signer.publicKey])).toThrow(BulkheadError);
+      expect(() => trustKeysForTesting([])).toThrow(/refuses to run when NODE_ENV is production/);
+    } finally {
+      if (previous === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = previous;
+    }
+    expect(await verify(token)).toMatchObject({ valid: true, testKeyUsed: true });
+  });
+
+  it('rejects a header typ other than JWT as malformed_key', async () => {
+    trustKeysForTesting([signer.publicKey]);
+    expect(await verify(await signer.sign({ header: { typ: 'JWT' } }))).toMatchObject({ valid: true });
+    expect(await verify(await signer.sign({ header: { typ: 'at+jwt' } }))).toMatchObject({
+      valid: false,
+      reason: 'malformed_key',
     });
-    expect(logs.events('entitlement.test_keys_ignored')).toHaveLength(1);
   });
 
   it('validates its arguments', async () => {
     await expect(verifyLicenseKey(42 as never)).rejects.toThrow(/licenseKey must be a string/);
     await expect(verifyLicenseKey('a', { now: new Date(Number.NaN) })).rejects.toThrow(/options.now/);
-    await expect(verifyLicenseKey('a', { env: null as never })).rejects.toThrow(/options.env/);
+    await expect(verifyLicenseKey('a', { env: {} } as never)).rejects.toThrow(
+      'options.env is not a known option',
+    );
+    await expect(verifyLicenseKey('a', { nwo: new Date() } as never)).rejects.toThrow(
+      'options.nwo is not a known option; did you mean now?',
+    );
     await expect(verifyLicenseKey('a', { logger: {} as never })).rejects.toThrow(/options.logger/);
-    expect(() => trustKeysForTesting([{ kid: 'k' }] as never)).toThrow(TypeError);
   });
 });
 
 describe('VENDOR_PUBLIC_KEYS', () => {
-  it('embeds several Ed25519 public keys whose kid is their thumbprint (no private part)', async () => {
-    expect(VENDOR_PUBLIC_KEYS.length).toBeGreaterThanOrEqual(2);
+  const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+  const publishedKeyFile = path.join(repositoryRoot, '../shared/licensing/vendor-public-key.json');
+
+  it('embeds exactly the vendor key the vendor published (../shared/licensing/vendor-public-key.json)', () => {
+    const published = JSON.parse(readFileSync(publishedKeyFile, 'utf8')) as Record<string, unknown>;
+    expect(VENDOR_PUBLIC_KEYS).toEqual([published]);
+  });
+
+  it('holds Ed25519 public keys only, each with its RFC 7638 thumbprint as kid', async () => {
     for (const key of VENDOR_PUBLIC_KEYS) {
       expect(Object.keys(key).sort()).toEqual(['crv', 'kid', 'kty', 'x']);
+      expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519' });
       expect(await calculateJwkThumbprint({ kty: key.kty, crv: key.crv, x: key.x })).toBe(key.kid);
     }
   });

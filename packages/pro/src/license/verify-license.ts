@@ -1,19 +1,18 @@
 import { type EntitlementLogger, getBulkheadLogger } from '@x/bulkhead-core';
+import { validateKnownKeys, validateLogger, validateOptionsObject } from '@x/bulkhead-core/extension';
 import {
   LICENSE_CLOCK_TOLERANCE_SECONDS,
   LICENSE_PRODUCT,
   type LicenseRejectionReason,
   type LicenseVerification,
 } from './license-claims.js';
-import { resolveTestKeys } from './test-keys.js';
+import { trustedTestKeys } from './test-keys.js';
 import { VENDOR_PUBLIC_KEYS, type VendorPublicKey } from './vendor-keys.js';
 
 /** Options of `verifyLicenseKey()`. */
 export interface VerifyLicenseOptions {
   /** The instant to check validity at; default now. */
   now?: Date;
-  /** Environment read for test-only keys; default `process.env`. */
-  env?: Record<string, string | undefined>;
   /** Where warnings go; default `getBulkheadLogger()`. */
   logger?: EntitlementLogger;
 }
@@ -41,19 +40,17 @@ function importKey(jose: Jose, key: VendorPublicKey): Promise<ImportedKey> {
   return imported;
 }
 
+const OPTION_KEYS = ['now', 'logger'] as const;
+
 function validateOptions(licenseKey: unknown, options: VerifyLicenseOptions): void {
   if (typeof licenseKey !== 'string')
     throw new TypeError(`licenseKey must be a string, got ${typeof licenseKey}`);
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  validateOptionsObject('options', options);
+  validateKnownKeys(options, OPTION_KEYS);
   if (options.now !== undefined && (!(options.now instanceof Date) || Number.isNaN(options.now.getTime()))) {
     throw new TypeError('options.now must be a valid Date');
   }
-  if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
-    throw new TypeError('options.env must be an object');
-  }
-  if (options.logger !== undefined && typeof options.logger?.warn !== 'function') {
-    throw new TypeError('options.logger must have info() and warn() methods');
-  }
+  if (options.logger !== undefined) validateLogger('options.logger', options.logger);
 }
 
 function mapJoseError(jose: Jose, error: unknown): LicenseVerification {
@@ -76,19 +73,22 @@ function mapJoseError(jose: Jose, error: unknown): LicenseVerification {
   return reject('malformed_key', 'not a compact JWS license token');
 }
 
-function readHeader(jose: Jose, licenseKey: string): { alg: unknown; kid: unknown } | undefined {
+function readHeader(
+  jose: Jose,
+  licenseKey: string,
+): { alg: unknown; kid: unknown; typ: unknown } | undefined {
   try {
     const header = jose.decodeProtectedHeader(licenseKey);
-    return { alg: header.alg, kid: header.kid };
+    return { alg: header.alg, kid: header.kid, typ: header.typ };
   } catch {
     return undefined;
   }
 }
 
 /**
- * Verifies a license key offline (no network): a compact JWS signed with EdDSA (Ed25519) by one of the
- * embedded vendor keys (or a key trusted for testing, which logs a warning), for product
- * `x-bulkhead-pro`, inside its validity window with 60 s clock skew tolerance. Never echoes the key.
+ * Verifies a license key offline (no network): a compact JWS (`alg: EdDSA`, `typ: JWT`) signed by one of the
+ * embedded vendor keys, for product `x-bulkhead-pro`, inside its validity window (60 s clock skew tolerance).
+ * Outside production a key trusted through `@x/bulkhead-pro/testing` also counts, with a warning. Never echoes the key.
  * @throws {TypeError} when `licenseKey` is not a string or an option has the wrong type.
  */
 export async function verifyLicenseKey(
@@ -104,13 +104,19 @@ export async function verifyLicenseKey(
   const header = readHeader(jose, token);
   if (header === undefined) return reject('malformed_key', 'license header is not valid JSON');
   if (header.alg !== 'EdDSA') return reject('invalid_signature', 'signing algorithm is not EdDSA');
+  if (header.typ !== undefined && header.typ !== 'JWT') {
+    return reject('malformed_key', "license header typ must be 'JWT'");
+  }
   if (typeof header.kid !== 'string' || header.kid.length === 0) {
     return reject('unknown_key_id', 'license header has no kid');
   }
-  const testKeys = resolveTestKeys(options.env ?? process.env, options.logger ?? getBulkheadLogger());
-  const key = [...VENDOR_PUBLIC_KEYS, ...testKeys].find((candidate) => candidate.kid === header.kid);
+  const kid = header.kid;
+  const vendorKey = VENDOR_PUBLIC_KEYS.find((candidate) => candidate.kid === kid);
+  const testKey =
+    vendorKey === undefined ? trustedTestKeys().find((candidate) => candidate.kid === kid) : undefined;
+  const key: VendorPublicKey | undefined = vendorKey ?? testKey;
   if (key === undefined)
-    return reject('unknown_key_id', `no trusted vendor key has kid '${header.kid.slice(0, 64)}'`);
+    return reject('unknown_key_id', `no trusted vendor key has kid '${kid.slice(0, 64)}'`);
   let payload: Record<string, unknown>;
   try {
     const cryptoKey = await importKey(jose, key);
@@ -135,9 +141,15 @@ export async function verifyLicenseKey(
     return reject('malformed_key', "claim 'features' must be an array of strings");
   }
   const seconds = (claim: unknown): Date => new Date(Number(claim) * 1000);
+  if (testKey !== undefined) {
+    (options.logger ?? getBulkheadLogger()).warn(
+      { event: 'entitlement.test_key_used', keyId: testKey.kid, licensee },
+      'Bulkhead PRO license verified with a key trusted FOR TESTING, not a vendor key; never do this in production',
+    );
+  }
   return Object.freeze({
     valid: true,
-    testKeyUsed: testKeys.includes(key),
+    testKeyUsed: testKey !== undefined,
     license: Object.freeze({
       licensee,
       product: LICENSE_PRODUCT,

@@ -1,3 +1,5 @@
+import { globalExtensionState } from '@x/bulkhead-core/extension';
+import { reportListenerFailure } from '../internal/report-listener-failure.js';
 import type { BulkheadSettingsInput } from './settings.js';
 
 /** Name of the event that asks registries to apply new settings. */
@@ -43,10 +45,7 @@ export class ConfigEventBus {
       try {
         listener(payload);
       } catch (error) {
-        process.emitWarning(
-          `A ${CONFIG_UPDATED} listener threw: ${String(error)}`,
-          'BulkheadListenerWarning',
-        );
+        reportListenerFailure(`A ${CONFIG_UPDATED} listener`, error);
       }
     }
   }
@@ -57,11 +56,7 @@ export class ConfigEventBus {
   }
 }
 
-const BUS_KEY = Symbol.for('x.bulkhead.pro.config-events.v1');
-
-/** The process-wide `CONFIG_UPDATED` bus PRO registries subscribe to by default. */
+/** The process-wide `CONFIG_UPDATED` bus PRO registries subscribe to by default (kept in core's global slot). */
 export function getConfigEventBus(): ConfigEventBus {
-  const holder = globalThis as { [BUS_KEY]?: ConfigEventBus };
-  holder[BUS_KEY] ??= new ConfigEventBus();
-  return holder[BUS_KEY];
+  return globalExtensionState('@x/bulkhead-pro/config-events', () => new ConfigEventBus());
 }

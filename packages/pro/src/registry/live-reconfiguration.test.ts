@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type EntitlementLogger, SemaphoreBulkhead } from '@x/bulkhead-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { captureLogs } from '../test-support/license-fixtures.js';
 import { silentLogger } from '../test-support/silent-logger.js';
 import { CONFIG_UPDATED, ConfigEventBus } from './config-events.js';
@@ -144,6 +144,39 @@ describe('CONFIG_UPDATED and close()', () => {
     registry.getOrCreate('later');
     expect(changes).toEqual([]);
     expect(registry.get('database').getState().closed).toBe(false);
+  });
+
+  it('whatever a listener throws (a null-prototype object, a hostile toString), delivery and settings go on', () => {
+    const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const bus = new ConfigEventBus();
+      const registry = create({ configEvents: bus });
+      const hostile = {
+        toString() {
+          throw new Error('toString');
+        },
+      };
+      bus.on(CONFIG_UPDATED, () => {
+        throw Object.create(null);
+      });
+      const seen: number[] = [];
+      bus.on(CONFIG_UPDATED, (event) => seen.push(event.settings.cache?.maxConcurrent ?? 0));
+      registry.onSettingsApplied(() => {
+        throw hostile;
+      });
+      const applied: string[] = [];
+      registry.onSettingsApplied((update) => applied.push(update.resized.map((entry) => entry.name).join()));
+      expect(() => bus.emit(CONFIG_UPDATED, { settings: { cache: { maxConcurrent: 9 } } })).not.toThrow();
+      expect(registry.get('cache').getState().maxConcurrent).toBe(9);
+      expect(seen).toEqual([9]);
+      expect(applied).toEqual(['cache']);
+      expect(warnings.mock.calls.map((call) => String(call[0]))).toEqual([
+        'A settings listener threw: a non-Error object',
+        'A config_updated listener threw: a non-Error object',
+      ]);
+    } finally {
+      warnings.mockRestore();
+    }
   });
 
   it('the bus validates its arguments', () => {

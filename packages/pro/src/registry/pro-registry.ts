@@ -22,6 +22,7 @@ import {
   validateName,
   validateRegistryOptions,
 } from '../internal/registry-validation.js';
+import { reportListenerFailure } from '../internal/report-listener-failure.js';
 import { loadThreadPoolBulkhead } from '../internal/thread-pool-loader.js';
 import { watchFile } from '../internal/watch-file.js';
 import { CACHE_PREFIX, compartmentSettingsFor, DATABASE_PREFIX } from './compartment-settings.js';
@@ -368,7 +369,7 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
       try {
         listener(update);
       } catch (error) {
-        process.emitWarning(`A settings listener threw: ${String(error)}`, 'BulkheadListenerWarning');
+        reportListenerFailure('A settings listener', error);
       }
     }
     return update;

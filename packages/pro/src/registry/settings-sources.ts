@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { BulkheadError } from '@x/bulkhead-core';
 import {
   BUILT_IN_COMPARTMENTS,
   type BulkheadSettingsInput,
@@ -54,7 +55,7 @@ export function readEnvironmentSettings(env: Record<string, string | undefined>)
 
 /**
  * Reads and validates a JSON settings file (same shape as the settings object).
- * @throws {Error} when the file cannot be read; {TypeError | RangeError} when its content is invalid.
+ * @throws {BulkheadError} when the file cannot be read; {TypeError | RangeError} when its content is invalid.
  */
 export function readSettingsFile(file: string): BulkheadSettingsInput {
   const absolute = path.resolve(file);
@@ -63,9 +64,11 @@ export function readSettingsFile(file: string): BulkheadSettingsInput {
     text = readFileSync(absolute, 'utf8');
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new Error(`settings file '${absolute}' cannot be read (${String(code ?? error)})`, {
-      cause: error,
-    });
+    throw new BulkheadError(
+      `settings file '${absolute}' cannot be read (${String(code ?? error)})`,
+      'BULKHEAD_ERROR',
+      { cause: error },
+    );
   }
   let parsed: unknown;
   try {

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { BulkheadError } from '@x/bulkhead-core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BULKHEAD_SETTINGS } from './settings.js';
 import { readEnvironmentSettings, readSettingsFile } from './settings-sources.js';
@@ -148,6 +149,7 @@ describe('readSettingsFile', () => {
   it('names the file in every error', () => {
     const missing = path.join(directory, 'missing.json');
     expect(() => readSettingsFile(missing)).toThrow(`settings file '${missing}' cannot be read (ENOENT)`);
+    expect(() => readSettingsFile(missing)).toThrow(BulkheadError);
     const broken = file('broken.json', '{ nope');
     expect(() => readSettingsFile(broken)).toThrow(`settings file '${broken}' is not valid JSON`);
     const invalid = file('invalid.json', '{"cache":{"maxConcurrent":0}}');

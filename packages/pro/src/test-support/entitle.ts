@@ -1,8 +1,6 @@
 import { type Entitlement, init, resetEntitlementForTesting, setBulkheadRegistry } from '@x/bulkhead-core';
-import { resetFeatureReportsForTesting } from '../feature-gate.js';
-import { trustKeysForTesting } from '../license/test-keys.js';
-import { resetProServicesForTesting } from '../pro-services.js';
-import { type CapturingLogger, captureLogs, createTestSigner, validClaims } from './license-fixtures.js';
+import { createTestLicense, resetProForTesting, trustKeysForTesting } from '../testing.js';
+import { type CapturingLogger, captureLogs } from './license-fixtures.js';
 
 /** Registers this package (src) with core, as importing the package does. */
 import '../index.js';
@@ -11,19 +9,20 @@ import '../index.js';
 export async function entitleForTesting(
   features: readonly string[] = ['*'],
 ): Promise<{ entitlement: Entitlement; logs: CapturingLogger }> {
-  const signer = await createTestSigner();
-  trustKeysForTesting([signer.publicKey]);
+  const { licenseKey, publicKey } = await createTestLicense({ licensee: 'Acme Corp', features });
+  trustKeysForTesting([publicKey]);
   const logs = captureLogs();
-  const licenseKey = await signer.sign({ payload: validClaims({ features: [...features] }) });
   const entitlement = await init({ licenseKey, logger: logs.logger, env: {} });
   return { entitlement, logs };
 }
 
-/** Forgets entitlement, PRO registry, test keys and feature reports between tests. */
+/**
+ * Forgets entitlement, PRO registry, test keys and feature reports between tests.
+ * (core's `resetEntitlementForTesting` still comes from the main entry here; it moves to core's testing entry.)
+ */
 export function resetProStateForTesting(): void {
   resetEntitlementForTesting();
   setBulkheadRegistry(undefined);
-  resetProServicesForTesting();
+  resetProForTesting();
   trustKeysForTesting([]);
-  resetFeatureReportsForTesting();
 }
