@@ -12,7 +12,7 @@ describe('README', () => {
 
   it('states the default sizes it explains', () => {
     expect(readme).toContain(`connections: ${DEFAULT_CONFIG.poolSize}`);
-    expect(readme).toContain(`payment can hold at most ${DEFAULT_CONFIG.paymentSize} sockets`);
+    expect(readme).toContain(`payment can hold at most ${DEFAULT_CONFIG.paymentSize} connections`);
     expect(readme).toContain(`(default ${DEFAULT_CONFIG.outputPath})`);
   });
 });
