@@ -10,6 +10,7 @@ const AREAS = [
   { name: 'threads', specifier: './threads.js' },
   { name: 'otel', specifier: './otel.js' },
   { name: 'http', specifier: './http.js' },
+  { name: 'partitions', specifier: './partitions.js' },
 ] as const;
 
 function isModuleNotFound(error: unknown, specifier: string): boolean {

@@ -48,13 +48,13 @@ export {
   init,
   licenseKeyFingerprint,
   registerProProvider,
-  resetEntitlementForTesting,
 } from './init.js';
 export { isBulkhead } from './is-bulkhead.js';
-export { KeyedBulkhead } from './keyed/keyed-bulkhead.js';
+export { KeyedBulkhead, type KeyedCallOptions } from './keyed/keyed-bulkhead.js';
 export type { KeyedBulkheadOptions, PerKeyOptions } from './keyed/keyed-options.js';
 export type { KeyedBulkheadState, KeyState } from './keyed/keyed-state.js';
 export { getBulkheadLogger, jsonStderrLogger } from './logger.js';
+export type { CallPriority, QueueFullPolicy, QueueOrder } from './partitioned/ordered-waiters.js';
 export {
   type PartitionedAcquireOptions,
   PartitionedBulkhead,
@@ -84,5 +84,9 @@ export {
   setBulkheadRegistry,
 } from './registry.js';
 export type { BulkheadRegistryLike, GetOrCreateOptions, RegistryChange } from './registry-contract.js';
-export { SemaphoreBulkhead, type SemaphoreBulkheadOptions } from './semaphore-bulkhead.js';
+export {
+  SemaphoreBulkhead,
+  type SemaphoreBulkheadOptions,
+  type SemaphoreBulkheadState,
+} from './semaphore-bulkhead.js';
 export { type BulkheadState, type BulkheadStateInput, createBulkheadState } from './state.js';

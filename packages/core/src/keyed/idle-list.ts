@@ -2,7 +2,7 @@
 export interface IdleNode {
   idlePrevious: IdleNode | undefined;
   idleNext: IdleNode | undefined;
-  /** `performance.now()` when it became idle, or -1 while it is not in the list. */
+  /** When it became idle (the owner's stamp, ascending in list order), or -1 while it is not in the list. */
   idleSince: number;
 }
 
@@ -25,9 +25,9 @@ export class IdleList<Node extends IdleNode> {
     return this.#head;
   }
 
-  /** Appends `node`, idle since `time`. */
-  push(node: Node, time: number): void {
-    node.idleSince = time;
+  /** Appends `node`, idle since `stamp` (never smaller than the stamps already in the list). */
+  push(node: Node, stamp: number): void {
+    node.idleSince = stamp;
     node.idlePrevious = this.#tail;
     node.idleNext = undefined;
     if (this.#tail === undefined) this.#head = node;

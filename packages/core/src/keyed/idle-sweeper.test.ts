@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { now } from '../internal/clock.js';
 import { useFakeClock } from '../test-support/async-helpers.js';
 import { IdleList, type IdleNode } from './idle-list.js';
 import { IdleSweeper } from './idle-sweeper.js';
@@ -16,26 +15,36 @@ afterEach(() => {
 });
 
 describe('IdleSweeper', () => {
-  it('evicts nodes in the order they became idle, each after the idle timeout, with one timer', () => {
+  it('evicts each node between idleTimeout and 1.5 × idleTimeout after it became idle, with one timer', () => {
     useFakeClock();
     const list = new IdleList<Node>();
-    const evicted: string[] = [];
-    const sweeper = new IdleSweeper(list, 100, (node) => evicted.push(node.name));
+    const evicted: Array<[string, number]> = [];
+    const sweeper = new IdleSweeper(list, 100, (node) => evicted.push([node.name, Date.now()]));
+    const started = Date.now();
     const [a, b, c] = [new Node('a'), new Node('b'), new Node('c')];
-    list.push(a, now());
-    sweeper.schedule();
-    vi.advanceTimersByTime(40);
-    list.push(b, now());
-    sweeper.schedule();
-    list.push(c, now());
-    sweeper.schedule();
+    const idleAt = new Map<string, number>();
+    const becomeIdle = (node: Node): void => {
+      list.push(node, sweeper.stamp);
+      idleAt.set(node.name, Date.now());
+      sweeper.schedule();
+    };
+    becomeIdle(a);
+    vi.advanceTimersByTime(10);
+    becomeIdle(b);
+    vi.advanceTimersByTime(45);
+    becomeIdle(c);
     expect(vi.getTimerCount()).toBe(1);
-    vi.advanceTimersByTime(60);
-    expect(evicted).toEqual(['a']);
     // b is used again before its timeout: it leaves the list and is never evicted.
+    vi.advanceTimersByTime(20);
     list.remove(b);
-    vi.advanceTimersByTime(40);
-    expect(evicted).toEqual(['a', 'c']);
+    vi.advanceTimersByTime(500);
+    expect(evicted.map(([name]) => name)).toEqual(['a', 'c']);
+    for (const [name, at] of evicted) {
+      const idleFor = at - idleAt.get(name)!;
+      expect(idleFor).toBeGreaterThanOrEqual(100);
+      expect(idleFor).toBeLessThanOrEqual(150);
+    }
+    expect(started).toBeLessThan(Date.now());
     expect(list.size).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });

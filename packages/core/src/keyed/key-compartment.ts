@@ -1,5 +1,4 @@
-import { WaiterQueue } from '../internal/waiter-queue.js';
-import type { QueuedCall } from '../partitioned/waiting-room.js';
+import type { OrderedWaiters } from '../partitioned/ordered-waiters.js';
 import type { IdleNode } from './idle-list.js';
 
 /** One key's compartment: a few counters, a queue made on first wait, and its place in the idle list. */
@@ -13,18 +12,16 @@ export class KeyCompartment implements IdleNode {
   admitted = 0;
   successful = 0;
   failed = 0;
-  #queue: WaiterQueue<QueuedCall<KeyCompartment>> | undefined = undefined;
+  /** Prebound releases of calls run without a Permit (made on the first such call, kept while live). */
+  releaseAfterSuccess: ((value: unknown) => unknown) | undefined = undefined;
+  releaseAfterFailure: ((error: unknown) => never) | undefined = undefined;
+  /** The key's waiters (on core's `WaitList`), made on first wait and dropped when idle: an idle key costs none. */
+  queue: OrderedWaiters<KeyCompartment> | undefined = undefined;
 
   constructor(readonly key: string) {}
 
-  /** The waiters (created on first use, so an idle key costs no queue). */
-  get queue(): WaiterQueue<QueuedCall<KeyCompartment>> {
-    this.#queue ??= new WaiterQueue();
-    return this.#queue;
-  }
-
   get waiting(): number {
-    return this.#queue === undefined ? 0 : this.#queue.size;
+    return this.queue === undefined ? 0 : this.queue.size;
   }
 
   /** Nothing active and nobody waiting: the only state in which it may be evicted. */
@@ -34,6 +31,6 @@ export class KeyCompartment implements IdleNode {
 
   /** Drops the empty queue so an idle compartment stays small. */
   compact(): void {
-    if (this.#queue !== undefined && this.#queue.size === 0) this.#queue = undefined;
+    if (this.queue !== undefined && this.queue.size === 0) this.queue = undefined;
   }
 }

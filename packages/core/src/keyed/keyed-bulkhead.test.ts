@@ -26,23 +26,24 @@ describe('KeyedBulkhead', () => {
     held.release();
   });
 
-  it('evicts a key after idleTimeout with nothing active or waiting, and never one in use', async () => {
+  it('evicts a key idle for idleTimeout (at most 1.5 × idleTimeout), and never one in use', async () => {
     useFakeClock();
     const tenants = new KeyedBulkhead('tenants', { perKey: { maxConcurrent: 1 }, idleTimeout: 1_000 });
     const busy = await tenants.acquire('busy');
     const waiting = track(tenants.acquire('busy', { timeout: Number.POSITIVE_INFINITY }));
     await tenants.execute('quiet', () => undefined);
     expect(vi.getTimerCount()).toBe(1);
-    await vi.advanceTimersByTimeAsync(1_000);
+    await vi.advanceTimersByTimeAsync(1_500);
     expect(tenants.getState()).toMatchObject({ keyCount: 1, evictedKeys: 1 });
     await vi.advanceTimersByTimeAsync(5_000);
     expect(tenants.keyState('busy')).toMatchObject({ activeCount: 1, waitingCount: 1 });
     busy.release();
     await flush();
     waiting.value!.release();
+    // Evicted between idleTimeout and 1.5 × idleTimeout after it became idle (see IdleSweeper).
     await vi.advanceTimersByTimeAsync(999);
     expect(tenants.keyCount).toBe(1);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(501);
     expect(tenants.keyCount).toBe(0);
     expect(vi.getTimerCount()).toBe(0);
   });
@@ -192,5 +193,36 @@ describe('KeyedBulkhead', () => {
       new TypeError('options.global must be a Bulkhead, got object'),
     );
     expect(() => new KeyedBulkhead('t', undefined as never)).toThrow(TypeError);
+  });
+});
+
+describe('KeyedBulkhead queue order, priorities and shedding', () => {
+  it('serves a key’s high-priority waiters first and drops its oldest waiter when full (drop-oldest)', async () => {
+    const tenants = new KeyedBulkhead('tenants', {
+      perKey: { maxConcurrent: 1, maxQueue: 2 },
+      onQueueFull: 'drop-oldest',
+    });
+    const held = await tenants.acquire('acme');
+    const started: string[] = [];
+    const queue = (label: string, priority?: 'low' | 'high') =>
+      track(
+        tenants.execute(
+          'acme',
+          () => {
+            started.push(label);
+          },
+          { timeout: Number.POSITIVE_INFINITY, ...(priority === undefined ? {} : { priority }) },
+        ),
+      );
+    const oldest = queue('low', 'low');
+    queue('normal');
+    queue('high', 'high');
+    await flush();
+    expect((oldest.error as BulkheadFullError).reason).toBe('dropped');
+    // Another key is never shed for this one.
+    expect(tenants.keyState('acme')).toMatchObject({ waitingCount: 2, rejectedCount: 1 });
+    held.release();
+    for (let round = 0; round < 10; round++) await flush();
+    expect(started).toEqual(['high', 'normal']);
   });
 });

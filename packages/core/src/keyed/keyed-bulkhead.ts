@@ -4,23 +4,28 @@ import type {
   Bulkhead,
   CallOutcome,
   ExecuteOptions,
+  ExecutionContext,
   ProtectedFunction,
 } from '../bulkhead.js';
-import { BulkheadClosedError, BulkheadFullError } from '../errors.js';
+import { BulkheadClosedError, BulkheadFullError, constructError } from '../errors.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from '../events.js';
 import { now } from '../internal/clock.js';
 import {
   describe,
+  validateKnownKeys,
   validateName,
   validateOptionsObject,
   validateSignal,
   validateTimeout,
 } from '../internal/validate.js';
-import { contextOf, NEVER_ABORTED_CONTEXT, runWithPermit } from '../partitioned/run-with-permit.js';
+import { type CallPriority, OrderedWaiters, priorityLevel } from '../partitioned/ordered-waiters.js';
+import { QueuedCall } from '../partitioned/queued-call.js';
+import { runWithPermit } from '../partitioned/run-with-permit.js';
 import { type SlotOwner, SlotPermit } from '../partitioned/slot-permit.js';
-import { type QueuedCall, WaitingRoom } from '../partitioned/waiting-room.js';
 import type { Permit } from '../permit.js';
+import { CallContext } from '../protected-call.js';
 import { type BulkheadState, createBulkheadState } from '../state.js';
+import type { WaitListOptions } from '../waiting/wait-list.js';
 import { IdleList } from './idle-list.js';
 import { IdleSweeper } from './idle-sweeper.js';
 import { KeyBulkhead } from './key-bulkhead.js';
@@ -31,6 +36,14 @@ import {
   resolveKeyedOptions,
 } from './keyed-options.js';
 import type { KeyedBulkheadState, KeyState } from './keyed-state.js';
+
+const CALL_OPTION_KEYS = ['timeout', 'signal', 'priority'] as const;
+
+/** Options of `KeyedBulkhead.acquire()` and `execute()`. */
+export interface KeyedCallOptions extends AcquireOptions {
+  /** Order among the key's waiters (default `normal`; every 4th admission goes to the key's oldest waiter). */
+  priority?: CallPriority;
+}
 
 /**
  * A compartment per key (tenant, customer, origin), created on first use and evicted after `idleTimeout`
@@ -47,7 +60,8 @@ export class KeyedBulkhead {
   readonly #compartments = new Map<string, KeyCompartment>();
   readonly #idle = new IdleList<KeyCompartment>();
   readonly #sweeper: IdleSweeper<KeyCompartment>;
-  readonly #room: WaitingRoom<KeyCompartment>;
+  readonly #waitListOptions: WaitListOptions<QueuedCall<KeyCompartment>>;
+  #sequence = 0;
   readonly #ledger: AdmissionLedger;
   readonly #events = new BulkheadEventEmitter();
   readonly #owner: SlotOwner<KeyCompartment>;
@@ -68,12 +82,11 @@ export class KeyedBulkhead {
     this.#sweeper = new IdleSweeper(this.#idle, this.#options.idleTimeout, (compartment) =>
       this.#evict(compartment),
     );
-    this.#room = new WaitingRoom<KeyCompartment>({
-      queueOf: (compartment) => compartment.queue,
+    this.#waitListOptions = {
       onExpired: (call) => this.#rejectWaiter(call, this.#full('queue_timeout', this.#waitTimeOf(call))),
       onAborted: (call) =>
         this.#rejectWaiter(call, this.#ledger.aborted(call.signal!, this.#waitTimeOf(call))),
-    });
+    };
     this.#ledger = new AdmissionLedger({
       subject: this,
       events: this.#events,
@@ -108,7 +121,7 @@ export class KeyedBulkhead {
    * @throws {BulkheadFullError} (rejection) `queue_full`/`queue_timeout`; {BulkheadClosedError} after `close()`;
    * the global bulkhead's rejection as it is.
    */
-  acquire(key: string, options?: AcquireOptions): Promise<Permit> {
+  acquire(key: string, options?: KeyedCallOptions): Promise<Permit> {
     return this.#admit(key, options, undefined) as Promise<Permit>;
   }
 
@@ -116,9 +129,21 @@ export class KeyedBulkhead {
    * Runs `fn({ signal })` inside a permit of `key` (and of `global`) and always releases both.
    * @throws the same rejections as `acquire()`; errors of `fn` propagate unchanged.
    */
-  execute<T>(key: string, fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T> {
+  execute<T>(key: string, fn: ProtectedFunction<T>, options?: KeyedCallOptions & ExecuteOptions): Promise<T> {
     if (typeof fn !== 'function') {
       return Promise.reject(new TypeError(`fn must be a function, got ${describe(fn)}`));
+    }
+    // Fast path (a live key with a free permit, nobody waiting, no options): no option checks.
+    if (options === undefined && !this.#closed && typeof key === 'string') {
+      const compartment = this.#compartments.get(key);
+      if (
+        compartment !== undefined &&
+        compartment.active < this.#options.maxConcurrent &&
+        compartment.waiting === 0
+      ) {
+        this.#takeKey(compartment);
+        return this.#start(compartment, fn, new CallContext(), undefined, undefined, -1) as Promise<T>;
+      }
     }
     return this.#admit(key, options, fn) as Promise<T>;
   }
@@ -210,15 +235,15 @@ export class KeyedBulkhead {
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
+      // Every waiter leaves first; only then are they settled, so nothing a rejection listener does can admit one.
+      const detached: Array<QueuedCall<KeyCompartment>> = [];
       for (const compartment of this.#compartments.values()) {
-        if (compartment.waiting === 0) continue;
-        const queue = compartment.queue;
-        for (let call = queue.peek(); call !== undefined; call = queue.peek()) {
-          this.#room.leave(call);
-          this.#waiting--;
-          compartment.rejected++;
-          call.reject(this.#ledger.closed(this.#waitTimeOf(call)));
-        }
+        if (compartment.queue !== undefined) detached.push(...compartment.queue.detachAll());
+      }
+      this.#waiting = 0;
+      for (const call of detached) {
+        call.home.rejected++;
+        call.reject(this.#ledger.closed(this.#waitTimeOf(call)));
       }
       this.#sweeper.stop();
     }
@@ -234,15 +259,27 @@ export class KeyedBulkhead {
     return this.#closed;
   }
 
-  #admit(key: string, options: AcquireOptions | undefined, task: ProtectedFunction<unknown> | undefined) {
+  #admit(key: string, options: KeyedCallOptions | undefined, task: ProtectedFunction<unknown> | undefined) {
     let timeout: number | undefined;
     let signal: AbortSignal | undefined;
+    let level = 1;
     try {
       validateName('key', key);
       if (options !== undefined) {
         validateOptionsObject('options', options);
+        for (const option in options) {
+          if (option !== 'timeout' && option !== 'signal' && option !== 'priority') {
+            validateKnownKeys(options, CALL_OPTION_KEYS);
+          }
+        }
         if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
         if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
+        level = priorityLevel(options.priority);
+        if (level < 0) {
+          throw new TypeError(
+            `options.priority must be one of low, normal, high, got ${describe(options.priority)}`,
+          );
+        }
       }
     } catch (error) {
       return Promise.reject(error);
@@ -254,25 +291,39 @@ export class KeyedBulkhead {
     const timed = (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) || this.#events.listening;
     if (compartment.active < this.#options.maxConcurrent && compartment.waiting === 0) {
       this.#takeKey(compartment);
+      const start = timed ? now() : -1;
+      if (task !== undefined)
+        return this.#start(compartment, task, new CallContext(signal), timeout, signal, start);
       const global = this.#options.global;
-      if (global === undefined) {
-        const permit = this.#grant(compartment, 0, undefined);
-        if (task === undefined) return Promise.resolve(permit);
-        return runWithPermit(task, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal }, permit);
-      }
-      const granted = this.#acquireGlobal(global, compartment, timed ? now() : -1, timeout, signal);
-      if (task === undefined) return granted;
-      return granted.then((permit) => runWithPermit(task, contextOf(signal), permit));
+      if (global === undefined) return Promise.resolve(this.#grant(compartment, 0, undefined));
+      return this.#acquireGlobal(global, compartment, start, timeout, signal);
     }
-    if (timeout === undefined || timeout === 0 || compartment.waiting >= this.#options.maxQueue) {
+    if (timeout === undefined || timeout === 0) {
       compartment.rejected++;
       return Promise.reject(this.#full('queue_full', 0));
     }
+    if (compartment.waiting >= this.#options.maxQueue) {
+      const oldest = this.#options.onQueueFull === 'drop-oldest' ? compartment.queue?.oldest() : undefined;
+      if (oldest === undefined) {
+        compartment.rejected++;
+        return Promise.reject(this.#full('queue_full', 0));
+      }
+      // drop-oldest sheds the key's own oldest waiter so the new one can wait.
+      compartment.queue!.remove(oldest);
+      this.#waiting--;
+      compartment.rejected++;
+      oldest.reject(this.#dropped(this.#waitTimeOf(oldest)));
+    }
     const start = timed ? now() : -1;
-    const call = this.#room.enter(compartment, timeout, start, signal);
+    const call = new QueuedCall(compartment, this.#sequence++, start, signal);
+    call.timeout = timeout;
+    compartment.queue ??= new OrderedWaiters(this.#options.queueOrder, this.#waitListOptions);
+    compartment.queue.enqueue(call, level, timeout);
     this.#waiting++;
     if (task === undefined) return call.promise;
-    return call.promise.then((permit) => runWithPermit(task, contextOf(signal), permit));
+    call.task = task;
+    // Registered now, in the caller's async context, so the task later runs in that context too.
+    return call.promise.then(this.#runAdmitted as (value: unknown) => Promise<unknown>);
   }
 
   /** The key's compartment, created on demand; `undefined` when `maxKeys` are live and none is idle. */
@@ -289,6 +340,118 @@ export class KeyedBulkhead {
     this.#compartments.set(key, compartment);
     return compartment;
   }
+
+  /**
+   * Runs a call that holds its key's permit: alone (prebound releases, no Permit object unless somebody
+   * listens to `finished`) or inside the global bulkhead's `execute()`.
+   */
+  #start(
+    compartment: KeyCompartment,
+    task: ProtectedFunction<unknown>,
+    context: ExecutionContext,
+    timeout: number | undefined,
+    signal: AbortSignal | undefined,
+    start: number,
+  ): Promise<unknown> {
+    const global = this.#options.global;
+    if (global !== undefined) return this.#startChained(global, compartment, task, timeout, signal, start);
+    const waitTime = start >= 0 && this.#events.listening ? now() - start : 0;
+    if (this.#events.listeningFinished) {
+      return runWithPermit(task, context, this.#grant(compartment, waitTime, undefined));
+    }
+    compartment.admitted++;
+    this.#ledger.permitted(waitTime);
+    let result: unknown;
+    try {
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    compartment.releaseAfterSuccess ??= (value) => {
+      this.#release(compartment, -1, 0, 'success');
+      return value;
+    };
+    compartment.releaseAfterFailure ??= (error) => {
+      this.#release(compartment, -1, 0, 'failure');
+      throw error;
+    };
+    return Promise.resolve(result).then(compartment.releaseAfterSuccess, compartment.releaseAfterFailure);
+  }
+
+  /**
+   * Holding the key's permit, runs the call through `global.execute()` with what is left of `timeout`. A
+   * global rejection gives the key's permit back at once; a call admitted by global after `close()` is refused.
+   */
+  #startChained(
+    global: Bulkhead,
+    compartment: KeyCompartment,
+    task: ProtectedFunction<unknown>,
+    timeout: number | undefined,
+    signal: AbortSignal | undefined,
+    start: number,
+  ): Promise<unknown> {
+    let stage: 'waiting' | 'admitted' | 'refused' = 'waiting';
+    let admittedAt = -1;
+    let waitTime = 0;
+    const inner = (context: ExecutionContext): unknown => {
+      if (this.#closed) {
+        stage = 'refused';
+        throw this.#ledger.closed(start >= 0 ? now() - start : 0);
+      }
+      stage = 'admitted';
+      waitTime = start >= 0 && this.#events.listening ? now() - start : 0;
+      admittedAt = this.#events.listeningFinished ? now() : -1;
+      compartment.admitted++;
+      this.#ledger.permitted(waitTime);
+      return task(context);
+    };
+    const options = this.#globalOptions(timeout, signal, start);
+    return global.execute(inner, options).then(
+      (value) => {
+        this.#release(compartment, admittedAt, waitTime, 'success');
+        return value;
+      },
+      (error: unknown) => {
+        if (stage === 'admitted') this.#release(compartment, admittedAt, waitTime, 'failure');
+        else {
+          this.#giveBackKey(compartment);
+          if (stage === 'waiting') {
+            compartment.rejected++;
+            this.#ledger.rejected(rejectionReasonOf(error, signal), start >= 0 ? now() - start : 0);
+          }
+        }
+        throw error;
+      },
+    );
+  }
+
+  /** What the global bulkhead is asked with: what is left of the caller's timeout, and its signal. */
+  #globalOptions(
+    timeout: number | undefined,
+    signal: AbortSignal | undefined,
+    start: number,
+  ): AcquireOptions | undefined {
+    if (timeout === undefined && signal === undefined) return undefined;
+    let remaining = timeout;
+    if (remaining !== undefined && remaining !== Number.POSITIVE_INFINITY && start >= 0) {
+      remaining = Math.max(0, remaining - (now() - start));
+    }
+    return {
+      ...(remaining === undefined ? {} : { timeout: remaining }),
+      ...(signal === undefined ? {} : { signal }),
+    };
+  }
+
+  /** Runs a queued `execute()` call once it holds its key's permit (a reaction registered when it was queued). */
+  readonly #runAdmitted = (call: QueuedCall<KeyCompartment>): Promise<unknown> =>
+    this.#start(
+      call.home,
+      call.task!,
+      new CallContext(call.signal),
+      call.timeout,
+      call.signal,
+      call.enqueuedAt,
+    );
 
   #takeKey(compartment: KeyCompartment): void {
     this.#idle.remove(compartment);
@@ -321,16 +484,9 @@ export class KeyedBulkhead {
     timeout: number | undefined,
     signal: AbortSignal | undefined,
   ): Promise<Permit> {
-    let remaining = timeout;
-    if (remaining !== undefined && remaining !== Number.POSITIVE_INFINITY && start >= 0) {
-      remaining = Math.max(0, remaining - (now() - start));
-    }
     let globalPermit: Permit;
     try {
-      globalPermit = await global.acquire({
-        ...(remaining === undefined ? {} : { timeout: remaining }),
-        ...(signal === undefined ? {} : { signal }),
-      });
+      globalPermit = await global.acquire(this.#globalOptions(timeout, signal, start));
     } catch (error) {
       this.#giveBackKey(compartment);
       compartment.rejected++;
@@ -356,13 +512,14 @@ export class KeyedBulkhead {
 
   /** Hands the key's free permits to its waiters, or marks it idle; settles `close()` when all is done. */
   #afterRelease(compartment: KeyCompartment): void {
-    while (compartment.active < this.#options.maxConcurrent && compartment.waiting > 0) {
-      const call = compartment.queue.peek()!;
-      this.#room.leave(call);
+    while (!this.#closed && compartment.active < this.#options.maxConcurrent && compartment.waiting > 0) {
+      const call = compartment.queue!.shift()!;
       this.#waiting--;
       this.#takeKey(compartment);
       const global = this.#options.global;
-      if (global === undefined) call.resolve(this.#grant(compartment, this.#waitTimeOf(call), undefined));
+      if (call.task !== undefined) call.resolve(call);
+      else if (global === undefined)
+        call.resolve(this.#grant(compartment, this.#waitTimeOf(call), undefined));
       else {
         this.#acquireGlobal(global, compartment, call.enqueuedAt, call.timeout, call.signal).then(
           call.resolve,
@@ -389,7 +546,7 @@ export class KeyedBulkhead {
   #becameIdle(compartment: KeyCompartment): void {
     if (this.#closed || compartment.idleSince >= 0) return;
     compartment.compact();
-    this.#idle.push(compartment, now());
+    this.#idle.push(compartment, this.#sweeper.stamp);
     this.#sweeper.schedule();
   }
 
@@ -405,6 +562,18 @@ export class KeyedBulkhead {
     for (let oldest = this.#idle.oldest; oldest !== undefined; oldest = this.#idle.oldest)
       this.#idle.remove(oldest);
     this.#compartments.clear();
+  }
+
+  #dropped(waitTime: number): BulkheadFullError {
+    this.#ledger.rejected('dropped', waitTime);
+    const details = {
+      bulkheadName: this.name,
+      bulkheadType: this.type,
+      maxConcurrent: this.maxConcurrent,
+      activeCount: this.#active,
+      reason: 'dropped' as const,
+    };
+    return constructError(this.#options.captureStackTrace, () => new BulkheadFullError(details));
   }
 
   #full(reason: 'queue_full' | 'queue_timeout', waitTime: number): BulkheadFullError {

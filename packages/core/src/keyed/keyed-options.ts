@@ -9,6 +9,8 @@ import {
   validateTimeout,
 } from '../internal/validate.js';
 import { isBulkhead } from '../is-bulkhead.js';
+import type { QueueFullPolicy, QueueOrder } from '../partitioned/ordered-waiters.js';
+import { validateChoice } from '../partitioned/partitioned-options.js';
 
 /** The limits every key's compartment gets. */
 export interface PerKeyOptions {
@@ -33,6 +35,10 @@ export interface KeyedBulkheadOptions {
   global?: Bulkhead;
   /** Whether `getState()` lists each live key (default false: state stays aggregated, cardinality-safe). */
   perKeyState?: boolean;
+  /** Order of a key's waiters within a priority level: `fifo` (default) or `lifo`. */
+  queueOrder?: QueueOrder;
+  /** A new waiter past a full key queue: `reject-new` (default), or `drop-oldest` (the key's oldest, reason `dropped`). */
+  onQueueFull?: QueueFullPolicy;
   /** Whether rejection errors capture a stack trace (default false). */
   captureStackTrace?: boolean;
 }
@@ -46,6 +52,8 @@ export interface ResolvedKeyedOptions {
   readonly global: Bulkhead | undefined;
   readonly perKeyState: boolean;
   readonly captureStackTrace: boolean;
+  readonly queueOrder: QueueOrder;
+  readonly onQueueFull: QueueFullPolicy;
 }
 
 const KNOWN_OPTIONS = [
@@ -54,6 +62,8 @@ const KNOWN_OPTIONS = [
   'idleTimeout',
   'global',
   'perKeyState',
+  'queueOrder',
+  'onQueueFull',
   'captureStackTrace',
 ] as const;
 const KNOWN_PER_KEY_OPTIONS = ['maxConcurrent', 'maxQueue'] as const;
@@ -87,6 +97,8 @@ export function resolveKeyedOptions(options: unknown): ResolvedKeyedOptions {
     idleTimeout: input.idleTimeout === undefined ? 60_000 : validateTimeout('idleTimeout', input.idleTimeout),
     global,
     perKeyState: input.perKeyState === undefined ? false : validateBoolean('perKeyState', input.perKeyState),
+    queueOrder: validateChoice('queueOrder', input.queueOrder, ['fifo', 'lifo'] as const),
+    onQueueFull: validateChoice('onQueueFull', input.onQueueFull, ['reject-new', 'drop-oldest'] as const),
     captureStackTrace:
       input.captureStackTrace === undefined
         ? false

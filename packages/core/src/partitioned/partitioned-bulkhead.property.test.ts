@@ -12,6 +12,7 @@ const step = fc.oneof(
     partition: fc.nat(PARTITIONS.length - 1),
     waits: fc.boolean(),
     abortable: fc.boolean(),
+    priority: fc.constantFrom('low' as const, 'normal' as const, 'high' as const),
   }),
   fc.record({ kind: fc.constant('release' as const), pick: fc.nat(1000) }),
   fc.record({ kind: fc.constant('abort' as const), pick: fc.nat(1000) }),
@@ -23,10 +24,12 @@ describe('PartitionedBulkhead (properties)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 3, max: 8 }),
+        fc.constantFrom('fifo' as const, 'lifo' as const),
         fc.array(step, { maxLength: 120, size: 'max' }),
-        async (limit, steps) => {
+        async (limit, queueOrder, steps) => {
           const bulkhead = new PartitionedBulkhead('property', {
             maxConcurrent: limit,
+            queueOrder,
             partitions: { live: { share: 0.6 }, batch: { share: 0.3 }, bulk: { share: 0.1 } },
           });
           const admittedAbove: number[] = [];
@@ -49,6 +52,7 @@ describe('PartitionedBulkhead (properties)', () => {
                   ...(partition === undefined ? {} : { partition }),
                   ...(action.waits ? { timeout: Number.POSITIVE_INFINITY } : {}),
                   ...(action.abortable ? { signal: controller.signal } : {}),
+                  priority: action.priority,
                 }),
               );
               calls.push(call);

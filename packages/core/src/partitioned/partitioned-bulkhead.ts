@@ -4,43 +4,61 @@ import type {
   CallOutcome,
   ClosableBulkhead,
   ExecuteOptions,
+  ExecutionContext,
   ProtectedFunction,
   ResizableBulkhead,
   SynchronousBulkhead,
 } from '../bulkhead.js';
+import { BulkheadFullError, constructError } from '../errors.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from '../events.js';
 import { now } from '../internal/clock.js';
 import {
   describe,
   validateInteger,
+  validateKnownKeys,
   validateName,
   validateOptionsObject,
   validateSignal,
   validateTimeout,
 } from '../internal/validate.js';
-import { WaiterQueue } from '../internal/waiter-queue.js';
 import type { Permit } from '../permit.js';
+import { CallContext } from '../protected-call.js';
 import { createBulkheadState } from '../state.js';
+import type { WaitListOptions } from '../waiting/wait-list.js';
+import { type CallPriority, OrderedWaiters, priorityLevel, type QueueFullPolicy } from './ordered-waiters.js';
 import { type PartitionedBulkheadOptions, resolvePartitionedOptions } from './partitioned-options.js';
 import type { PartitionedBulkheadState, PartitionState } from './partitioned-state.js';
-import { contextOf, NEVER_ABORTED_CONTEXT, runWithPermit } from './run-with-permit.js';
+import { QueuedCall } from './queued-call.js';
+import { runWithPermit } from './run-with-permit.js';
 import { NO_GRANT, ShareAccounting, type WaitingView } from './share-accounting.js';
 import { type SlotOwner, SlotPermit } from './slot-permit.js';
-import { type QueuedCall, WaitingRoom } from './waiting-room.js';
 
 /** Options of `PartitionedBulkhead.acquire()`. */
 export interface PartitionedAcquireOptions<Names extends string = string> extends AcquireOptions {
   /** The partition the call belongs to; omitted: the call gets only spare capacity. */
   partition?: Names;
+  /** Order among the partition's waiters (default `normal`; see `STARVATION_INTERVAL`). */
+  priority?: CallPriority;
 }
 
 /** Options of `PartitionedBulkhead.execute()`. */
 export interface PartitionedExecuteOptions<Names extends string = string> extends ExecuteOptions {
   /** The partition the call belongs to; omitted: the call gets only spare capacity. */
   partition?: Names;
+  /** Order among the partition's waiters (default `normal`; see `STARVATION_INTERVAL`). */
+  priority?: CallPriority;
 }
 
 type Slot = number;
+
+const CALL_OPTION_KEYS = ['partition', 'timeout', 'signal', 'priority'] as const;
+
+/** Allocation-free pre-check for the fast path; a misspelled key takes the slow path, which names it. */
+function onlyKnownCallKeys(options: object): boolean {
+  for (const key in options)
+    if (key !== 'partition' && key !== 'timeout' && key !== 'signal' && key !== 'priority') return false;
+  return true;
+}
 
 /**
  * One compartment shared by named partitions, each guaranteed a share of `maxConcurrent` whenever it has
@@ -60,15 +78,21 @@ export class PartitionedBulkhead<Names extends string = string>
   readonly #maxQueue: number;
   readonly #partitionMaxQueues: readonly number[];
   readonly #accounting: ShareAccounting;
-  readonly #queues: WaiterQueue<QueuedCall<Slot>>[];
+  readonly #queues: OrderedWaiters<Slot>[];
+  readonly #onQueueFull: QueueFullPolicy;
+  readonly #captureStackTrace: boolean;
   readonly #rejected: number[];
-  readonly #room: WaitingRoom<Slot>;
+  #sequence = 0;
+  /** True while `#grantWaiters` runs: a re-entrant call (from a listener) leaves the work to the running loop. */
+  #granting = false;
   readonly #ledger: AdmissionLedger;
   readonly #events = new BulkheadEventEmitter();
   readonly #view: WaitingView;
   #waiting = 0;
   #closed = false;
   #idleWaiters: Array<() => void> = [];
+  readonly #releaseAfterSuccess: Array<(value: unknown) => unknown>;
+  readonly #releaseAfterFailure: Array<(error: unknown) => never>;
   /** What this bulkhead's permits call back (kept off the public surface). */
   readonly #owner: SlotOwner<Slot>;
 
@@ -88,15 +112,7 @@ export class PartitionedBulkhead<Names extends string = string>
     this.#partitionMaxQueues = resolved.partitionMaxQueues;
     this.#accounting = new ShareAccounting(resolved.maxConcurrent, resolved.shares);
     const slotCount = resolved.names.length + 1;
-    this.#queues = Array.from({ length: slotCount }, () => new WaiterQueue<QueuedCall<Slot>>());
-    this.#rejected = new Array<number>(slotCount).fill(0);
-    const queues = this.#queues;
-    this.#view = {
-      waitingCount: (slot) => queues[slot]!.size,
-      headSequence: (slot) => queues[slot]!.peek()!.sequence,
-    };
-    this.#room = new WaitingRoom<Slot>({
-      queueOf: (slot) => queues[slot]!,
+    const waitListOptions: WaitListOptions<QueuedCall<Slot>> = {
       onExpired: (call) => {
         this.#waiting--;
         call.reject(this.#full(call.home, 'queue_timeout', this.#waitTimeOf(call)));
@@ -106,7 +122,27 @@ export class PartitionedBulkhead<Names extends string = string>
         this.#rejected[call.home]!++;
         call.reject(this.#ledger.aborted(call.signal!, this.#waitTimeOf(call)));
       },
+    };
+    this.#queues = Array.from(
+      { length: slotCount },
+      () => new OrderedWaiters(resolved.queueOrder, waitListOptions),
+    );
+    this.#onQueueFull = resolved.onQueueFull;
+    this.#captureStackTrace = resolved.captureStackTrace;
+    this.#rejected = new Array<number>(slotCount).fill(0);
+    this.#releaseAfterSuccess = this.#queues.map((_, slot) => (value: unknown) => {
+      this.#release(slot, -1, 0, 'success');
+      return value;
     });
+    this.#releaseAfterFailure = this.#queues.map((_, slot) => (error: unknown): never => {
+      this.#release(slot, -1, 0, 'failure');
+      throw error;
+    });
+    const queues = this.#queues;
+    this.#view = {
+      waitingCount: (slot) => queues[slot]!.size,
+      headSequence: (slot) => queues[slot]!.peekNext()!.sequence,
+    };
     this.#ledger = new AdmissionLedger({
       subject: this,
       events: this.#events,
@@ -146,9 +182,11 @@ export class PartitionedBulkhead<Names extends string = string>
 
   /**
    * Synchronous verdict for `options.partition`: a permit, or `undefined` (counted as a rejection).
-   * @throws {TypeError} for an unknown partition name.
+   * @throws {TypeError} for an unknown partition name or option.
    */
   tryAcquire(options?: { partition?: Names }): Permit | undefined {
+    validateOptionsObject('options', options);
+    if (options !== undefined) validateKnownKeys(options, ['partition']);
     const slot = this.#slotOf(options?.partition);
     if (!this.#closed && this.#waiting === 0 && this.#accounting.take(slot)) return this.#grant(slot, 0);
     this.#countRejection(slot, this.#closed ? 'shutdown' : 'queue_full');
@@ -162,6 +200,24 @@ export class PartitionedBulkhead<Names extends string = string>
   execute<T>(fn: ProtectedFunction<T>, options?: PartitionedExecuteOptions<Names>): Promise<T> {
     if (typeof fn !== 'function') {
       return Promise.reject(new TypeError(`fn must be a function, got ${describe(fn)}`));
+    }
+    // Fast path (a free permit, nobody waiting, no timeout or signal): no Permit object, no option checks.
+    if (this.#waiting === 0 && !this.#closed) {
+      let slot: Slot | undefined;
+      if (options === undefined) slot = this.#accounting.unpartitioned;
+      else if (
+        typeof options === 'object' &&
+        options !== null &&
+        options.timeout === undefined &&
+        options.signal === undefined &&
+        onlyKnownCallKeys(options)
+      ) {
+        const partition = options.partition;
+        slot = partition === undefined ? this.#accounting.unpartitioned : this.#slots.get(partition);
+      }
+      if (slot !== undefined && this.#accounting.take(slot)) {
+        return this.#start(slot, fn, new CallContext()) as Promise<T>;
+      }
     }
     return this.#admit(options, fn) as Promise<T>;
   }
@@ -198,13 +254,12 @@ export class PartitionedBulkhead<Names extends string = string>
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
-      for (const queue of this.#queues) {
-        for (let call = queue.peek(); call !== undefined; call = queue.peek()) {
-          this.#room.leave(call);
-          this.#waiting--;
-          this.#rejected[call.home]!++;
-          call.reject(this.#ledger.closed(this.#waitTimeOf(call)));
-        }
+      // Every waiter leaves first; only then are they settled, so nothing a rejection listener does can admit one.
+      const detached = this.#queues.flatMap((queue) => queue.detachAll());
+      this.#waiting = 0;
+      for (const call of detached) {
+        this.#rejected[call.home]!++;
+        call.reject(this.#ledger.closed(this.#waitTimeOf(call)));
       }
     }
     if (this.#accounting.total === 0) return Promise.resolve();
@@ -292,11 +347,19 @@ export class PartitionedBulkhead<Names extends string = string>
     let timeout: number | undefined;
     let signal: AbortSignal | undefined;
     let slot: Slot;
+    let level = 1;
     try {
       validateOptionsObject('options', options);
+      if (options !== undefined && !onlyKnownCallKeys(options)) validateKnownKeys(options, CALL_OPTION_KEYS);
       slot = this.#slotOf(options?.partition);
       if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
       if (options?.signal !== undefined) signal = validateSignal('signal', options.signal);
+      level = priorityLevel(options?.priority);
+      if (level < 0) {
+        throw new TypeError(
+          `options.priority must be one of low, normal, high, got ${describe(options?.priority)}`,
+        );
+      }
     } catch (error) {
       return Promise.reject(error);
     }
@@ -310,25 +373,66 @@ export class PartitionedBulkhead<Names extends string = string>
     }
     // Check and take in one synchronous step: no interleaving can over-admit.
     if (this.#waiting === 0 && this.#accounting.take(slot)) {
-      const permit = this.#grant(slot, 0);
-      if (task === undefined) return Promise.resolve(permit);
-      return runWithPermit(task, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal }, permit);
+      if (task === undefined) return Promise.resolve(this.#grant(slot, 0));
+      return this.#start(slot, task, new CallContext(signal));
     }
-    if (
-      timeout === undefined ||
-      timeout === 0 ||
-      this.#waiting >= this.#maxQueue ||
-      this.#queues[slot]!.size >= this.#partitionMaxQueues[slot]!
-    ) {
-      return Promise.reject(this.#full(slot, 'queue_full', 0));
+    if (timeout === undefined || timeout === 0) return Promise.reject(this.#full(slot, 'queue_full', 0));
+    const queue = this.#queues[slot]!;
+    if (this.#waiting >= this.#maxQueue || queue.size >= this.#partitionMaxQueues[slot]!) {
+      // drop-oldest sheds the partition's own oldest waiter, never another partition's.
+      const oldest = this.#onQueueFull === 'drop-oldest' ? queue.oldest() : undefined;
+      if (oldest === undefined) return Promise.reject(this.#full(slot, 'queue_full', 0));
+      queue.remove(oldest);
+      this.#waiting--;
+      this.#rejected[slot]!++;
+      oldest.reject(this.#dropped(this.#waitTimeOf(oldest)));
     }
     const start = timeout !== Number.POSITIVE_INFINITY || this.#events.listening ? now() : -1;
-    const call = this.#room.enter(slot, timeout, start, signal);
+    const call = new QueuedCall(slot, this.#sequence++, start, signal);
+    call.timeout = timeout;
+    queue.enqueue(call, level, timeout);
     this.#waiting++;
     if (task === undefined) return call.promise;
+    call.task = task;
     // Registered now, in the caller's async context, so the task later runs in that context too.
-    return call.promise.then((permit) => runWithPermit(task, contextOf(signal), permit));
+    return call.promise.then(this.#runAdmitted as (value: unknown) => Promise<unknown>);
   }
+
+  /** Runs an admitted call; without a `finished` listener no Permit is made (prebound per-slot releases). */
+  #start(slot: Slot, task: ProtectedFunction<unknown>, context: ExecutionContext): Promise<unknown> {
+    if (this.#events.listeningFinished) return runWithPermit(task, context, this.#grant(slot, 0));
+    this.#ledger.permitted(0);
+    let result: unknown;
+    try {
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return Promise.resolve(result).then(this.#releaseAfterSuccess[slot], this.#releaseAfterFailure[slot]);
+  }
+
+  /** Runs the task of an admitted queued `execute()` call (a reaction registered when it was queued). */
+  readonly #runAdmitted = (call: QueuedCall<Slot>): Promise<unknown> => {
+    const task = call.task!;
+    const context = new CallContext(call.signal);
+    if (call.admittedAt >= 0) {
+      return runWithPermit(
+        task,
+        context,
+        new SlotPermit(this.#owner, call.home, call.admittedAt, call.waitTime),
+      );
+    }
+    let result: unknown;
+    try {
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return Promise.resolve(result).then(
+      this.#releaseAfterSuccess[call.home],
+      this.#releaseAfterFailure[call.home],
+    );
+  };
 
   #grant(slot: Slot, waitTime: number): Permit {
     const admittedAt = this.#events.listeningFinished ? now() : -1;
@@ -338,22 +442,50 @@ export class PartitionedBulkhead<Names extends string = string>
 
   /** Hands free permits to waiters by the share rules (see `ShareAccounting.nextGrant`). */
   #grantWaiters(): void {
+    if (this.#closed || this.#granting) return;
+    this.#granting = true;
+    try {
+      this.#grantEach();
+    } finally {
+      this.#granting = false;
+    }
+  }
+
+  #grantEach(): void {
     for (
       let slot = this.#accounting.nextGrant(this.#view);
-      slot !== NO_GRANT;
+      slot !== NO_GRANT && !this.#closed;
       slot = this.#accounting.nextGrant(this.#view)
     ) {
-      const call = this.#queues[slot]!.peek()!;
-      this.#room.leave(call);
+      const call = this.#queues[slot]!.shift()!;
       this.#waiting--;
       this.#accounting.take(slot);
-      call.resolve(this.#grant(slot, this.#waitTimeOf(call)));
+      const waitTime = this.#waitTimeOf(call);
+      if (call.task === undefined) call.resolve(this.#grant(slot, waitTime));
+      else {
+        this.#ledger.permitted(waitTime);
+        call.admittedAt = this.#events.listeningFinished ? now() : -1;
+        call.waitTime = waitTime;
+        call.resolve(call);
+      }
     }
   }
 
   #full(slot: Slot, reason: 'queue_full' | 'queue_timeout', waitTime: number): Error {
     this.#rejected[slot]!++;
     return this.#ledger.full(reason, waitTime);
+  }
+
+  #dropped(waitTime: number): BulkheadFullError {
+    this.#ledger.rejected('dropped', waitTime);
+    const details = {
+      bulkheadName: this.name,
+      bulkheadType: this.type,
+      maxConcurrent: this.#accounting.limit,
+      activeCount: this.#accounting.total,
+      reason: 'dropped' as const,
+    };
+    return constructError(this.#captureStackTrace, () => new BulkheadFullError(details));
   }
 
   #countRejection(slot: Slot, reason: 'queue_full' | 'shutdown'): void {

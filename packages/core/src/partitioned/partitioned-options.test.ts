@@ -42,3 +42,14 @@ describe('PartitionedBulkhead options', () => {
     expect(bulkhead.maxConcurrent).toBe(10);
   });
 });
+
+describe('PartitionedBulkhead call options', () => {
+  it('rejects a misspelled call option instead of running the call without a partition', async () => {
+    const bulkhead = new PartitionedBulkhead('api', { partitions: { live: { share: 1 } } });
+    await expect(bulkhead.execute(() => 1, { partiton: 'live' } as never)).rejects.toThrow(
+      new TypeError('options.partiton is not a known option; did you mean partition?'),
+    );
+    expect(() => bulkhead.tryAcquire({ partiton: 'live' } as never)).toThrow(TypeError);
+    expect(bulkhead.getState()).toMatchObject({ totalCalls: 0, activeCount: 0 });
+  });
+});

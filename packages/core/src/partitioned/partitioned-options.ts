@@ -6,6 +6,7 @@ import {
   validateKnownKeys,
   validateOptionsObject,
 } from '../internal/validate.js';
+import type { QueueFullPolicy, QueueOrder } from './ordered-waiters.js';
 
 /** One partition of a `PartitionedBulkhead`. */
 export interface PartitionOptions {
@@ -23,6 +24,13 @@ export interface PartitionedBulkheadOptions<Names extends string = string> {
   maxQueue?: number;
   /** The partitions by name; shares sum to at most 1 (the rest is spare capacity). */
   partitions: Readonly<Record<Names, PartitionOptions>>;
+  /** Order of waiters within a priority level: `fifo` (default) or `lifo`. */
+  queueOrder?: QueueOrder;
+  /**
+   * A new waiter past a full queue: `reject-new` (default) rejects it; `drop-oldest` rejects the oldest waiter
+   * of the same partition instead (reason `dropped`) so the new one waits.
+   */
+  onQueueFull?: QueueFullPolicy;
   /** Whether rejection errors capture a stack trace (default false). */
   captureStackTrace?: boolean;
 }
@@ -35,9 +43,18 @@ export interface ResolvedPartitionedOptions {
   readonly shares: readonly number[];
   readonly partitionMaxQueues: readonly number[];
   readonly captureStackTrace: boolean;
+  readonly queueOrder: QueueOrder;
+  readonly onQueueFull: QueueFullPolicy;
 }
 
-const KNOWN_OPTIONS = ['maxConcurrent', 'maxQueue', 'partitions', 'captureStackTrace'] as const;
+const KNOWN_OPTIONS = [
+  'maxConcurrent',
+  'maxQueue',
+  'partitions',
+  'queueOrder',
+  'onQueueFull',
+  'captureStackTrace',
+] as const;
 const KNOWN_PARTITION_OPTIONS = ['share', 'maxQueue'] as const;
 const EPSILON = 1e-9;
 
@@ -91,5 +108,30 @@ export function resolvePartitionedOptions(options: unknown): ResolvedPartitioned
   const total = shares.reduce((sum, share) => sum + share, 0);
   if (total > 1 + EPSILON)
     throw new RangeError(`options.partitions shares must sum to at most 1, got ${total}`);
-  return { maxConcurrent, maxQueue, names, shares, partitionMaxQueues, captureStackTrace };
+  return {
+    maxConcurrent,
+    maxQueue,
+    names,
+    shares,
+    partitionMaxQueues,
+    captureStackTrace,
+    queueOrder: validateChoice('queueOrder', input.queueOrder, ['fifo', 'lifo'] as const),
+    onQueueFull: validateChoice('onQueueFull', input.onQueueFull, ['reject-new', 'drop-oldest'] as const),
+  };
+}
+
+/**
+ * `value` when it is one of `choices`, the first choice when undefined.
+ * @throws {TypeError} naming `option` and the choices otherwise.
+ */
+export function validateChoice<Choice extends string>(
+  option: string,
+  value: unknown,
+  choices: readonly Choice[],
+): Choice {
+  if (value === undefined) return choices[0]!;
+  if (!choices.includes(value as Choice)) {
+    throw new TypeError(`options.${option} must be one of ${choices.join(', ')}, got ${describe(value)}`);
+  }
+  return value as Choice;
 }

@@ -1,5 +1,6 @@
 import type { CallOutcome } from '../bulkhead.js';
 import type { Permit } from '../permit.js';
+import { PermitBase } from '../permit-base.js';
 
 /** What gives a slot's permit back. */
 export interface SlotOwner<Slot> {
@@ -8,49 +9,30 @@ export interface SlotOwner<Slot> {
 }
 
 /**
- * A permit of one slot (a partition or a key's compartment); released exactly once. An `inner` permit
- * (a chained global bulkhead's) is released first, in the same call.
+ * A permit of one slot (a partition or a key's compartment), on core's `PermitBase` (released exactly once).
+ * An `inner` permit (a chained global bulkhead's) is released first, in the same call.
  */
-export class SlotPermit<Slot> implements Permit {
+export class SlotPermit<Slot> extends PermitBase {
   readonly #owner: SlotOwner<Slot>;
   readonly #slot: Slot;
   readonly #admittedAt: number;
   readonly #waitTime: number;
   readonly #inner: Permit | undefined;
-  #released = false;
 
   constructor(owner: SlotOwner<Slot>, slot: Slot, admittedAt: number, waitTime: number, inner?: Permit) {
+    super(owner.name);
     this.#owner = owner;
-    this.#inner = inner;
     this.#slot = slot;
     this.#admittedAt = admittedAt;
     this.#waitTime = waitTime;
+    this.#inner = inner;
   }
 
-  get bulkheadName(): string {
-    return this.#owner.name;
-  }
-
-  get released(): boolean {
-    return this.#released;
-  }
-
-  release(outcome: CallOutcome = 'success'): void {
-    if (this.#released) return;
-    this.#released = true;
+  protected onRelease(outcome: CallOutcome): void {
     try {
       this.#inner?.release(outcome);
     } finally {
       this.#owner.releaseSlot(this.#slot, this.#admittedAt, this.#waitTime, outcome);
     }
-  }
-
-  [Symbol.dispose](): void {
-    this.release();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    this.release();
-    return Promise.resolve();
   }
 }

@@ -1,4 +1,5 @@
-import { type Entitlement, init, resetEntitlementForTesting, setBulkheadRegistry } from '@x/bulkhead-core';
+import { type Entitlement, init, setBulkheadRegistry } from '@x/bulkhead-core';
+import { resetEntitlementForTesting } from '@x/bulkhead-core/testing';
 import { createTestLicense, resetProForTesting, trustKeysForTesting } from '../testing.js';
 import { type CapturingLogger, captureLogs } from './license-fixtures.js';
 
@@ -18,7 +19,7 @@ export async function entitleForTesting(
 
 /**
  * Forgets entitlement, PRO registry, test keys and feature reports between tests.
- * (core's `resetEntitlementForTesting` still comes from the main entry here; it moves to core's testing entry.)
+ * (core's `resetEntitlementForTesting` comes from core's testing entry.)
  */
 export function resetProStateForTesting(): void {
   resetEntitlementForTesting();

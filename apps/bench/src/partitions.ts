@@ -1,0 +1,150 @@
+import type { BenchOptions } from './bench-options.js';
+import { quickFromArgv } from './bench-options.js';
+import { formatBytes, formatCount, formatNanoseconds, formatRatio } from './format-number.js';
+import { formatTable } from './format-table.js';
+import { isMainModule } from './is-main-module.js';
+import { canCollectGarbage, measureOperation, minimumOf, settleTurn } from './measure.js';
+import { type PartitionsContender, partitionsContenders } from './partitions-contenders.js';
+import { keyChurn, retainedBytesPerIdleKey } from './partitions-memory.js';
+
+/** Target: each bulkhead within this factor of SemaphoreBulkhead's ns/op. */
+const TARGET = 1.5;
+const LIMIT = 10;
+const BURST = 100;
+
+async function work(): Promise<number> {
+  return 1;
+}
+
+/** Calls per uncontended sample: one sample spans many calls, well above the CPU clock's resolution. */
+const SEQUENCE = 100;
+
+/** ns per call: one call at a time with free permits (`SEQUENCE` awaited calls per sample). */
+async function uncontended(contender: PartitionsContender, minimumTimeMs: number): Promise<number> {
+  const run = contender.create(LIMIT);
+  const perSequence = await measureOperation(
+    async () => {
+      for (let index = 0; index < SEQUENCE; index++) await run(work);
+    },
+    { minimumTimeMs },
+  );
+  return perSequence / SEQUENCE;
+}
+
+/** ns per call: `BURST` calls at once through `LIMIT` permits (most of them queue). */
+async function burst(contender: PartitionsContender, minimumTimeMs: number): Promise<number> {
+  const run = contender.create(LIMIT);
+  const options = { timeout: Number.POSITIVE_INFINITY };
+  const calls = new Array<Promise<number>>(BURST);
+  const perBurst = await measureOperation(
+    () => {
+      for (let index = 0; index < BURST; index++) calls[index] = run(work, options);
+      return Promise.all(calls);
+    },
+    { minimumTimeMs },
+  );
+  return perBurst / BURST;
+}
+
+function timingTable(
+  title: string,
+  costs: readonly number[],
+): { text: string; worst: number; worstName: string } {
+  const costOf = (name: string): number =>
+    costs[partitionsContenders.findIndex((contender) => contender.name === name)] ?? Number.NaN;
+  let worst = 0;
+  let worstName = '';
+  const rows = partitionsContenders.map((contender, index) => {
+    const cost = costs[index] ?? Number.NaN;
+    const ratio = cost / costOf(contender.comparedWith);
+    if (!contender.baseline && ratio > worst) {
+      worst = ratio;
+      worstName = contender.name;
+    }
+    return [
+      contender.name,
+      formatNanoseconds(cost),
+      formatRatio(cost / costOf('SemaphoreBulkhead')),
+      contender.baseline ? '(baseline)' : `${formatRatio(ratio)} ${contender.comparedWith}`,
+    ];
+  });
+  const table = formatTable({
+    headers: ['bulkhead', 'ns/op', 'time vs SemaphoreBulkhead', 'time vs its baseline'],
+    rows,
+    align: ['left', 'right', 'right', 'left'],
+  });
+  return { text: `### ${title}\n\n${table}`, worst, worstName };
+}
+
+/**
+ * Partitions area: PartitionedBulkhead and KeyedBulkhead against SemaphoreBulkhead in the same run
+ * (ns/op, target within 1.5×), heap retained per idle key, and heap after a million distinct keys.
+ */
+export async function main(options: BenchOptions = {}): Promise<void> {
+  const quick = options.quick ?? quickFromArgv();
+  const minimumTimeMs = quick ? 150 : 600;
+  const rounds = quick ? 2 : 4;
+  console.log(
+    `## partitions: PartitionedBulkhead and KeyedBulkhead vs SemaphoreBulkhead${quick ? ' (--quick)' : ''}\n`,
+  );
+  const verdicts: string[] = [];
+  for (const [title, scenario] of [
+    [
+      `Uncontended execute (limit ${LIMIT}, ${SEQUENCE} calls one at a time per sample), per call`,
+      uncontended,
+    ],
+    [`Burst (${BURST} calls at once, limit ${LIMIT}, timeout Infinity), per call`, burst],
+  ] as const) {
+    const samples = partitionsContenders.map((): number[] => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [index, contender] of partitionsContenders.entries()) {
+        samples[index]!.push(await scenario(contender, minimumTimeMs));
+        await settleTurn();
+      }
+    }
+    const { text, worst, worstName } = timingTable(title, samples.map(minimumOf));
+    console.log(
+      `${text}\n\n> median of mitata samples on the CPU-time clock, best of ${rounds} interleaved rounds\n`,
+    );
+    verdicts.push(
+      `- **${worst <= TARGET ? 'PASS' : 'FAIL'}** ${title.split(' (')[0]}: slowest against its baseline is ${worstName} at ${formatRatio(worst)} (target <= ${TARGET}×)`,
+    );
+  }
+  if (canCollectGarbage()) {
+    const idleKeys = quick ? 20_000 : 100_000;
+    const perKey = await retainedBytesPerIdleKey(idleKeys);
+    const total = quick ? 200_000 : 1_000_000;
+    const maxKeys = 10_000;
+    const churn = await keyChurn(total, maxKeys);
+    const growth = churn.afterAll - churn.afterWarmUp;
+    console.log(
+      `### KeyedBulkhead memory\n\n${formatTable({
+        headers: ['measure', 'value'],
+        rows: [
+          [
+            `retained heap per idle key (${formatCount(idleKeys)} idle keys, key string included)`,
+            formatBytes(perKey),
+          ],
+          [
+            `heap after ${formatCount(total / 10)} distinct keys (maxKeys ${formatCount(maxKeys)})`,
+            formatBytes(churn.afterWarmUp),
+          ],
+          [`heap after ${formatCount(total)} distinct keys`, formatBytes(churn.afterAll)],
+          ['growth over the last 90% of keys', formatBytes(growth)],
+          ['keys evicted', formatCount(churn.evictedKeys)],
+        ],
+        align: ['left', 'right'],
+      })}\n`,
+    );
+    // Flat: the last 90% of keys leave less than one idle key's worth per thousand keys behind.
+    const flat = growth < (perKey * total) / 1000;
+    verdicts.push(
+      `- **${flat ? 'PASS' : 'FAIL'}** ${formatCount(total)} distinct keys: heap grew ${formatBytes(growth)} after the warm-up (flat: < ${formatBytes((perKey * total) / 1000)})`,
+    );
+  } else {
+    console.log('> memory rows skipped: run node with --expose-gc\n');
+  }
+  console.log(`### partitions summary\n\n${verdicts.join('\n')}\n`);
+}
+
+if (isMainModule(import.meta.url)) await main();
