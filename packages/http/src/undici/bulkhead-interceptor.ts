@@ -1,10 +1,10 @@
+import { IdleList, IdleSweeper } from '@x/bulkhead-core/extension';
 import {
   type BulkheadInterceptorOptions,
   validateInterceptorOptions,
 } from './bulkhead-interceptor-options.js';
 import type { Dispatch, DispatchHandler, DispatchInterceptor, DispatchOptions } from './dispatch-types.js';
 import { GuardedRequest, type GuardedRequestSettings } from './guarded-request.js';
-import { IdleSweeper } from './idle-sweeper.js';
 
 /**
  * An undici interceptor for `dispatcher.compose(...)`: each request takes a permit of its origin's compartment
@@ -15,10 +15,12 @@ import { IdleSweeper } from './idle-sweeper.js';
  */
 export function bulkheadInterceptor(options: BulkheadInterceptorOptions = {}): DispatchInterceptor {
   const settings = validateInterceptorOptions(options);
+  const idleBodies = new IdleList<GuardedRequest>();
   const requestSettings: GuardedRequestSettings = {
     timeout: settings.timeout,
     bodyIdleTimeout: settings.bodyIdleTimeout,
-    sweeper: new IdleSweeper(settings.bodyIdleTimeout),
+    idleBodies,
+    sweeper: new IdleSweeper(idleBodies, settings.bodyIdleTimeout, (body) => body.onIdle()),
   };
   return (dispatch: Dispatch): Dispatch =>
     function interceptBulkhead(options: DispatchOptions, handler: DispatchHandler): boolean {

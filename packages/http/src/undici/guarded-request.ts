@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type Bulkhead, BulkheadTimeoutError, type Permit } from '@x/bulkhead-core';
+import type { IdleList, IdleNode, IdleSweeper } from '@x/bulkhead-core/extension';
 import type { Dispatch, DispatchController, DispatchHandler, DispatchOptions } from './dispatch-types.js';
-import type { IdleSweeper, IdleWatched } from './idle-sweeper.js';
 
 /** What every request of one interceptor shares. */
 export interface GuardedRequestSettings {
@@ -10,8 +10,10 @@ export interface GuardedRequestSettings {
   readonly timeout: number | undefined;
   /** Ms without a byte arriving or being read before the response is ended and its permit released. */
   readonly bodyIdleTimeout: number;
-  /** The interceptor's one timer for body idle timeouts. */
-  readonly sweeper: IdleSweeper;
+  /** Bodies whose permit is held, least recently active first (core's idle machinery, as for idle keys). */
+  readonly idleBodies: IdleList<GuardedRequest>;
+  /** The interceptor's one timer for body idle timeouts; it calls `onIdle()`. */
+  readonly sweeper: IdleSweeper<GuardedRequest>;
 }
 
 type Outcome = 'success' | 'failure' | 'timeout';
@@ -21,11 +23,10 @@ type Outcome = 'success' | 'failure' | 'timeout';
  * handler sees, so the permit is taken before dispatch and released exactly once: when the body has been read to
  * its end, the response errored or was aborted, the request failed, or the body sat idle for `bodyIdleTimeout`.
  */
-export class GuardedRequest implements DispatchHandler, DispatchController, IdleWatched {
-  idlePrevious: IdleWatched | undefined = undefined;
-  idleNext: IdleWatched | undefined = undefined;
-  lastActivity = 0;
-  watched = false;
+export class GuardedRequest implements DispatchHandler, DispatchController, IdleNode {
+  idlePrevious: IdleNode | undefined = undefined;
+  idleNext: IdleNode | undefined = undefined;
+  idleSince = -1;
   readonly #settings: GuardedRequestSettings;
   readonly #bulkhead: Bulkhead;
   readonly #handler: DispatchHandler;
@@ -125,12 +126,12 @@ export class GuardedRequest implements DispatchHandler, DispatchController, Idle
     statusMessage?: string,
   ): void {
     this.#statusCode = statusCode;
-    if (!this.watched && this.#permit !== undefined) this.#settings.sweeper.watch(this);
+    if (this.idleSince < 0 && this.#permit !== undefined) this.#touch();
     this.#handler.onResponseStart?.(this, statusCode, headers, statusMessage);
   }
 
   onResponseData(_controller: DispatchController, chunk: Buffer): void {
-    this.lastActivity = this.#settings.sweeper.tick;
+    if (this.idleSince >= 0) this.#touch();
     this.#handler.onResponseData?.(this, chunk);
   }
 
@@ -183,11 +184,21 @@ export class GuardedRequest implements DispatchHandler, DispatchController, Idle
   resume(): void {
     this.#paused = false;
     // Reading the body counts as activity, like a byte arriving.
-    this.lastActivity = this.#settings.sweeper.tick;
+    if (this.idleSince >= 0) this.#touch();
     this.#controller?.resume();
   }
 
-  /** Called by the sweeper once the body has been idle for `bodyIdleTimeout`. */
+  /** Marks the body active now: it moves to the newest end of the idle list (O(1); once per sweep period). */
+  #touch(): void {
+    const { idleBodies, sweeper } = this.#settings;
+    const stamp = sweeper.stamp;
+    if (this.idleSince === stamp) return;
+    idleBodies.remove(this);
+    idleBodies.push(this, stamp);
+    sweeper.schedule();
+  }
+
+  /** Called by the sweeper (which already unlinked it) once the body has been idle for `bodyIdleTimeout`. */
   onIdle(): void {
     const timeout = this.#settings.bodyIdleTimeout;
     const error = new BulkheadTimeoutError({ bulkheadName: this.#bulkhead.name, timeout });
@@ -196,7 +207,7 @@ export class GuardedRequest implements DispatchHandler, DispatchController, Idle
   }
 
   #release(outcome: Outcome): void {
-    if (this.watched) this.#settings.sweeper.unwatch(this);
+    this.#settings.idleBodies.remove(this);
     const permit = this.#permit;
     if (permit === undefined) return;
     this.#permit = undefined;
