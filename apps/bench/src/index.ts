@@ -9,6 +9,7 @@ const AREAS = [
   { name: 'core', specifier: './core.js' },
   { name: 'threads', specifier: './threads.js' },
   { name: 'otel', specifier: './otel.js' },
+  { name: 'http', specifier: './http.js' },
   { name: 'partitions', specifier: './partitions.js' },
   { name: 'adaptive', specifier: './adaptive.js' },
   { name: 'redis', specifier: './redis.js' },

@@ -51,7 +51,7 @@ export interface DemoConfig {
   queueTimeoutMs: number;
   /** Worker threads of the CPU compartment. */
   cpuWorkers: number;
-  /** Sockets of the gateway's one keep-alive agent, shared by every downstream. */
+  /** Connections of the gateway's one undici pool, shared by every downstream. */
   poolSize: number;
   /** Gateway timeout of one downstream call, pool wait included, in ms. */
   downstreamTimeoutMs: number;

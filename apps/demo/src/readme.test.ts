@@ -11,8 +11,8 @@ describe('README', () => {
   });
 
   it('states the default sizes it explains', () => {
-    expect(readme).toContain(`maxSockets: ${DEFAULT_CONFIG.poolSize}`);
-    expect(readme).toContain(`payment can hold at most ${DEFAULT_CONFIG.paymentSize} sockets`);
+    expect(readme).toContain(`connections: ${DEFAULT_CONFIG.poolSize}`);
+    expect(readme).toContain(`payment can hold at most ${DEFAULT_CONFIG.paymentSize} connections`);
     expect(readme).toContain(`(default ${DEFAULT_CONFIG.outputPath})`);
   });
 });

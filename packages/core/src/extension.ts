@@ -8,6 +8,8 @@ export {
   type AdmissionSubject,
 } from './admission-ledger.js';
 export { constructError, constructWithoutStack } from './errors.js';
+export { IdleList, type IdleNode } from './idle/idle-list.js';
+export { IdleSweeper } from './idle/idle-sweeper.js';
 export { globalExtensionState } from './internal/global-slot.js';
 export {
   describe as describeValue,

@@ -109,7 +109,7 @@ const NUMERIC_OPTIONS: readonly NumericOption[] = [
   {
     flag: 'pool-size',
     key: 'poolSize',
-    help: 'sockets of the one shared keep-alive agent',
+    help: 'connections of the one shared undici Pool',
     integer: true,
     min: 1,
   },

@@ -75,7 +75,7 @@ async function refresh() {
       card(s.name, s.type, s.activeCount, s.maxConcurrent, s.waitingCount, s.maxQueue, s.rejectedCount));
     if (data.pool) {
       const p = data.pool;
-      cards.push(card('connection-pool', 'http.Agent', p.activeSockets, p.maxSockets, p.queuedRequests, null, '-'));
+      cards.push(card('connection-pool', 'undici Pool', p.activeSockets, p.maxSockets, p.queuedRequests, null, '-'));
     }
     if (data.mode === 'shared') {
       const note = document.createElement('p');

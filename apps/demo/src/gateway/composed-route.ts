@@ -1,7 +1,8 @@
-import type { Agent, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isRejection, type PolicyFailure } from '@x/bulkhead-core';
 import { estimateRetryAfterSeconds, PROBLEM_CONTENT_TYPE, ServiceTimeEstimator } from '@x/bulkhead-http';
 import type { ComposedPolicy } from '@x/bulkhead-pro/compose';
+import type { Dispatcher } from 'undici';
 import type { DownstreamName } from '../config.js';
 import { callDownstream, DownstreamStatusError, DownstreamTimeoutError } from './downstream-client.js';
 
@@ -21,8 +22,8 @@ export interface ComposedRouteOptions {
   name: DownstreamName;
   /** Origin of the downstream services. */
   downstreamUrl: string;
-  /** The gateway's one keep-alive agent. */
-  agent: Agent;
+  /** The dispatcher downstream calls go through (the shared pool, composed with the bulkhead interceptor or not). */
+  dispatcher: Dispatcher;
   /** Deadline of one downstream call, pool wait included, in ms (a backstop: the policy's timeout is the same). */
   timeoutMs: number;
   /** Bulkhead + breaker + timeout from `@x/bulkhead-pro/compose`. */
@@ -145,7 +146,7 @@ export function composedDownstreamRoute(
       .execute<RouteAnswer>(
         async ({ signal }) => {
           const answer = await callDownstream({
-            agent: options.agent,
+            dispatcher: options.dispatcher,
             url,
             timeoutMs: options.timeoutMs,
             signal,

@@ -1,12 +1,13 @@
-import { type Agent, request as httpRequest } from 'node:http';
+import { BulkheadError } from '@x/bulkhead-core';
+import { type Dispatcher, fetch } from 'undici';
 
 /** Options of `callDownstream`. */
 export interface DownstreamCallOptions {
-  /** Keep-alive agent whose socket pool the call uses. */
-  agent: Agent;
+  /** The undici dispatcher the call goes through (the shared pool, composed with the bulkhead interceptor or not). */
+  dispatcher: Dispatcher;
   /** Absolute URL of the downstream endpoint. */
   url: string;
-  /** Deadline of the whole call, waiting for a pooled socket included, in ms. */
+  /** Deadline of the whole call, waiting for a permit and a connection included, in ms. */
   timeoutMs: number;
   /** Aborts the call (e.g. the gateway's client went away). */
   signal?: AbortSignal;
@@ -41,29 +42,24 @@ export class DownstreamStatusError extends Error {
 }
 
 /**
- * GETs `url` through `agent` and reads the whole body.
- * @throws {DownstreamTimeoutError} after `timeoutMs`; the caller's abort reason when `signal` aborts;
- * socket errors as they come.
+ * GETs `url` with undici's `fetch` through `dispatcher` and reads the whole body (so the bulkhead
+ * interceptor's permit, if any, is held until the last byte).
+ * @throws {DownstreamTimeoutError} after `timeoutMs`; a bulkhead's rejection (`fetch`'s `cause`) as itself;
+ * the caller's abort reason when `signal` aborts; network errors as they come.
  */
-export function callDownstream(options: DownstreamCallOptions): Promise<DownstreamResponse> {
-  return new Promise((resolve, reject) => {
-    const timeoutSignal = AbortSignal.timeout(options.timeoutMs);
-    const signal =
-      options.signal === undefined ? timeoutSignal : AbortSignal.any([timeoutSignal, options.signal]);
-    const outgoing = httpRequest(options.url, { agent: options.agent, signal }, (incoming) => {
-      const chunks: Buffer[] = [];
-      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-      incoming.on('end', () =>
-        resolve({ status: incoming.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-      );
-      incoming.on('error', fail);
-    });
-    function fail(error: unknown): void {
-      if (timeoutSignal.aborted) reject(new DownstreamTimeoutError(options.url, options.timeoutMs));
-      else if (options.signal?.aborted) reject(options.signal.reason);
-      else reject(error);
-    }
-    outgoing.on('error', fail);
-    outgoing.end();
-  });
+export async function callDownstream(options: DownstreamCallOptions): Promise<DownstreamResponse> {
+  const timeoutSignal = AbortSignal.timeout(options.timeoutMs);
+  const signal =
+    options.signal === undefined ? timeoutSignal : AbortSignal.any([timeoutSignal, options.signal]);
+  try {
+    const response = await fetch(options.url, { dispatcher: options.dispatcher, signal });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    if (timeoutSignal.aborted) throw new DownstreamTimeoutError(options.url, options.timeoutMs);
+    if (options.signal?.aborted) throw options.signal.reason;
+    const cause = (error as { cause?: unknown }).cause;
+    // fetch wraps every dispatcher error in `TypeError: fetch failed`; a bulkhead's verdict is the cause.
+    if (BulkheadError.isInstance(cause)) throw cause;
+    throw error;
+  }
 }

@@ -1,10 +1,10 @@
-import type { Agent, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BulkheadRegistryLike } from '@x/bulkhead-core';
 import type { ComposedPolicy } from '@x/bulkhead-pro/compose';
 import type { GatewayMode } from '../config.js';
 import type { GatewayConfig } from './gateway-routes.js';
 import { createIsolatedRoutes, type ProRoutesOptions } from './isolated-routes.js';
-import { createSharedAgent } from './shared-pool.js';
+import { createSharedPool, type SharedPool } from './shared-pool.js';
 import { createSharedRoutes } from './shared-routes.js';
 
 /** Options of `createGatewayApp`. */
@@ -24,8 +24,8 @@ export interface GatewayAppOptions {
 /** The gateway's `/api/*` routes in one mode. */
 export interface GatewayApp {
   readonly mode: GatewayMode;
-  /** The one keep-alive agent every downstream call goes through (same in both modes). */
-  readonly agent: Agent;
+  /** The one undici pool every downstream call goes through (same in both modes). */
+  readonly pool: SharedPool;
   /** Composed policies of the routes (PRO payment), empty otherwise. */
   readonly policies: readonly ComposedPolicy[];
   /** Serves `/api/<route>`; returns false when the path is not one of its routes. */
@@ -36,8 +36,8 @@ export interface GatewayApp {
 
 /** Builds the gateway routes for one run of the scenario. */
 export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
-  const agent = createSharedAgent(options.config.poolSize);
-  const common = { config: options.config, downstreamUrl: options.downstreamUrl, agent };
+  const pool = createSharedPool(options.downstreamUrl, options.config.poolSize);
+  const common = { config: options.config, downstreamUrl: options.downstreamUrl };
   const {
     routes,
     close,
@@ -45,13 +45,14 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
   } = options.mode === 'bulkheads'
     ? createIsolatedRoutes({
         ...common,
+        pool: pool.pool,
         registry: options.registry,
         ...(options.pro === undefined ? {} : { pro: options.pro }),
       })
-    : createSharedRoutes(common);
+    : createSharedRoutes({ ...common, dispatcher: pool.pool });
   return {
     mode: options.mode,
-    agent,
+    pool,
     policies,
     handle(request, response) {
       const match = /^\/api\/([a-z]+)\/?$/.exec(new URL(request.url ?? '/', 'http://gateway').pathname);
@@ -62,8 +63,8 @@ export function createGatewayApp(options: GatewayAppOptions): GatewayApp {
       return true;
     },
     async close() {
-      agent.destroy();
       await close();
+      await pool.pool.destroy();
     },
   };
 }

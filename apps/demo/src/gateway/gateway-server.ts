@@ -66,7 +66,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
     readPool: () =>
       app === undefined
         ? { maxSockets: 0, activeSockets: 0, freeSockets: 0, queuedRequests: 0 }
-        : readPoolState(app.agent),
+        : readPoolState(app.pool),
   });
   const status = (): GatewayStatus => {
     const extra = options.describe?.() ?? { phase: 'idle' };
@@ -74,7 +74,7 @@ export async function startGatewayServer(options: GatewayServerOptions): Promise
       ...extra,
       mode: app?.mode ?? 'idle',
       compartments: Object.values(options.registry.getAllStates()),
-      pool: app === undefined ? null : readPoolState(app.agent),
+      pool: app === undefined ? null : readPoolState(app.pool),
       breakers: (app?.policies ?? []).map((policy) => ({
         policy: policy.name,
         state: policy.getStatus().breaker?.state ?? 'disabled',

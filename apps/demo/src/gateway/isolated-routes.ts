@@ -1,20 +1,23 @@
-import type { Agent, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Bulkhead, type BulkheadRegistryLike, isRejection, SemaphoreBulkhead } from '@x/bulkhead-core';
 import { ServiceTimeEstimator } from '@x/bulkhead-http';
+import { bulkheadInterceptor } from '@x/bulkhead-http/undici';
 import type { ProBulkheadRegistry } from '@x/bulkhead-pro';
 import { type ComposedPolicy, composePolicy } from '@x/bulkhead-pro/compose';
+import type { Dispatcher, Pool } from 'undici';
 import { DOWNSTREAM_NAMES, type DownstreamName } from '../config.js';
 import { composedDownstreamRoute } from './composed-route.js';
 import { createCpuCompartment } from './cpu-compartment.js';
 import type { GatewayConfig, GatewayRoutes } from './gateway-routes.js';
-import { protectRoute, sendRejection } from './protect-route.js';
+import { sendRejection } from './protect-route.js';
 import { downstreamRoute, sendFailure, sendJson } from './route-responses.js';
 
 /** Options of `createIsolatedRoutes`. */
 export interface IsolatedRoutesOptions {
   config: GatewayConfig;
   downstreamUrl: string;
-  agent: Agent;
+  /** The shared pool; downstream calls go through it composed with the bulkhead interceptor. */
+  pool: Pool;
   /** Receives the four compartments. */
   registry: BulkheadRegistryLike;
   /**
@@ -41,8 +44,10 @@ export const PAYMENT_BREAKER = Object.freeze({
 });
 
 /**
- * Routes with bulkheads: one `SemaphoreBulkhead` per downstream (503 + `Retry-After` from
- * `@x/bulkhead-http` on overflow) and a `ThreadPoolBulkhead` for the CPU-heavy route.
+ * Routes with bulkheads: one `SemaphoreBulkhead` per downstream, taken by `@x/bulkhead-http/undici`'s interceptor
+ * for each downstream call and held until its body is read (503 + `Retry-After` on overflow), and a
+ * `ThreadPoolBulkhead` for the CPU-heavy route. PRO's payment route runs through the breaker composer instead,
+ * which holds the payment permit itself.
  */
 export function createIsolatedRoutes(options: IsolatedRoutesOptions): GatewayRoutes {
   const { config, registry } = options;
@@ -55,6 +60,14 @@ export function createIsolatedRoutes(options: IsolatedRoutesOptions): GatewayRou
   const routes = new Map<string, (request: IncomingMessage, response: ServerResponse) => void>();
   const compartments: Bulkhead[] = [];
   const policies: ComposedPolicy[] = [];
+  // Downstream path -> the compartment its calls take in the interceptor (none for a composed route).
+  const guarded = new Map<string, Bulkhead>();
+  const dispatcher: Dispatcher = options.pool.compose(
+    bulkheadInterceptor({
+      bulkheadFor: (_origin, request) => guarded.get(request.path),
+      timeout: config.queueTimeoutMs,
+    }),
+  );
   for (const name of DOWNSTREAM_NAMES) {
     // PRO: sized by the registry's settings file; OSS: built here from the knobs.
     const bulkhead =
@@ -76,7 +89,7 @@ export function createIsolatedRoutes(options: IsolatedRoutesOptions): GatewayRou
         composedDownstreamRoute({
           name,
           downstreamUrl: options.downstreamUrl,
-          agent: options.agent,
+          dispatcher,
           timeoutMs: config.downstreamTimeoutMs,
           policy,
           breakerResetMs: pro.breakerResetMs,
@@ -84,13 +97,30 @@ export function createIsolatedRoutes(options: IsolatedRoutesOptions): GatewayRou
       );
       continue;
     }
+    guarded.set(`/${name}`, bulkhead);
+    const serviceTime = new ServiceTimeEstimator();
+    bulkhead.on('finished', (event) => serviceTime.record(event.duration));
     const handler = downstreamRoute({
       name,
       downstreamUrl: options.downstreamUrl,
-      agent: options.agent,
+      dispatcher,
       timeoutMs: config.downstreamTimeoutMs,
+      onRejection: (response, error, url) =>
+        sendRejection(response, {
+          bulkhead,
+          reason: error.reason,
+          serviceTimeMs: serviceTime.estimate ?? 1000,
+          url,
+        }),
     });
-    routes.set(name, protectRoute(bulkhead, handler, { queueTimeoutMs: config.queueTimeoutMs }));
+    routes.set(name, (request, response) => {
+      // A client that leaves takes its call out of the compartment's queue (or ends it).
+      const controller = new AbortController();
+      response.on('close', () => {
+        if (!response.writableFinished) controller.abort();
+      });
+      void handler(request, response, { signal: controller.signal });
+    });
   }
 
   const cpu = createCpuCompartment({

@@ -1,6 +1,12 @@
-import type { Agent, ServerResponse } from 'node:http';
-import { BulkheadTimeoutError } from '@x/bulkhead-core';
+import type { ServerResponse } from 'node:http';
+import {
+  type BulkheadClosedError,
+  type BulkheadFullError,
+  BulkheadTimeoutError,
+  isRejection,
+} from '@x/bulkhead-core';
 import type { ProtectedRequestHandler } from '@x/bulkhead-http';
+import type { Dispatcher } from 'undici';
 import type { DownstreamName } from '../config.js';
 import { callDownstream, DownstreamTimeoutError } from './downstream-client.js';
 
@@ -30,19 +36,28 @@ export interface DownstreamRouteOptions {
   name: DownstreamName;
   /** Origin of the downstream services. */
   downstreamUrl: string;
-  /** The gateway's one keep-alive agent. */
-  agent: Agent;
+  /** The dispatcher downstream calls go through (the shared pool, composed with the bulkhead interceptor or not). */
+  dispatcher: Dispatcher;
   /** Deadline of one downstream call, pool wait included, in ms. */
   timeoutMs: number;
+  /**
+   * Answers a bulkhead's rejection of the call (the interceptor's `BulkheadFullError`); without it a
+   * rejection is a 502 like any failure.
+   */
+  onRejection?: (
+    response: ServerResponse,
+    error: BulkheadFullError | BulkheadClosedError,
+    url: string | undefined,
+  ) => void;
 }
 
-/** The handler of `/api/<name>`: calls the downstream and answers 200, 502 or 504. */
+/** The handler of `/api/<name>`: calls the downstream and answers 200, 502 or 504 (503 through `onRejection`). */
 export function downstreamRoute(options: DownstreamRouteOptions): ProtectedRequestHandler {
   const url = `${options.downstreamUrl}/${options.name}`;
-  return async (_request, response, { signal }) => {
+  return async (request, response, { signal }) => {
     try {
       const answer = await callDownstream({
-        agent: options.agent,
+        dispatcher: options.dispatcher,
         url,
         timeoutMs: options.timeoutMs,
         signal,
@@ -53,7 +68,9 @@ export function downstreamRoute(options: DownstreamRouteOptions): ProtectedReque
         sendJson(response, 502, { error: `${options.name} answered ${answer.status}` });
       }
     } catch (error) {
-      sendFailure(response, error);
+      if (options.onRejection !== undefined && isRejection(error))
+        options.onRejection(response, error, request.url);
+      else sendFailure(response, error);
     }
   };
 }

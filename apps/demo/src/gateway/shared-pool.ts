@@ -1,37 +1,38 @@
-import { Agent } from 'node:http';
+import { Pool } from 'undici';
 
 /** A snapshot of the gateway's outgoing connection pool. */
 export interface PoolState {
-  /** Bound on sockets per origin. */
+  /** Bound on connections to the downstream origin. */
   readonly maxSockets: number;
-  /** Sockets carrying a request now. */
+  /** Connections carrying a request now. */
   readonly activeSockets: number;
-  /** Idle keep-alive sockets. */
+  /** Idle keep-alive connections. */
   readonly freeSockets: number;
-  /** Requests waiting for a socket. */
+  /** Requests waiting for a connection. */
   readonly queuedRequests: number;
 }
 
-function countEntries(table: NodeJS.ReadOnlyDict<readonly unknown[]>): number {
-  let total = 0;
-  for (const list of Object.values(table)) total += list?.length ?? 0;
-  return total;
+/** The gateway's one pool and its bound (undici does not expose `connections` once built). */
+export interface SharedPool {
+  readonly pool: Pool;
+  readonly connections: number;
 }
 
 /**
- * The gateway's one keep-alive agent. Node pools sockets per origin (host:port) and all three
- * downstreams share one origin, so this is one pool of `maxSockets` sockets for all of them.
+ * The gateway's one undici `Pool`: all three downstreams share one origin, so this is one pool of
+ * `connections` keep-alive connections for all of them (what makes the run without bulkheads fail).
  */
-export function createSharedAgent(maxSockets: number): Agent {
-  return new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'fifo' });
+export function createSharedPool(origin: string, connections: number): SharedPool {
+  return { pool: new Pool(origin, { connections, pipelining: 1 }), connections };
 }
 
-/** Reads the documented `sockets`, `freeSockets` and `requests` tables of `agent`. */
-export function readPoolState(agent: Agent): PoolState {
+/** Reads the pool's documented `stats`. */
+export function readPoolState(shared: SharedPool): PoolState {
+  const stats = shared.pool.stats;
   return {
-    maxSockets: agent.maxSockets,
-    activeSockets: countEntries(agent.sockets),
-    freeSockets: countEntries(agent.freeSockets),
-    queuedRequests: countEntries(agent.requests),
+    maxSockets: shared.connections,
+    activeSockets: stats.running,
+    freeSockets: Math.max(0, stats.connected - stats.running),
+    queuedRequests: stats.pending,
   };
 }

@@ -1,4 +1,5 @@
-import type { Agent, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
 import { DOWNSTREAM_NAMES } from '../config.js';
 import { runCpuTask } from './cpu-task.mjs';
 import type { GatewayConfig, GatewayRoutes } from './gateway-routes.js';
@@ -8,7 +9,8 @@ import { downstreamRoute, sendJson } from './route-responses.js';
 export interface SharedRoutesOptions {
   config: GatewayConfig;
   downstreamUrl: string;
-  agent: Agent;
+  /** The shared pool itself: no bulkhead anywhere. */
+  dispatcher: Dispatcher;
 }
 
 /**
@@ -22,7 +24,7 @@ export function createSharedRoutes(options: SharedRoutesOptions): GatewayRoutes 
     const handler = downstreamRoute({
       name,
       downstreamUrl: options.downstreamUrl,
-      agent: options.agent,
+      dispatcher: options.dispatcher,
       timeoutMs: config.downstreamTimeoutMs,
     });
     routes.set(name, (request, response) => {

@@ -1,5 +1,5 @@
+import type { IdleNode } from '../idle/idle-list.js';
 import type { OrderedWaiters } from '../partitioned/ordered-waiters.js';
-import type { IdleNode } from './idle-list.js';
 
 /** One key's compartment: a few counters, a queue made on first wait, and its place in the idle list. */
 export class KeyCompartment implements IdleNode {

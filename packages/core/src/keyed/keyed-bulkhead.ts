@@ -9,6 +9,8 @@ import type {
 } from '../bulkhead.js';
 import { BulkheadClosedError, BulkheadFullError, constructError } from '../errors.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from '../events.js';
+import { IdleList } from '../idle/idle-list.js';
+import { IdleSweeper } from '../idle/idle-sweeper.js';
 import { now } from '../internal/clock.js';
 import {
   describe,
@@ -26,8 +28,6 @@ import type { Permit } from '../permit.js';
 import { CallContext } from '../protected-call.js';
 import { type BulkheadState, createBulkheadState } from '../state.js';
 import type { WaitListOptions } from '../waiting/wait-list.js';
-import { IdleList } from './idle-list.js';
-import { IdleSweeper } from './idle-sweeper.js';
 import { KeyBulkhead } from './key-bulkhead.js';
 import { KeyCompartment } from './key-compartment.js';
 import {

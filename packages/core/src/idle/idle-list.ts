@@ -1,4 +1,4 @@
-/** A node of `IdleList`: a compartment with nothing active or waiting. */
+/** A node of `IdleList`: something idle (a compartment with nothing active or waiting, a response body nobody reads). */
 export interface IdleNode {
   idlePrevious: IdleNode | undefined;
   idleNext: IdleNode | undefined;
@@ -7,9 +7,10 @@ export interface IdleNode {
 }
 
 /**
- * The idle compartments, least recently used first: appended when they become idle, unlinked when used
- * again, all O(1). With one idle timeout for every key, the head is always the next one to expire, so a
- * single timer serves them all.
+ * Idle nodes, least recently used first: appended when they become idle, unlinked when used again, all O(1).
+ * With one idle timeout for every node, the head is always the next one to expire, so a single timer
+ * (`IdleSweeper`) serves them all. Used by `KeyedBulkhead` (idle keys) and by `@x/bulkhead-http`'s undici
+ * interceptor (idle response bodies).
  */
 export class IdleList<Node extends IdleNode> {
   #head: Node | undefined = undefined;
