@@ -124,10 +124,19 @@ describe('RedisBulkhead when Redis stops, restarts or pauses', { timeout: 30_000
   });
 
   it('a paused Redis (CLIENT PAUSE): calls fail within commandTimeout and never hang', async () => {
-    const compartment = create({ commandTimeout: 100 });
-    (await compartment.acquire()).release();
+    const compartment = create({ commandTimeout: 250 });
+    // On a busy machine one round trip can exceed the command timeout: prime until one gets through.
+    await expect
+      .poll(async () => {
+        const permit = await compartment.acquire().catch(() => undefined);
+        permit?.release();
+        return permit !== undefined;
+      })
+      .toBe(true);
     const admin = await connectClient(server.url);
-    const pauseMs = 2000;
+    // Far longer than the command timeout, so "failed before the pause ended" holds on a loaded machine too;
+    // the test then waits for the pause to end (UNPAUSE itself waits for it under PAUSE ALL).
+    const pauseMs = 5_000;
     await admin.sendCommand(['CLIENT', 'PAUSE', String(pauseMs), 'ALL']);
     let pauseOver = false;
     const pauseTimer = setTimeout(() => {
