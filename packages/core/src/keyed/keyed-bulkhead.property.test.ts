@@ -92,5 +92,6 @@ describe('KeyedBulkhead (properties)', () => {
       ),
       { numRuns: 120 },
     );
-  });
+    // Generous: a few hundred generated scenarios on a busy 2-core machine; nothing here depends on speed.
+  }, 120_000);
 });

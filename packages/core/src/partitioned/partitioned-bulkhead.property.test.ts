@@ -103,5 +103,6 @@ describe('PartitionedBulkhead (properties)', () => {
       ),
       { numRuns: 150 },
     );
-  });
+    // Generous: a few hundred generated scenarios on a busy 2-core machine; nothing here depends on speed.
+  }, 120_000);
 });
