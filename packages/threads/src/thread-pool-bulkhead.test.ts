@@ -301,20 +301,54 @@ describe('ThreadPoolBulkhead: crashes fail only their own task', () => {
 });
 
 describe('ThreadPoolBulkhead: close', () => {
-  it('stops admitting with BulkheadClosedError and lets queued and running tasks finish', async () => {
-    const bulkhead = pool('close-drain');
+  it('rejects queued tasks at once with BulkheadClosedError; only the running task finishes', async () => {
+    const bulkhead = pool('close-queued', { queueSize: 3 });
     const barrier = latch();
+    const trace: string[] = [];
+    bulkhead.on('permitted', () => trace.push('permitted'));
+    bulkhead.on('rejected', (event) => trace.push(`rejected:${event.reason}`));
     const running = bulkhead.execute(barrier.task, { name: 'waitForLatch' });
-    const queued = bulkhead.execute(9, { name: 'double' });
     await barrier.started(1);
+    const queued = [1, 2, 3].map((value) =>
+      bulkhead.execute(value, { name: 'double' }).then(
+        () => 'ran',
+        (error: unknown) => (BulkheadClosedError.isInstance(error) ? 'closed' : 'other'),
+      ),
+    );
     const closing = bulkhead.close();
+    // The queued tasks have their verdict while the running one still holds its worker.
+    expect(await Promise.all(queued)).toEqual(['closed', 'closed', 'closed']);
+    expect(bulkhead.getState()).toMatchObject({ closed: true, activeCount: 1, waitingCount: 0 });
     await expect(bulkhead.execute(1)).rejects.toBeInstanceOf(BulkheadClosedError);
     expect(bulkhead.tryAcquire()).toBeUndefined();
     barrier.open();
     await closing;
     await expect(running).resolves.toBe('released');
-    await expect(queued).resolves.toBe(18);
+    expect(trace).toEqual([
+      'permitted',
+      'rejected:shutdown',
+      'rejected:shutdown',
+      'rejected:shutdown',
+      'rejected:shutdown',
+      'rejected:shutdown',
+    ]);
     expect(bulkhead.getState()).toMatchObject({ closed: true, activeCount: 0, poolSize: 0 });
+  });
+
+  it('rejects queued acquirers at close and starts no task afterwards, whatever a rejected listener does', async () => {
+    const bulkhead = pool('close-reentrant', { queueSize: 2 });
+    const permit = bulkhead.tryAcquire();
+    const waiting = bulkhead.acquire({ timeout: Number.POSITIVE_INFINITY });
+    const queuedTask = bulkhead.execute(4, { name: 'double' });
+    const started: string[] = [];
+    bulkhead.on('permitted', () => started.push('permitted'));
+    // A listener that frees the slot while close() rejects the queue must not admit anyone.
+    bulkhead.on('rejected', () => permit?.release());
+    const closing = bulkhead.close();
+    await expect(waiting).rejects.toBeInstanceOf(BulkheadClosedError);
+    await expect(queuedTask).rejects.toBeInstanceOf(BulkheadClosedError);
+    await closing;
+    expect(started).toEqual([]);
   });
 
   it('terminates what is still running after close({ timeout }); every promise settles', async () => {

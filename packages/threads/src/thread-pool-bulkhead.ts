@@ -59,7 +59,7 @@ export interface ThreadPoolExecuteOptions extends ExecuteOptions {
 
 /** Options of `ThreadPoolBulkhead.close()`. */
 export interface ThreadPoolCloseOptions {
-  /** Ms to let queued and running work finish before the workers are terminated (default: wait for all). */
+  /** Ms to let running tasks finish before the workers are terminated (default: wait for all). */
   timeout?: number;
 }
 
@@ -276,9 +276,9 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   }
 
   /**
-   * Stops admitting (later calls reject with `BulkheadClosedError`), lets queued and running work
-   * finish for up to `timeout` ms, then rejects what is still queued, terminates the workers (their
-   * tasks reject with `BulkheadClosedError`) and resolves once every worker has exited. Idempotent.
+   * Stops admitting: queued and later calls reject at once with `BulkheadClosedError`. Running tasks
+   * may finish for up to `timeout` ms; then the workers are terminated (their tasks reject with
+   * `BulkheadClosedError`). Resolves once every worker has exited. Idempotent.
    * @throws {TypeError | RangeError} (rejection) for an invalid `timeout`.
    */
   close(options?: ThreadPoolCloseOptions): Promise<void> {
@@ -289,7 +289,10 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#closed = true;
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#rejectQueued();
+    }
     this.#closing ??= this.#shutdown(timeout);
     return this.#closing;
   }
@@ -629,7 +632,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   #releaseSlot(admittedAt: number, waitTime: number, outcome: CallOutcome): void {
     this.#active--;
     this.#ledger.finished(outcome, admittedAt, waitTime);
-    while (this.#active < this.#options.maxWorkers && !this.#terminating) {
+    while (this.#active < this.#options.maxWorkers && !this.#closed) {
       const next = this.#queue.shift();
       if (next === undefined) break;
       this.#start(next);
@@ -645,8 +648,23 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     }
   }
 
+  /**
+   * Rejects every queued call with `BulkheadClosedError`. The queue is emptied before the first
+   * rejection is reported, so nothing a listener does (releasing, acquiring) can start a queued task.
+   */
+  #rejectQueued(): void {
+    const queued: Job[] = [];
+    for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) queued.push(job);
+    for (const job of queued) {
+      this.#disarm(job);
+      job.settled = true;
+      job.reject(this.#ledger.closed(this.#waitTimeOf(job)));
+    }
+    this.#notifyIdle();
+  }
+
   async #shutdown(timeout: number | undefined): Promise<void> {
-    if (this.#active > 0 || this.#queue.size > 0) {
+    if (this.#active > 0) {
       const idle = new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
       if (timeout === undefined || timeout === Number.POSITIVE_INFINITY) {
         await idle;
@@ -660,11 +678,6 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
       }
     }
     this.#terminating = true;
-    for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) {
-      this.#disarm(job);
-      job.settled = true;
-      job.reject(this.#ledger.closed(this.#waitTimeOf(job)));
-    }
     await this.#pool.destroy();
   }
 
