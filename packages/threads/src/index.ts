@@ -4,6 +4,11 @@ export {
 } from './async-local-storage-propagator.js';
 export type { ContextPropagator } from './context-propagator.js';
 export {
+  type NotCloneableDirection,
+  NotCloneableError,
+  type NotCloneableErrorDetails,
+} from './not-cloneable-error.js';
+export {
   type AcquireSyncOptions,
   SharedBulkhead,
   type SharedBulkheadHandle,

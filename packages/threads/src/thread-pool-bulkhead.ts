@@ -21,6 +21,7 @@ import { now } from './internal/clock.js';
 import { toWorkerCrashedError } from './internal/crash.js';
 import {
   type CapturedContext,
+  cloneFailureOf,
   encodeHandlerKey,
   isTaskFailure,
   unwrapTaskFailure,
@@ -35,6 +36,7 @@ import {
   validateTransferList,
 } from './internal/validate.js';
 import { workerRuntimePath } from './internal/worker-runtime-location.js';
+import { NotCloneableError } from './not-cloneable-error.js';
 import {
   type ResolvedThreadPoolOptions,
   resolveThreadPoolOptions,
@@ -243,6 +245,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
    * @throws {BulkheadFullError} (rejection) `queue_full`, or `queue_timeout` when the budget ran out in the queue.
    * @throws {BulkheadTimeoutError} (rejection) when the task ran out of time; its worker was terminated.
    * @throws {WorkerCrashedError} (rejection) when the worker died; errors thrown by the task propagate as they are.
+   * @throws {NotCloneableError} (rejection) when `task` or the task's result cannot be structured-cloned.
    * @throws {BulkheadClosedError} (rejection) after `close()`, or when `close()` had to terminate the task.
    */
   execute<Result = unknown>(task: unknown, options?: ThreadPoolExecuteOptions): Promise<Result>;
@@ -683,6 +686,10 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
 
   #translate(error: unknown): unknown {
     if (isTaskFailure(error)) return unwrapTaskFailure(error);
+    const cloneFailure = cloneFailureOf(error);
+    if (cloneFailure !== undefined) {
+      return new NotCloneableError({ bulkheadName: this.name, ...cloneFailure }, { cause: error });
+    }
     if (this.#terminating) return new BulkheadClosedError({ bulkheadName: this.name }, { cause: error });
     return toWorkerCrashedError(this.name, error);
   }
