@@ -16,7 +16,7 @@ import {
 } from '@x/bulkhead-core';
 import { AdmissionLedger, type QueueNode, WaiterQueue } from '@x/bulkhead-core/extension';
 import { now } from './internal/clock.js';
-import { LAYOUT_VERSION } from './internal/shared-layout.js';
+import { LAYOUT_VERSION, MAX_CONCURRENT_LIMIT, MAX_THREADS_LIMIT } from './internal/shared-layout.js';
 import {
   FULL,
   NO_SLOT,
@@ -38,9 +38,12 @@ import {
 
 /** Options of `SharedBulkhead`. */
 export interface SharedBulkheadOptions extends SharedBulkheadLocalOptions {
-  /** Permits shared by every thread; integer >= 1, default 10. */
+  /** Permits shared by every thread; integer 1..2**31 - 1, default 10. */
   maxConcurrent?: number;
-  /** Threads that may hold permits over the bulkhead's life (holder slots); integer >= 1, default 256. */
+  /**
+   * Threads that may hold or wait for permits at the same time (holder slots); integer 1..65536, default 256.
+   * A thread gives its slot back once it holds and waits for nothing.
+   */
   maxThreads?: number;
 }
 
@@ -137,6 +140,12 @@ class SharedPermit implements Permit {
 
 let adoptedBuffer: SharedArrayBuffer | undefined;
 
+/** The shared memory sizes these options: a value past `maximum` would wrap or not fit. */
+function validateAtMost(option: string, value: number, maximum: number): number {
+  if (value > maximum) throw new RangeError(`options.${option} must be <= ${maximum}, got ${value}`);
+  return value;
+}
+
 /**
  * One limit shared by the main thread and every worker holding its handle (permits in a `SharedArrayBuffer`).
  * `acquire()` never blocks the event loop; `acquireSync()` blocks a worker only. FIFO within a thread only;
@@ -198,9 +207,21 @@ export class SharedBulkhead implements ClosableBulkhead {
       return;
     }
     const maxConcurrent =
-      options.maxConcurrent === undefined ? 10 : validateInteger('maxConcurrent', options.maxConcurrent, 1);
+      options.maxConcurrent === undefined
+        ? 10
+        : validateAtMost(
+            'maxConcurrent',
+            validateInteger('maxConcurrent', options.maxConcurrent, 1),
+            MAX_CONCURRENT_LIMIT,
+          );
     const maxThreads =
-      options.maxThreads === undefined ? 256 : validateInteger('maxThreads', options.maxThreads, 1);
+      options.maxThreads === undefined
+        ? 256
+        : validateAtMost(
+            'maxThreads',
+            validateInteger('maxThreads', options.maxThreads, 1),
+            MAX_THREADS_LIMIT,
+          );
     this.#table = new SharedPermitTable(SharedPermitTable.allocate(maxConcurrent, maxThreads));
   }
 
