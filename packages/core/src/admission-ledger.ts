@@ -1,7 +1,7 @@
-import type { BulkheadType, CallOutcome, RejectionReason } from './bulkhead.js';
 import { BulkheadClosedError, BulkheadFullError, constructError } from './errors.js';
 import type { BulkheadEventEmitter } from './events.js';
 import { now } from './internal/clock.js';
+import type { BulkheadType, CallOutcome, RejectionReason } from './vocabulary.js';
 
 /** What a ledger reads from its bulkhead when it reports a verdict (read lazily, at the moment of the verdict). */
 export interface AdmissionSubject {

@@ -1,4 +1,4 @@
-import type { BulkheadType, RejectionReason } from './bulkhead.js';
+import type { BulkheadType, RejectionReason } from './vocabulary.js';
 
 const BASE_MARKER = Symbol.for('x.bulkhead.error');
 const marker = (name: string): symbol => Symbol.for(`x.bulkhead.error.${name}`);

@@ -1,4 +1,4 @@
-import type { BulkheadType, CallOutcome, RejectionReason } from './bulkhead.js';
+import type { BulkheadType, CallOutcome, RejectionReason } from './vocabulary.js';
 
 /** Sent when a call gets a permit. */
 export interface PermittedEvent {

@@ -1,6 +1,7 @@
-// Building blocks for bulkhead implementations outside core (such as @x/bulkhead-threads): the same
-// O(1) intrusive queue, option validators and stackless error construction the semaphore bulkhead uses,
-// so every kind of bulkhead validates and rejects alike. Application code does not need this entry.
+// Building blocks for bulkhead implementations outside core (thread pools, shared, Redis, partitioned, keyed):
+// the waiting machinery (WaitList: FIFO queue, deadlines, abort), the permit base, the protected call, the
+// admission ledger, option validators and stackless error construction the semaphore bulkhead uses, so every
+// kind of bulkhead waits, validates and rejects alike. Application code does not need this entry.
 export {
   AdmissionLedger,
   type AdmissionLedgerOptions,
@@ -22,3 +23,7 @@ export {
   validateTimeout,
 } from './internal/validate.js';
 export { type QueueNode, WaiterQueue } from './internal/waiter-queue.js';
+export { PermitBase } from './permit-base.js';
+export { CallContext, callProtected } from './protected-call.js';
+export { WaitEntry } from './waiting/wait-entry.js';
+export { WaitList, type WaitListOptions } from './waiting/wait-list.js';

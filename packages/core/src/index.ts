@@ -74,5 +74,9 @@ export {
   setBulkheadRegistry,
 } from './registry.js';
 export type { BulkheadRegistryLike, GetOrCreateOptions, RegistryChange } from './registry-contract.js';
-export { SemaphoreBulkhead, type SemaphoreBulkheadOptions } from './semaphore-bulkhead.js';
+export {
+  SemaphoreBulkhead,
+  type SemaphoreBulkheadOptions,
+  type SemaphoreBulkheadState,
+} from './semaphore-bulkhead.js';
 export { type BulkheadState, type BulkheadStateInput, createBulkheadState } from './state.js';

@@ -32,6 +32,7 @@ import {
   type RejectionReason,
   type ResizableBulkhead,
   SemaphoreBulkhead,
+  type SemaphoreBulkheadState,
 } from './index.js';
 
 declare const bulkheadInstance: SemaphoreBulkhead;
@@ -96,7 +97,9 @@ describe('state and events', () => {
     expectTypeOf<BulkheadState['lastRejectionTime']>().toEqualTypeOf<number | null>();
     expectTypeOf<BulkheadState['type']>().toEqualTypeOf<BulkheadType>();
     expectTypeOf<BulkheadState['poolSize']>().toEqualTypeOf<number | undefined>();
-    expectTypeOf(bulkheadInstance.getState()).toEqualTypeOf<BulkheadState>();
+    expectTypeOf(bulkheadInstance.getState()).toEqualTypeOf<SemaphoreBulkheadState>();
+    expectTypeOf(bulkheadInstance.getState().type).toEqualTypeOf<'semaphore'>();
+    expectTypeOf(bulkheadInstance.getState()).toExtend<BulkheadState>();
   });
 
   it('listeners get the payload of their event and on() returns a disposer', () => {

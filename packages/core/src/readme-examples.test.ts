@@ -59,6 +59,7 @@ describe('README: semaphore bulkhead', () => {
       totalCalls: 3,
       successfulCalls: 0,
       failedCalls: 0,
+      timedOutCount: 0,
       lastRejectionTime: null,
       availablePermits: 7,
       utilizationPercent: 30,

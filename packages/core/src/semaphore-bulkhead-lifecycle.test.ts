@@ -152,6 +152,7 @@ describe('getState', () => {
       totalCalls: 0,
       successfulCalls: 0,
       failedCalls: 0,
+      timedOutCount: 0,
       lastRejectionTime: null,
       availablePermits: 4,
       utilizationPercent: 0,

@@ -450,7 +450,9 @@ describe('wrap', () => {
 
   it('throws a TypeError for a non-function at once', () => {
     const bulkhead = new SemaphoreBulkhead('wrap-invalid');
-    expect(() => bulkhead.wrap('nope' as never)).toThrow(new TypeError('fn must be a function, got string'));
+    expect(() => bulkhead.wrap('nope' as never)).toThrow(
+      new TypeError('fn must be a function, got string "nope"'),
+    );
   });
 });
 

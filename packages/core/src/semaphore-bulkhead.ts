@@ -1,7 +1,6 @@
 import { AdmissionLedger } from './admission-ledger.js';
 import type {
   AcquireOptions,
-  CallOutcome,
   ClosableBulkhead,
   ExecuteOptions,
   ExecutionContext,
@@ -11,19 +10,24 @@ import type {
 } from './bulkhead.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from './events.js';
 import { now } from './internal/clock.js';
-import { type DeadlineList, type DeadlineNode, DeadlineScheduler } from './internal/deadline-scheduler.js';
 import {
   validateBoolean,
+  validateFunction,
   validateInteger,
   validateIntegerOrInfinity,
+  validateKnownKeys,
   validateName,
   validateOptionsObject,
   validateSignal,
   validateTimeout,
 } from './internal/validate.js';
-import { type QueueNode, WaiterQueue } from './internal/waiter-queue.js';
 import type { Permit } from './permit.js';
+import { PermitBase } from './permit-base.js';
+import { CallContext, callProtected } from './protected-call.js';
 import { type BulkheadState, createBulkheadState } from './state.js';
+import type { CallOutcome } from './vocabulary.js';
+import { WaitEntry } from './waiting/wait-entry.js';
+import { WaitList } from './waiting/wait-list.js';
 
 /** Options of `SemaphoreBulkhead`. */
 export interface SemaphoreBulkheadOptions {
@@ -35,43 +39,57 @@ export interface SemaphoreBulkheadOptions {
   captureStackTrace?: boolean;
 }
 
-const NEVER_ABORTED_CONTEXT: ExecutionContext = Object.freeze({ signal: new AbortController().signal });
+/** The snapshot of a `SemaphoreBulkhead`. */
+export interface SemaphoreBulkheadState
+  extends Omit<BulkheadState, 'type' | 'queueCapacity' | 'poolSize' | 'orphanedCount' | 'timedOutCount'> {
+  readonly type: 'semaphore';
+  /** Admitted calls whose permit was released with outcome `timeout` (counted in `failedCalls` too). */
+  readonly timedOutCount: number;
+}
+
+const OPTION_KEYS = ['maxConcurrent', 'maxQueue', 'captureStackTrace'] as const;
+const ACQUIRE_OPTION_KEYS = ['timeout', 'signal'] as const;
 
 type Task = ProtectedFunction<unknown>;
 
 /**
- * A queued call. An `acquire()` waiter is resolved with a Permit; an `execute()` waiter carries its
- * task and is resolved with itself, which starts the task through one reaction registered in the
- * caller's async context (no Permit, no per-waiter closure, AsyncLocalStorage and traces preserved).
- * It is its own abort listener (`handleEvent`), so waiting with a signal allocates no closure.
+ * A queued call. An `acquire()` waiter is settled through its promise's resolve/reject functions. An
+ * `execute()` waiter carries its task and keeps only `resolve`: it is resolved with itself (or, while
+ * somebody listens to `finished`, with its `Admission`; when refused, with a `Refusal`), which starts or
+ * rejects the task through one reaction registered in the caller's async context: no Permit, no closure
+ * and no reject function per waiter, AsyncLocalStorage and traces preserved.
  */
-class Waiter implements QueueNode, DeadlineNode {
-  previous: QueueNode | undefined = undefined;
-  next: QueueNode | undefined = undefined;
-  queued = false;
-  deadline = 0;
-  deadlinePrevious: DeadlineNode | undefined = undefined;
-  deadlineNext: DeadlineNode | undefined = undefined;
-  deadlineList: DeadlineList | undefined = undefined;
+class Waiter extends WaitEntry {
   resolve!: (value: unknown) => void;
-  reject!: (error: unknown) => void;
-  listensToAbort = false;
-  /** Set at admission of an `execute()` waiter, read when its task starts. */
-  admittedAt = -1;
-  waitTime = 0;
+  reject: ((error: unknown) => void) | undefined = undefined;
   constructor(
-    readonly owner: SemaphoreBulkhead,
-    readonly enqueuedAt: number,
-    readonly signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
+    enqueuedAt: number,
     readonly task: Task | undefined,
-  ) {}
+  ) {
+    super(signal, enqueuedAt);
+  }
 
-  handleEvent(): void {
-    abortWaiter(this.owner, this);
+  /** Rejects the waiting call with `error`. */
+  refuse(error: unknown): void {
+    if (this.reject === undefined) this.resolve(new Refusal(error));
+    else this.reject(error);
   }
 }
 
-let abortWaiter: (bulkhead: SemaphoreBulkhead, waiter: Waiter) => void;
+/** Why a queued `execute()` call was refused; its reaction rethrows `error` to the caller. */
+class Refusal {
+  constructor(readonly error: unknown) {}
+}
+
+/** When a queued `execute()` call was admitted; made only while somebody listens to `finished`. */
+class Admission {
+  constructor(
+    readonly waiter: Waiter,
+    readonly admittedAt: number,
+    readonly waitTime: number,
+  ) {}
+}
 
 let releaseSlot: (
   bulkhead: SemaphoreBulkhead,
@@ -80,47 +98,41 @@ let releaseSlot: (
   outcome: CallOutcome,
 ) => void;
 
-class SemaphorePermit implements Permit {
+class SemaphorePermit extends PermitBase {
   readonly #bulkhead: SemaphoreBulkhead;
   readonly #admittedAt: number;
   readonly #waitTime: number;
-  #released = false;
 
   constructor(bulkhead: SemaphoreBulkhead, admittedAt: number, waitTime: number) {
+    super(bulkhead.name);
     this.#bulkhead = bulkhead;
     this.#admittedAt = admittedAt;
     this.#waitTime = waitTime;
   }
 
-  /** Stays the granting bulkhead's name after release. */
-  get bulkheadName(): string {
-    return this.#bulkhead.name;
-  }
-
-  get released(): boolean {
-    return this.#released;
-  }
-
-  release(outcome: CallOutcome = 'success'): void {
-    if (this.#released) return;
-    this.#released = true;
+  protected onRelease(outcome: CallOutcome): void {
     releaseSlot(this.#bulkhead, this.#admittedAt, this.#waitTime, outcome);
   }
+}
 
-  [Symbol.dispose](): void {
-    this.release();
-  }
+/** The waiter whose promise is being created: the executors below store its settle functions. */
+let capturedWaiter: Waiter | undefined;
 
-  [Symbol.asyncDispose](): Promise<void> {
-    this.release();
-    return Promise.resolve();
-  }
+/** Executor of an `acquire()` waiter's promise (no closure per waiter). */
+function captureSettlers(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  capturedWaiter!.resolve = resolve;
+  capturedWaiter!.reject = reject;
+}
+
+/** Executor of an `execute()` waiter's promise: its reject function is not kept (`Refusal` does its job). */
+function captureResolve(resolve: (value: unknown) => void): void {
+  capturedWaiter!.resolve = resolve;
 }
 
 /**
  * A named compartment that admits at most `maxConcurrent` calls at once, queues up to `maxQueue`
  * waiters in FIFO order and rejects the rest at once. All operations are O(1).
- * @throws {TypeError | RangeError} at construction when an option is invalid (the message names it).
+ * @throws {TypeError | RangeError} at construction when an option is invalid or unknown (the message names it).
  */
 export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, SynchronousBulkhead {
   readonly name: string;
@@ -130,13 +142,13 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   readonly #ledger: AdmissionLedger;
   #active = 0;
   #closed = false;
+  /** True while `#admitWaiters` runs: a re-entrant call (from a listener) leaves the work to the running loop. */
+  #admitting = false;
   #idleWaiters: Array<() => void> = [];
-  readonly #queue = new WaiterQueue<Waiter>();
+  readonly #waiters: WaitList<Waiter>;
   readonly #events = new BulkheadEventEmitter();
-  #scheduler: DeadlineScheduler | undefined = undefined;
 
   static {
-    abortWaiter = (bulkhead, waiter) => bulkhead.#abort(waiter);
     releaseSlot = (bulkhead, admittedAt, waitTime, outcome) =>
       bulkhead.#release(admittedAt, waitTime, outcome);
   }
@@ -144,6 +156,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   constructor(name: string, options: SemaphoreBulkheadOptions = {}) {
     this.name = validateName('name', name);
     validateOptionsObject('options', options);
+    validateKnownKeys(options, OPTION_KEYS);
     this.#limit =
       options.maxConcurrent === undefined ? 10 : validateInteger('maxConcurrent', options.maxConcurrent, 1);
     this.#maxQueue =
@@ -155,6 +168,10 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
         ? false
         : validateBoolean('captureStackTrace', options.captureStackTrace);
     this.#ledger = new AdmissionLedger({ subject: this, events: this.#events, captureStackTrace });
+    this.#waiters = new WaitList<Waiter>({
+      onExpired: (waiter) => waiter.refuse(this.#ledger.full('queue_timeout', this.#waitTimeOf(waiter))),
+      onAborted: (waiter) => waiter.refuse(this.#ledger.aborted(waiter.signal!, this.#waitTimeOf(waiter))),
+    });
   }
 
   /** Current limit of concurrent calls. */
@@ -174,14 +191,15 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
 
   /** Calls waiting in the queue now. */
   get waitingCount(): number {
-    return this.#queue.size;
+    return this.#waiters.size;
   }
 
   /**
    * Resolves to a permit. Without `timeout` (or with 0) the verdict is immediate; with one the call
    * waits in FIFO order up to `timeout` ms (`Infinity`: no timer).
    * @throws {BulkheadFullError} (rejection) when full (`queue_full`) or the wait timed out (`queue_timeout`).
-   * @throws {BulkheadClosedError} (rejection) after `close()`; the signal's reason when aborted.
+   * @throws {BulkheadClosedError} (rejection) after `close()`; the signal's reason when aborted;
+   * {TypeError | RangeError} (rejection) for invalid or unknown options.
    */
   acquire(options?: AcquireOptions): Promise<Permit> {
     return this.#admit(options, undefined) as Promise<Permit>;
@@ -189,13 +207,14 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
 
   /** Synchronous verdict: a permit if one is free (and nobody waits), else `undefined` (counted as a rejection). */
   tryAcquire(): Permit | undefined {
-    if (!this.#closed && this.#active < this.#limit && this.#queue.size === 0) return this.#grant(0);
+    if (!this.#closed && this.#active < this.#limit && this.#waiters.size === 0) return this.#grant(0);
     this.#ledger.rejected(this.#closed ? 'shutdown' : 'queue_full', 0);
     return undefined;
   }
 
   /**
-   * Runs `fn({ signal })` inside a permit and always releases it, whatever `fn` does.
+   * Runs `fn({ signal })` inside a permit and always releases it, whatever `fn` does. `signal` is the
+   * caller's, or the call's own (never shared with another call).
    * @throws the same rejections as `acquire()`; errors of `fn` propagate unchanged.
    */
   execute<T>(fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T> {
@@ -203,8 +222,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
       return Promise.reject(new TypeError(`fn must be a function, got ${typeof fn}`));
     }
     // Fast path (no options, a free permit, nobody waiting): no Permit object, no option checks.
-    if (options === undefined && this.#active < this.#limit && this.#queue.size === 0 && !this.#closed) {
-      return this.#start(fn, NEVER_ABORTED_CONTEXT, 0);
+    if (options === undefined && this.#active < this.#limit && this.#waiters.size === 0 && !this.#closed) {
+      return this.#start(fn, new CallContext(), 0);
     }
     return this.#admit(options, fn as Task) as Promise<T>;
   }
@@ -217,7 +236,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     fn: (...args: Arguments) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): (...args: Arguments) => Promise<T> {
-    if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${typeof fn}`);
+    validateFunction('fn', fn);
     const bulkhead = this;
     return function protectedCall(this: unknown, ...args: Arguments): Promise<T> {
       return bulkhead.execute(() => fn.apply(this, args), options);
@@ -236,16 +255,16 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
 
   /**
    * Stops admitting: every queued call and every later call rejects with `BulkheadClosedError`
-   * (reason `shutdown`). Resolves once in-flight calls have released their permits. Idempotent.
+   * (reason `shutdown`); no queued call starts, whatever a listener does meanwhile. Resolves once
+   * in-flight calls have released their permits. Idempotent.
    */
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
-      for (let waiter = this.#queue.shift(); waiter !== undefined; waiter = this.#queue.shift()) {
-        this.#detach(waiter);
-        waiter.reject(this.#ledger.closed(this.#waitTimeOf(waiter)));
+      // Every waiter leaves the queue before the first is settled (and its `rejected` event sent).
+      for (const waiter of this.#waiters.detachAll()) {
+        waiter.refuse(this.#ledger.closed(this.#waitTimeOf(waiter)));
       }
-      this.#scheduler?.clear();
     }
     if (this.#active === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
@@ -257,21 +276,22 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   }
 
   /** A frozen snapshot of the compartment. */
-  getState(): BulkheadState {
+  getState(): SemaphoreBulkheadState {
     return createBulkheadState({
       name: this.name,
       type: this.type,
       maxConcurrent: this.#limit,
       activeCount: this.#active,
-      waitingCount: this.#queue.size,
+      waitingCount: this.#waiters.size,
       maxQueue: this.#maxQueue,
       rejectedCount: this.#ledger.rejectedCount,
       admittedCount: this.#ledger.admittedCount,
       successfulCalls: this.#ledger.successfulCount,
       failedCalls: this.#ledger.failedCount,
+      timedOutCount: this.#ledger.timedOutCount,
       lastRejectionTime: this.#ledger.lastRejectionTime,
       closed: this.#closed,
-    });
+    }) as SemaphoreBulkheadState;
   }
 
   /**
@@ -289,6 +309,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     if (options !== undefined) {
       try {
         validateOptionsObject('options', options);
+        validateKnownKeys(options, ACQUIRE_OPTION_KEYS);
         if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
         if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
       } catch (error) {
@@ -297,9 +318,9 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     }
     if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
     if (this.#closed) return Promise.reject(this.#ledger.closed(0));
-    if (this.#active < this.#limit && this.#queue.size === 0) {
+    if (this.#active < this.#limit && this.#waiters.size === 0) {
       if (task === undefined) return Promise.resolve(this.#grant(0));
-      return this.#start(task, signal === undefined ? NEVER_ABORTED_CONTEXT : { signal }, 0);
+      return this.#start(task, new CallContext(signal), 0);
     }
     return this.#enqueue(timeout, signal, task);
   }
@@ -312,13 +333,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     this.#active++;
     this.#ledger.permitted(waitTime);
     if (this.#events.listeningFinished) return this.#runObserved(task, context, now(), waitTime);
-    let result: T | PromiseLike<T>;
-    try {
-      result = task(context);
-    } catch (error) {
-      result = Promise.reject(error);
-    }
-    return Promise.resolve(result).then(
+    return callProtected(task, context).then(
       this.#releaseAfterSuccess as (value: T) => T,
       this.#releaseAfterFailure,
     );
@@ -342,14 +357,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     waitTime: number,
   ): Promise<T> {
     let outcome: CallOutcome = 'failure';
-    let result: T | PromiseLike<T>;
     try {
-      result = task(context);
-    } catch (error) {
-      result = Promise.reject(error);
-    }
-    try {
-      const value = await result;
+      const value = await callProtected(task, context);
       outcome = 'success';
       return value;
     } finally {
@@ -357,27 +366,22 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     }
   }
 
-  /** Admits a queued `execute()` call: takes the slot now; its task starts in the caller's context. */
-  #startQueued(waiter: Waiter, waitTime: number): void {
-    this.#active++;
-    this.#ledger.permitted(waitTime);
-    waiter.admittedAt = this.#events.listeningFinished ? now() : -1;
-    waiter.waitTime = waitTime;
-    waiter.resolve(waiter);
-  }
-
   /** Runs the task of an admitted `execute()` waiter (a reaction registered when it was queued). */
-  readonly #runAdmitted = (waiter: Waiter): Promise<unknown> => {
-    const task = waiter.task!;
-    const context = waiter.signal === undefined ? NEVER_ABORTED_CONTEXT : { signal: waiter.signal };
-    if (waiter.admittedAt >= 0) return this.#runObserved(task, context, waiter.admittedAt, waiter.waitTime);
-    let result: unknown;
-    try {
-      result = task(context);
-    } catch (error) {
-      result = Promise.reject(error);
+  readonly #runAdmitted = (admitted: Waiter | Admission | Refusal): Promise<unknown> => {
+    if (admitted instanceof Refusal) throw admitted.error;
+    if (admitted instanceof Admission) {
+      const { waiter } = admitted;
+      return this.#runObserved(
+        waiter.task!,
+        new CallContext(waiter.signal),
+        admitted.admittedAt,
+        admitted.waitTime,
+      );
     }
-    return Promise.resolve(result).then(this.#releaseAfterSuccess, this.#releaseAfterFailure);
+    return callProtected(admitted.task!, new CallContext(admitted.signal)).then(
+      this.#releaseAfterSuccess,
+      this.#releaseAfterFailure,
+    );
   };
 
   #grant(waitTime: number): Permit {
@@ -392,58 +396,25 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     signal: AbortSignal | undefined,
     task: Task | undefined,
   ): Promise<unknown> {
-    if (timeout === undefined || timeout === 0 || this.#queue.size >= this.#maxQueue) {
+    if (timeout === undefined || timeout === 0 || this.#waiters.size >= this.#maxQueue) {
       return Promise.reject(this.#ledger.full('queue_full', 0));
     }
-    const finite = timeout !== Number.POSITIVE_INFINITY;
-    const start = finite || this.#events.listening ? now() : -1;
-    const waiter = new Waiter(this, start, signal, task);
-    const promise = new Promise<unknown>((resolve, reject) => {
-      waiter.resolve = resolve;
-      waiter.reject = reject;
-    });
-    this.#queue.push(waiter);
-    if (finite) {
-      this.#scheduler ??= new DeadlineScheduler((node) => this.#expire(node as Waiter));
-      this.#scheduler.add(waiter, timeout, start);
-    }
-    if (signal !== undefined) {
-      waiter.listensToAbort = true;
-      signal.addEventListener('abort', waiter, { once: true });
-    }
+    const start = timeout !== Number.POSITIVE_INFINITY || this.#events.listening ? now() : -1;
+    const waiter = new Waiter(signal, start, task);
+    capturedWaiter = waiter;
+    const promise = new Promise<unknown>(task === undefined ? captureSettlers : captureResolve);
+    capturedWaiter = undefined;
+    this.#waiters.enqueue(waiter, timeout);
     // Registered now, in the caller's async context, so the task later runs in that context too.
     return task === undefined
       ? promise
       : promise.then(this.#runAdmitted as (value: unknown) => Promise<unknown>);
   }
 
-  #abort(waiter: Waiter): void {
-    if (!waiter.queued || waiter.signal === undefined) return;
-    this.#queue.remove(waiter);
-    this.#detach(waiter);
-    waiter.reject(this.#ledger.aborted(waiter.signal, this.#waitTimeOf(waiter)));
-  }
-
-  #expire(waiter: Waiter): void {
-    if (!waiter.queued) return;
-    this.#queue.remove(waiter);
-    this.#detach(waiter);
-    waiter.reject(this.#ledger.full('queue_timeout', this.#waitTimeOf(waiter)));
-  }
-
-  /** Drops the waiter's timer entry and abort listener. */
-  #detach(waiter: Waiter): void {
-    if (waiter.deadlineList !== undefined) this.#scheduler?.remove(waiter);
-    if (waiter.listensToAbort) {
-      waiter.listensToAbort = false;
-      waiter.signal?.removeEventListener('abort', waiter);
-    }
-  }
-
   #release(admittedAt: number, waitTime: number, outcome: CallOutcome): void {
     this.#active--;
     this.#ledger.finished(outcome, admittedAt, waitTime);
-    if (this.#queue.size > 0) this.#admitWaiters();
+    if (this.#waiters.size > 0) this.#admitWaiters();
     else if (this.#active === 0 && this.#idleWaiters.length > 0) {
       const idle = this.#idleWaiters;
       this.#idleWaiters = [];
@@ -451,15 +422,32 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     }
   }
 
-  /** Hands free permits to the head waiters directly (FIFO, no thundering herd). */
+  /**
+   * Hands free permits to the head waiters directly (FIFO, no thundering herd). Each waiter is settled
+   * before its `permitted` event, and a re-entrant call (a listener that releases or resizes) returns at
+   * once: this loop admits the next waiter, so start order stays FIFO and the limit holds.
+   */
   #admitWaiters(): void {
-    while (this.#active < this.#limit) {
-      const waiter = this.#queue.shift();
-      if (waiter === undefined) break;
-      this.#detach(waiter);
-      const waitTime = this.#waitTimeOf(waiter);
-      if (waiter.task === undefined) waiter.resolve(this.#grant(waitTime));
-      else this.#startQueued(waiter, waitTime);
+    if (this.#admitting) return;
+    this.#admitting = true;
+    try {
+      while (!this.#closed && this.#active < this.#limit) {
+        const waiter = this.#waiters.dequeue();
+        if (waiter === undefined) break;
+        const waitTime = this.#waitTimeOf(waiter);
+        this.#active++;
+        if (waiter.task === undefined) {
+          const admittedAt = this.#events.listeningFinished ? now() : -1;
+          waiter.resolve(new SemaphorePermit(this, admittedAt, waitTime));
+        } else if (this.#events.listeningFinished) {
+          waiter.resolve(new Admission(waiter, now(), waitTime));
+        } else {
+          waiter.resolve(waiter);
+        }
+        this.#ledger.permitted(waitTime);
+      }
+    } finally {
+      this.#admitting = false;
     }
   }
 

@@ -1,4 +1,4 @@
-import type { BulkheadType } from './bulkhead.js';
+import type { BulkheadType } from './vocabulary.js';
 
 /** A plain, JSON-serialisable snapshot of a compartment; `type` tells which fields are present. */
 export interface BulkheadState {

@@ -4,7 +4,7 @@ import { flush, useFakeClock } from '../test-support/async-helpers.js';
 import { type DeadlineList, type DeadlineNode, DeadlineScheduler } from './deadline-scheduler.js';
 
 class Node implements DeadlineNode {
-  deadline = 0;
+  readonly enqueuedAt = performance.now();
   deadlinePrevious: DeadlineNode | undefined = undefined;
   deadlineNext: DeadlineNode | undefined = undefined;
   deadlineList: DeadlineList | undefined = undefined;
@@ -17,7 +17,7 @@ afterEach(() => vi.useRealTimers());
 function schedulerWithLog(): { scheduler: DeadlineScheduler; expired: string[] } {
   const expired: string[] = [];
   const scheduler = new DeadlineScheduler((node) =>
-    expired.push(`${(node as Node).id}@${performance.now()}`),
+    expired.push(`${(node as unknown as Node).id}@${performance.now()}`),
   );
   return { scheduler, expired };
 }
@@ -25,11 +25,10 @@ function schedulerWithLog(): { scheduler: DeadlineScheduler; expired: string[] }
 describe('DeadlineScheduler', () => {
   it('expires nodes at their deadlines, in deadline order, with one timer', async () => {
     const { scheduler, expired } = schedulerWithLog();
-    const start = performance.now();
-    scheduler.add(new Node('a30'), 30, start);
-    scheduler.add(new Node('b10'), 10, start);
-    scheduler.add(new Node('c20'), 20, start);
-    scheduler.add(new Node('d10'), 10, start);
+    scheduler.add(new Node('a30'), 30);
+    scheduler.add(new Node('b10'), 10);
+    scheduler.add(new Node('c20'), 20);
+    scheduler.add(new Node('d10'), 10);
     expect(vi.getTimerCount()).toBe(1);
     expect(scheduler.size).toBe(4);
     await vi.advanceTimersByTimeAsync(9);
@@ -46,7 +45,7 @@ describe('DeadlineScheduler', () => {
   it('removal from the middle of a list is O(1) and the node never expires', async () => {
     const { scheduler, expired } = schedulerWithLog();
     const nodes = ['a', 'b', 'c'].map((id) => new Node(id));
-    for (const node of nodes) scheduler.add(node, 50, performance.now());
+    for (const node of nodes) scheduler.add(node, 50);
     scheduler.remove(nodes[1]!);
     expect(nodes[1]).toMatchObject({
       deadlineList: undefined,
@@ -64,10 +63,10 @@ describe('DeadlineScheduler', () => {
   it('a stale heap key (head removed) makes the timer re-arm for the next real deadline', async () => {
     const { scheduler, expired } = schedulerWithLog();
     const early = new Node('early');
-    scheduler.add(early, 100, performance.now());
+    scheduler.add(early, 100);
     await vi.advanceTimersByTimeAsync(40);
     const late = new Node('late');
-    scheduler.add(late, 100, performance.now());
+    scheduler.add(late, 100);
     scheduler.remove(early);
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(60);
@@ -82,13 +81,13 @@ describe('DeadlineScheduler', () => {
   it('an emptied list still in the heap is reused with a later key', async () => {
     const { scheduler, expired } = schedulerWithLog();
     const keepAlive = new Node('keep');
-    scheduler.add(keepAlive, 1000, performance.now());
+    scheduler.add(keepAlive, 1000);
     const first = new Node('first');
-    scheduler.add(first, 10, performance.now());
+    scheduler.add(first, 10);
     scheduler.remove(first);
     await vi.advanceTimersByTimeAsync(5);
     const second = new Node('second');
-    scheduler.add(second, 10, performance.now());
+    scheduler.add(second, 10);
     await vi.advanceTimersByTimeAsync(10);
     expect(expired).toEqual(['second@15']);
     await vi.advanceTimersByTimeAsync(985);
@@ -98,17 +97,17 @@ describe('DeadlineScheduler', () => {
   it('removing the last node drops the timer; clear() drops everything', async () => {
     const { scheduler, expired } = schedulerWithLog();
     const node = new Node('only');
-    scheduler.add(node, 10, performance.now());
+    scheduler.add(node, 10);
     scheduler.remove(node);
     expect(vi.getTimerCount()).toBe(0);
-    scheduler.add(new Node('x'), 10, performance.now());
-    scheduler.add(new Node('y'), 20, performance.now());
+    scheduler.add(new Node('x'), 10);
+    scheduler.add(new Node('y'), 20);
     scheduler.clear();
     expect(vi.getTimerCount()).toBe(0);
     expect(scheduler.size).toBe(0);
     await vi.advanceTimersByTimeAsync(100);
     expect(expired).toEqual([]);
-    scheduler.add(new Node('after-clear'), 5, performance.now());
+    scheduler.add(new Node('after-clear'), 5);
     await vi.advanceTimersByTimeAsync(5);
     expect(expired).toEqual(['after-clear@105']);
   });
@@ -116,10 +115,10 @@ describe('DeadlineScheduler', () => {
   it('a node added from the expiry callback is scheduled correctly', async () => {
     const expired: string[] = [];
     const scheduler: DeadlineScheduler = new DeadlineScheduler((node) => {
-      expired.push(`${(node as Node).id}@${performance.now()}`);
-      if ((node as Node).id === 'first') scheduler.add(new Node('chained'), 10, performance.now());
+      expired.push(`${(node as unknown as Node).id}@${performance.now()}`);
+      if ((node as unknown as Node).id === 'first') scheduler.add(new Node('chained'), 10);
     });
-    scheduler.add(new Node('first'), 10, performance.now());
+    scheduler.add(new Node('first'), 10);
     await vi.advanceTimersByTimeAsync(20);
     expect(expired).toEqual(['first@10', 'chained@20']);
     expect(vi.getTimerCount()).toBe(0);
@@ -180,6 +179,68 @@ describe('one timer per bulkhead', () => {
     await Promise.all([aborted, expiring]);
     expect(outcomes).toEqual(['aborted', 'admitted', 'expired']);
     (await admitted).release();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+/** A small deterministic generator (mulberry32), so the test is the same on every run. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let value = Math.imul(state ^ (state >>> 15), 1 | state);
+    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
+    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+describe('distinct timeout values', () => {
+  it('drops a list as soon as it empties and still expires every node on time, in deadline order', async () => {
+    const next = random(7);
+    type Timed = Node & { deadline: number };
+    const pending = new Set<Timed>();
+    const cancelled = new Set<string>();
+    const added: string[] = [];
+    const expired: Array<{ id: string; at: number; deadline: number }> = [];
+    const scheduler = new DeadlineScheduler((node) => {
+      const timed = node as unknown as Timed;
+      pending.delete(timed);
+      expired.push({ id: timed.id, at: performance.now(), deadline: timed.deadline });
+    });
+    const keeper = new Node('keeper');
+    scheduler.add(keeper, 10_000);
+    for (let round = 0; round < 20; round++) {
+      for (let index = 0; index < 30; index++) {
+        // A remaining-budget deadline: a fresh fractional value for every call.
+        const timeout = 1 + next() * 200;
+        const node: Timed = Object.assign(new Node(`${round}.${index}`), { deadline: 0 });
+        node.deadline = node.enqueuedAt + timeout;
+        scheduler.add(node, timeout);
+        pending.add(node);
+        added.push(node.id);
+      }
+      // Cancel a random half: many lists empty out of heap order.
+      for (const node of [...pending]) {
+        if (next() < 0.5) {
+          scheduler.remove(node);
+          pending.delete(node);
+          cancelled.add(node.id);
+        }
+      }
+      expect(scheduler.listCount).toBe(pending.size + 1);
+      await vi.advanceTimersByTimeAsync(3);
+    }
+    await vi.advanceTimersByTimeAsync(300);
+    expect(expired.map((entry) => entry.id).sort()).toEqual(added.filter((id) => !cancelled.has(id)).sort());
+    for (const entry of expired) {
+      expect(entry.at).toBeGreaterThanOrEqual(entry.deadline);
+      expect(entry.at - entry.deadline).toBeLessThan(1);
+    }
+    const deadlines = expired.map((entry) => entry.deadline);
+    expect(deadlines).toEqual([...deadlines].sort((left, right) => left - right));
+    expect(scheduler.listCount).toBe(1);
+    expect(vi.getTimerCount()).toBe(1);
+    scheduler.remove(keeper);
     expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -1,18 +1,17 @@
 import { now } from './clock.js';
 
 /**
- * One timer per bulkhead for the nearest waiter deadline, in the shape of Node's own timers:
- * waiters with the same timeout form one FIFO list (their deadlines ascend in arrival order, so
- * append and removal are O(1)); a small min-heap orders the lists by their earliest deadline.
- * Heap keys are allowed to be stale-early after a head is removed; a fire fixes them lazily.
+ * What the scheduler needs of a node: its start time (`enqueuedAt`, ms from `performance.now()`) and the
+ * links of its per-timeout list, which live on the node itself. Its deadline is `enqueuedAt + timeout`.
  */
 export interface DeadlineNode {
-  deadline: number;
+  readonly enqueuedAt: number;
   deadlinePrevious: DeadlineNode | undefined;
   deadlineNext: DeadlineNode | undefined;
   deadlineList: DeadlineList | undefined;
 }
 
+/** The nodes of one timeout value, in arrival order (so their deadlines ascend). */
 export class DeadlineList {
   head: DeadlineNode | undefined = undefined;
   tail: DeadlineNode | undefined = undefined;
@@ -25,6 +24,13 @@ export class DeadlineList {
 /** Longest delay `setTimeout` honours; a longer one would fire after 1 ms (TimeoutOverflowWarning). */
 const MAX_TIMER_DELAY = 2_147_483_647;
 
+/**
+ * One timer for the nearest deadline of many nodes, in the shape of Node's own timers: nodes with the
+ * same timeout form one FIFO list (append and removal O(1)); a min-heap orders the lists by their
+ * earliest deadline. A list leaves the heap and the map as soon as it empties, so retained memory is
+ * proportional to the scheduled nodes whatever the number of distinct timeout values. Heap keys may be
+ * stale-early after a head is removed; a fire fixes them lazily.
+ */
 export class DeadlineScheduler {
   readonly #lists = new Map<number, DeadlineList>();
   readonly #heap: DeadlineList[] = [];
@@ -37,25 +43,32 @@ export class DeadlineScheduler {
     this.#onExpired = onExpired;
   }
 
-  /** Schedules `node` to expire `timeout` ms from `start`. */
-  add(node: DeadlineNode, timeout: number, start: number): void {
-    const deadline = start + timeout;
-    node.deadline = deadline;
+  /** Number of scheduled nodes. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Number of per-timeout lists held (each holds at least one node). */
+  get listCount(): number {
+    return this.#heap.length;
+  }
+
+  /** Schedules `node` to expire `timeout` ms (finite, > 0) after its `enqueuedAt`. */
+  add(node: DeadlineNode, timeout: number): void {
+    const deadline = node.enqueuedAt + timeout;
     let list = this.#lists.get(timeout);
     if (list === undefined) {
       list = new DeadlineList(timeout);
       this.#lists.set(timeout, list);
     }
     node.deadlineList = list;
-    this.#size++;
     node.deadlineNext = undefined;
     node.deadlinePrevious = list.tail;
+    this.#size++;
     if (list.tail === undefined) {
       list.head = node;
       list.key = deadline;
-      // An emptied list may still sit in the heap with an older (smaller) key: move it down.
-      if (list.heapIndex === -1) this.#heapPush(list);
-      else this.#siftDown(list.heapIndex);
+      this.#heapPush(list);
     } else {
       list.tail.deadlineNext = node;
     }
@@ -63,12 +76,7 @@ export class DeadlineScheduler {
     if (deadline < this.#armedAt) this.#arm(deadline);
   }
 
-  /** Number of scheduled nodes. */
-  get size(): number {
-    return this.#size;
-  }
-
-  /** Cancels the deadline of `node` (admitted or aborted); O(1). The last removal also drops the timer. */
+  /** Cancels the deadline of `node`; O(1) unless its list empties (then O(log lists)). */
   remove(node: DeadlineNode): void {
     const list = node.deadlineList;
     if (list === undefined) return;
@@ -82,15 +90,27 @@ export class DeadlineScheduler {
     node.deadlineNext = undefined;
     // No deadline left: drop the timer so a stale one never keeps the process alive.
     if (--this.#size === 0) this.clear();
+    else if (list.head === undefined) this.#dropList(list);
   }
 
-  /** Drops every list and the timer (called when no waiter is left). */
+  /** Unlinks every node and drops every list and the timer. */
   clear(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#armedAt = Number.POSITIVE_INFINITY;
     this.#size = 0;
-    for (const list of this.#heap) list.heapIndex = -1;
+    for (const list of this.#heap) {
+      for (let node = list.head; node !== undefined; ) {
+        const next = node.deadlineNext;
+        node.deadlineList = undefined;
+        node.deadlinePrevious = undefined;
+        node.deadlineNext = undefined;
+        node = next;
+      }
+      list.head = undefined;
+      list.tail = undefined;
+      list.heapIndex = -1;
+    }
     this.#heap.length = 0;
     this.#lists.clear();
   }
@@ -105,42 +125,45 @@ export class DeadlineScheduler {
     this.#timer = undefined;
     this.#armedAt = Number.POSITIVE_INFINITY;
     const current = now();
-    for (;;) {
-      const list = this.#heap[0];
-      if (list === undefined || list.key > current) break;
-      const head = list.head;
-      if (head === undefined) {
-        this.#heapRemoveTop();
-        this.#lists.delete(list.timeout);
-        continue;
+    try {
+      for (;;) {
+        const list = this.#heap[0];
+        if (list === undefined || list.key > current) break;
+        const head = list.head!;
+        const deadline = head.enqueuedAt + list.timeout;
+        if (deadline <= current) {
+          this.remove(head);
+          this.#onExpired(head);
+          continue;
+        }
+        list.key = deadline;
+        this.#siftDown(0);
       }
-      if (head.deadline <= current) {
-        this.remove(head);
-        this.#onExpired(head);
-        continue;
-      }
-      list.key = head.deadline;
-      this.#siftDown(0);
+    } finally {
+      // Re-armed even if a callback threw, so the other nodes still expire.
+      const next = this.#heap[0];
+      if (next !== undefined && next.key < this.#armedAt) this.#arm(next.key);
     }
-    const next = this.#heap[0];
-    if (next !== undefined) this.#arm(next.key);
   };
+
+  /** Takes an emptied list out of the map and the heap, restoring the heap order. */
+  #dropList(list: DeadlineList): void {
+    this.#lists.delete(list.timeout);
+    const heap = this.#heap;
+    const index = list.heapIndex;
+    const last = heap.pop()!;
+    list.heapIndex = -1;
+    if (last === list) return;
+    heap[index] = last;
+    last.heapIndex = index;
+    if (index > 0 && heap[(index - 1) >> 1]!.key > last.key) this.#siftUp(index);
+    else this.#siftDown(index);
+  }
 
   #heapPush(list: DeadlineList): void {
     list.heapIndex = this.#heap.length;
     this.#heap.push(list);
     this.#siftUp(list.heapIndex);
-  }
-
-  #heapRemoveTop(): void {
-    const top = this.#heap[0]!;
-    const last = this.#heap.pop()!;
-    top.heapIndex = -1;
-    if (last !== top) {
-      this.#heap[0] = last;
-      last.heapIndex = 0;
-      this.#siftDown(0);
-    }
   }
 
   #siftUp(index: number): void {
