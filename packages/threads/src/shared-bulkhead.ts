@@ -28,10 +28,10 @@ import {
 import {
   describe,
   validateBoolean,
+  validateCallOptions,
   validateInteger,
   validateIntegerOrInfinity,
   validateName,
-  validateOptionsObject,
   validateSignal,
   validateTimeout,
 } from './internal/validate.js';
@@ -138,6 +138,11 @@ class SharedPermit implements Permit {
   }
 }
 
+const SHARED_OPTIONS = ['maxConcurrent', 'maxThreads', 'maxQueue', 'captureStackTrace'];
+const LOCAL_OPTIONS = ['maxQueue', 'captureStackTrace'];
+const ACQUIRE_OPTIONS = ['timeout', 'signal'];
+const ACQUIRE_SYNC_OPTIONS = ['timeout'];
+
 let adoptedBuffer: SharedArrayBuffer | undefined;
 
 /** The shared memory sizes these options: a value past `maximum` would wrap or not fit. */
@@ -171,7 +176,7 @@ export class SharedBulkhead implements ClosableBulkhead {
 
   constructor(name: string, options: SharedBulkheadOptions = {}) {
     this.name = validateName('name', name);
-    validateOptionsObject('options', options);
+    validateCallOptions(options, adoptedBuffer === undefined ? SHARED_OPTIONS : LOCAL_OPTIONS);
     this.#maxQueue =
       options.maxQueue === undefined
         ? Number.POSITIVE_INFINITY
@@ -246,7 +251,7 @@ export class SharedBulkhead implements ClosableBulkhead {
         `handle has layout version ${String(candidate.version)}; expected ${LAYOUT_VERSION}`,
       );
     }
-    validateOptionsObject('options', options);
+    validateCallOptions(options, LOCAL_OPTIONS);
     const { maxQueue, captureStackTrace } = options;
     adoptedBuffer = buffer;
     try {
@@ -295,7 +300,7 @@ export class SharedBulkhead implements ClosableBulkhead {
     let timeout: number | undefined;
     let signal: AbortSignal | undefined;
     try {
-      validateOptionsObject('options', options);
+      validateCallOptions(options, ACQUIRE_OPTIONS);
       if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
       if (options?.signal !== undefined) signal = validateSignal('signal', options.signal);
       if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
@@ -321,13 +326,13 @@ export class SharedBulkhead implements ClosableBulkhead {
    * @throws {BulkheadFullError} `queue_full` or `queue_timeout`; {BulkheadClosedError} once closed.
    */
   acquireSync(options?: AcquireSyncOptions): Permit {
+    validateCallOptions(options, ACQUIRE_SYNC_OPTIONS);
+    const timeout = options?.timeout === undefined ? undefined : validateTimeout('timeout', options.timeout);
     if (isMainThread) {
       throw new BulkheadError(
         `SharedBulkhead '${this.name}': acquireSync() blocks its thread and may only be called in a worker thread; use acquire() on the main thread`,
       );
     }
-    validateOptionsObject('options', options);
-    const timeout = options?.timeout === undefined ? undefined : validateTimeout('timeout', options.timeout);
     const table = this.#table;
     const start = timeout === undefined || timeout === 0 ? 0 : now();
     let waiting = false;

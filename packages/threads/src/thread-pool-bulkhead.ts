@@ -28,8 +28,8 @@ import {
 } from './internal/task-protocol.js';
 import { Job, JobKind } from './internal/thread-pool-job.js';
 import {
+  validateCallOptions,
   validateName,
-  validateOptionsObject,
   validateSignal,
   validateTaskName,
   validateTimeout,
@@ -64,6 +64,11 @@ export interface ThreadPoolCloseOptions {
   /** Ms to let running tasks finish before the workers are terminated (default: wait for all). */
   timeout?: number;
 }
+
+const TASK_OPTIONS = ['name', 'timeout', 'signal', 'transferList'];
+const FUNCTION_OPTIONS = ['timeout', 'signal'];
+const ACQUIRE_OPTIONS = ['timeout', 'signal'];
+const CLOSE_OPTIONS = ['timeout'];
 
 const NEVER_ABORTED_CONTEXT: ExecutionContext = Object.freeze({ signal: new AbortController().signal });
 
@@ -205,7 +210,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     let timeout: number | undefined;
     let signal: AbortSignal | undefined;
     try {
-      validateOptionsObject('options', options);
+      validateCallOptions(options, ACQUIRE_OPTIONS);
       if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
       if (options?.signal !== undefined) signal = validateSignal('signal', options.signal);
     } catch (error) {
@@ -287,7 +292,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   close(options?: ThreadPoolCloseOptions): Promise<void> {
     let timeout: number | undefined;
     try {
-      validateOptionsObject('options', options);
+      validateCallOptions(options, CLOSE_OPTIONS);
       if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
     } catch (error) {
       return Promise.reject(error);
@@ -339,7 +344,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
     let payload: unknown;
     let runOptions: { name: string; transferList?: TransferListItem[] };
     try {
-      validateOptionsObject('options', options);
+      validateCallOptions(options, TASK_OPTIONS);
       const exportName = validateTaskName(options?.name);
       const context = this.#capture();
       payload = context === undefined ? task : [task, context];
@@ -380,7 +385,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
   };
 
   #createJob(task: unknown, isFunction: boolean, options: ThreadPoolExecuteOptions | undefined): Job {
-    validateOptionsObject('options', options);
+    validateCallOptions(options, isFunction ? FUNCTION_OPTIONS : TASK_OPTIONS);
     const timeout =
       options?.timeout === undefined ? this.#options.timeout : validateTimeout('timeout', options.timeout);
     const signal = options?.signal === undefined ? undefined : validateSignal('signal', options.signal);

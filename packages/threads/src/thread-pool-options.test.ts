@@ -70,7 +70,7 @@ describe('ThreadPoolBulkhead options', () => {
   it('validates options.resourceLimits', () => {
     expect(() => resolve({ resourceLimits: 5 as never })).toThrow('options.resourceLimits must be an object');
     expect(() => resolve({ resourceLimits: { heapMb: 4 } as never })).toThrow(
-      'options.resourceLimits.heapMb is not a resource limit',
+      'options.resourceLimits.heapMb is not a known option',
     );
     expect(() => resolve({ resourceLimits: { maxOldGenerationSizeMb: 0 } })).toThrow(
       'options.resourceLimits.maxOldGenerationSizeMb must be a number > 0, got number 0',

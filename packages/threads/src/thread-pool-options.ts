@@ -8,7 +8,7 @@ import {
   validateBoolean,
   validateInteger,
   validateIntegerOrInfinity,
-  validateOptionsObject,
+  validateKnownKeys,
   validateTimeout,
 } from './internal/validate.js';
 
@@ -59,6 +59,20 @@ export interface ResolvedThreadPoolOptions {
   captureStackTrace: boolean;
 }
 
+const KNOWN_OPTIONS = [
+  'filename',
+  'maxWorkers',
+  'minWorkers',
+  'idleTimeout',
+  'queueSize',
+  'timeout',
+  'resourceLimits',
+  'contextPropagators',
+  'workerData',
+  'sharedBulkheads',
+  'captureStackTrace',
+] satisfies ReadonlyArray<keyof ThreadPoolBulkheadOptions>;
+
 const RESOURCE_LIMIT_KEYS = [
   'maxOldGenerationSizeMb',
   'maxYoungGenerationSizeMb',
@@ -74,7 +88,7 @@ export function resolveThreadPoolOptions(options: ThreadPoolBulkheadOptions): Re
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`options must be an object with a filename, got ${describe(options)}`);
   }
-  validateOptionsObject('options', options);
+  validateKnownKeys(options, KNOWN_OPTIONS);
   const moduleUrl = resolveModuleUrl(options.filename);
   const maxWorkers =
     options.maxWorkers === undefined
@@ -133,12 +147,8 @@ function validateResourceLimits(limits: unknown): ResourceLimits | undefined {
   if (typeof limits !== 'object' || limits === null) {
     throw new TypeError(`options.resourceLimits must be an object, got ${describe(limits)}`);
   }
+  validateKnownKeys(limits, RESOURCE_LIMIT_KEYS, 'options.resourceLimits');
   for (const [key, value] of Object.entries(limits)) {
-    if (!RESOURCE_LIMIT_KEYS.includes(key)) {
-      throw new RangeError(
-        `options.resourceLimits.${key} is not a resource limit; use ${RESOURCE_LIMIT_KEYS.join(', ')}`,
-      );
-    }
     if (typeof value !== 'number' || !(value > 0)) {
       throw new RangeError(`options.resourceLimits.${key} must be a number > 0, got ${describe(value)}`);
     }
