@@ -14,11 +14,14 @@ export {
   type SharedBulkheadHandle,
   type SharedBulkheadLocalOptions,
   type SharedBulkheadOptions,
+  type SharedBulkheadState,
 } from './shared-bulkhead.js';
 export {
   ThreadPoolBulkhead,
+  type ThreadPoolBulkheadState,
   type ThreadPoolCloseOptions,
   type ThreadPoolExecuteOptions,
+  type ThreadPoolFunctionOptions,
 } from './thread-pool-bulkhead.js';
 export type { ThreadPoolBulkheadOptions, WorkerExitWatcher } from './thread-pool-options.js';
 export {

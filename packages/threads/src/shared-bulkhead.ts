@@ -61,6 +61,11 @@ export interface AcquireSyncOptions {
   timeout?: number;
 }
 
+/** `SharedBulkhead.getState()`: counts shared by all threads, `maxQueue` and call statistics of this thread. */
+export interface SharedBulkheadState extends BulkheadState {
+  readonly type: 'shared';
+}
+
 /** Structured-cloneable handle of a `SharedBulkhead`; post it to a worker and call `SharedBulkhead.from(handle)` there. */
 export interface SharedBulkheadHandle {
   /** Marks a handle of this package. */
@@ -468,7 +473,7 @@ export class SharedBulkhead implements ClosableBulkhead {
   }
 
   /** A frozen snapshot; counts are shared by all threads, `maxQueue` is this thread's. */
-  getState(): BulkheadState {
+  getState(): SharedBulkheadState {
     const table = this.#table;
     return createBulkheadState({
       name: this.name,
@@ -484,7 +489,7 @@ export class SharedBulkhead implements ClosableBulkhead {
       failedCalls: this.#ledger.failedCount,
       lastRejectionTime: table.lastRejectionTime,
       closed: table.closed,
-    });
+    }) as SharedBulkheadState;
   }
 
   /**

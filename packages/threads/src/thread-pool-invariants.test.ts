@@ -9,7 +9,7 @@ const open: ThreadPoolBulkhead[] = [];
 
 function pool(name: string, maxWorkers: number): ThreadPoolBulkhead {
   // minWorkers 0: these properties only reserve slots, no worker thread is started.
-  const bulkhead = new ThreadPoolBulkhead(name, { filename: TASKS, maxWorkers, minWorkers: 0, queueSize: 4 });
+  const bulkhead = new ThreadPoolBulkhead(name, { filename: TASKS, maxWorkers, minWorkers: 0, maxQueue: 4 });
   open.push(bulkhead);
   return bulkhead;
 }
@@ -93,7 +93,7 @@ describe('treated like any bulkhead', () => {
       filename: TASKS,
       maxWorkers: 1,
       minWorkers: 0,
-      queueSize: 0,
+      maxQueue: 0,
     });
     open.push(bulkhead);
     registry.register(bulkhead);
@@ -103,8 +103,17 @@ describe('treated like any bulkhead', () => {
     const permit = bulkhead.tryAcquire();
     await expect(policy.execute(() => 'never')).resolves.toMatchObject({ outcome: 'rejected' });
     permit?.release();
-    const timed = new BulkheadPolicy(bulkhead, { timeout: 10 });
-    const result = await timed.execute(
+    // The policy's timeout is a wait budget here as everywhere; the run budget is the pool's runTimeout.
+    const waiting = new BulkheadPolicy(bulkhead, { timeout: 10 });
+    await expect(waiting.execute(() => 'waited')).resolves.toMatchObject({ outcome: 'success' });
+    const budgeted = new ThreadPoolBulkhead('policy-run-budget', {
+      filename: TASKS,
+      maxWorkers: 1,
+      minWorkers: 0,
+      runTimeout: 10,
+    });
+    open.push(budgeted);
+    const result = await new BulkheadPolicy(budgeted).execute(
       ({ signal }) => new Promise((resolve) => signal.addEventListener('abort', resolve)),
     );
     expect(result.outcome).toBe('timeout');

@@ -25,8 +25,8 @@ const POOL_OPTIONS = [
   'maxWorkers',
   'minWorkers',
   'idleTimeout',
-  'queueSize',
-  'timeout',
+  'maxQueue',
+  'runTimeout',
   'resourceLimits',
   'contextPropagators',
   'workerData',
@@ -56,7 +56,7 @@ describe('Unknown option keys are rejected, naming the key and the closest valid
     },
   );
 
-  it.each(['name', 'timeout', 'signal', 'transferList'])(
+  it.each(['name', 'timeout', 'runTimeout', 'signal', 'transferList'])(
     'ThreadPoolBulkhead execute(task) options: a misspelt %s',
     async (key) => {
       await expect(pool.execute(1, { [misspelt(key)]: 1 } as never)).rejects.toThrow(
@@ -65,17 +65,29 @@ describe('Unknown option keys are rejected, naming the key and the closest valid
     },
   );
 
-  it.each(['timeout', 'signal'])(
-    'ThreadPoolBulkhead execute(fn) and acquire() options: a misspelt %s',
+  it.each(['timeout', 'runTimeout', 'signal'])(
+    'ThreadPoolBulkhead execute(fn) options: a misspelt %s',
     async (key) => {
       await expect(pool.execute(() => 1, { [misspelt(key)]: 1 } as never)).rejects.toThrow(
         new TypeError(message('options', key)),
       );
-      await expect(pool.acquire({ [misspelt(key)]: 1 } as never)).rejects.toThrow(
-        new TypeError(message('options', key)),
-      );
     },
   );
+
+  it.each(['timeout', 'signal'])('ThreadPoolBulkhead acquire() options: a misspelt %s', async (key) => {
+    await expect(pool.acquire({ [misspelt(key)]: 1 } as never)).rejects.toThrow(
+      new TypeError(message('options', key)),
+    );
+  });
+
+  it('the names of 0.1 are refused: queueSize (now maxQueue) and the bulkhead timeout (now runTimeout)', () => {
+    expect(() => new ThreadPoolBulkhead('old', { filename, queueSize: 3 } as never)).toThrow(
+      /options\.queueSize is not a known option/,
+    );
+    expect(() => new ThreadPoolBulkhead('old', { filename, timeout: 3 } as never)).toThrow(
+      /options\.timeout is not a known option/,
+    );
+  });
 
   it('ThreadPoolBulkhead close() options: a misspelt timeout (the bulkhead stays open)', async () => {
     await expect(pool.close({ timeou: 1 } as never)).rejects.toThrow(

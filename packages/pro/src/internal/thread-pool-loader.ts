@@ -5,7 +5,7 @@ import { type Bulkhead, BulkheadError } from '@x/bulkhead-core';
 export interface ThreadPoolCreationOptions {
   filename: string;
   maxWorkers: number;
-  queueSize: number;
+  maxQueue: number;
 }
 
 /** The constructor exported by `@x/bulkhead-threads`. */

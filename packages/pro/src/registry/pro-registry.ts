@@ -337,7 +337,7 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     return new ThreadPoolBulkhead(name, {
       filename: path.resolve(settings.workerFilename ?? ''),
       maxWorkers: settings.maxConcurrent,
-      queueSize: settings.maxQueue,
+      maxQueue: settings.maxQueue,
     });
   }
 
