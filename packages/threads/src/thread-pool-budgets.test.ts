@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BulkheadFullError, BulkheadTimeoutError } from '@x/bulkhead-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ThreadPoolBulkhead } from './thread-pool-bulkhead.js';
 
 const TASKS = new URL('../test/fixtures/tasks.mjs', import.meta.url);
@@ -18,22 +17,33 @@ function pool(name: string, options: { maxQueue?: number; runTimeout?: number } 
   return bulkhead;
 }
 
-/** Occupies the only worker until `open()` (the task blocks on shared memory). */
-async function occupy(bulkhead: ThreadPoolBulkhead) {
-  const latch = new Int32Array(new SharedArrayBuffer(4));
-  const started = new Int32Array(new SharedArrayBuffer(4));
-  const running = bulkhead.execute({ latch, started }, { name: 'waitForLatch' });
-  while (Atomics.load(started, 0) === 0) {
-    const wait = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(started, 0, 0);
-    if (wait.async) await wait.value;
-  }
+/** A barrier a worker task blocks on (`waitForLatch`) until `open()`; `started()` waits for it to enter. */
+function latch() {
+  const task = {
+    latch: new Int32Array(new SharedArrayBuffer(4)),
+    started: new Int32Array(new SharedArrayBuffer(4)),
+  };
   return {
-    running,
+    task,
+    async started(): Promise<void> {
+      while (Atomics.load(task.started, 0) === 0) {
+        const wait = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync(task.started, 0, 0);
+        if (wait.async) await wait.value;
+      }
+    },
     open(): void {
-      Atomics.store(latch, 0, 1);
-      Atomics.notify(latch, 0);
+      Atomics.store(task.latch, 0, 1);
+      Atomics.notify(task.latch, 0);
     },
   };
+}
+
+/** Occupies the only worker until `open()`. */
+async function occupy(bulkhead: ThreadPoolBulkhead) {
+  const barrier = latch();
+  const running = bulkhead.execute(barrier.task, { name: 'waitForLatch' });
+  await barrier.started();
+  return { running, open: barrier.open };
 }
 
 afterEach(async () => {
@@ -70,11 +80,22 @@ describe('ThreadPoolBulkhead: timeout is the wait budget, runTimeout the run bud
   it('the run budget counts from the start of the task: time spent queued does not use it up', async () => {
     const bulkhead = pool('run-budget-from-start');
     const busy = await occupy(bulkhead);
-    const queued = bulkhead.execute(3, { name: 'double', runTimeout: 30 });
-    // Queued at least twice as long as its run budget (load only makes this wait longer).
-    await sleep(60);
-    busy.open();
-    await expect(queued).resolves.toBe(6);
+    const second = latch();
+    // Only the monotonic clock is faked: the task is queued for "10 s" without waiting for real.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const queued = bulkhead.execute(second.task, { name: 'waitForLatch', runTimeout: 5_000 });
+      vi.advanceTimersByTime(10_000);
+      busy.open();
+      await second.started();
+      // A budget counted from the enqueue would be spent: its timer (due at once) fires before this
+      // 1 ms timer, armed after it. Counted from the start, it is 5 s away.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      second.open();
+      await expect(queued).resolves.toBe('released');
+    } finally {
+      vi.useRealTimers();
+    }
     expect(bulkhead.getState()).toMatchObject({ timedOutCount: 0 });
   });
 
