@@ -1,6 +1,13 @@
+import type { Worker } from 'node:worker_threads';
 import type { BulkheadState } from '@x/bulkhead-core';
-import { MAX_CONCURRENT_LIMIT, MAX_THREADS_LIMIT } from './internal/shared-layout.js';
-import { validateBoolean, validateInteger, validateIntegerOrInfinity } from './internal/validate.js';
+import { LAYOUT_VERSION, MAX_CONCURRENT_LIMIT, MAX_THREADS_LIMIT } from './internal/shared-layout.js';
+import { SharedPermitTable } from './internal/shared-permit-table.js';
+import {
+  describe,
+  validateBoolean,
+  validateInteger,
+  validateIntegerOrInfinity,
+} from './internal/validate.js';
 
 /** Options of `SharedBulkhead`. */
 export interface SharedBulkheadOptions extends SharedBulkheadLocalOptions {
@@ -100,4 +107,43 @@ export function resolveSizes(options: SharedBulkheadOptions): { maxConcurrent: n
 function validateAtMost(option: string, value: number, maximum: number): number {
   if (value > maximum) throw new RangeError(`options.${option} must be <= ${maximum}, got ${value}`);
   return value;
+}
+
+/**
+ * The name and memory of a handle made by `toHandle()` of this layout version.
+ * @throws {TypeError} for anything else (another shape, another layout version).
+ */
+export function validateHandle(handle: unknown): { name: string; buffer: SharedArrayBuffer } {
+  const candidate = handle as Partial<SharedBulkheadHandle> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    candidate.kind !== 'x.bulkhead.shared' ||
+    typeof candidate.name !== 'string' ||
+    !(candidate.buffer instanceof SharedArrayBuffer)
+  ) {
+    throw new TypeError(`handle must come from SharedBulkhead.toHandle(), got ${describe(handle)}`);
+  }
+  if (candidate.version !== LAYOUT_VERSION || !SharedPermitTable.isCompatible(candidate.buffer)) {
+    throw new TypeError(`handle has layout version ${String(candidate.version)}; expected ${LAYOUT_VERSION}`);
+  }
+  return { name: candidate.name, buffer: candidate.buffer };
+}
+
+/**
+ * `worker` when it is a live `worker_threads` Worker (it has an exit event and a thread id).
+ * @throws {TypeError} otherwise.
+ */
+export function validateWorker(worker: unknown): Worker {
+  const candidate = worker as Partial<Worker> | null;
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.once !== 'function' ||
+    typeof candidate.threadId !== 'number' ||
+    candidate.threadId < 0
+  ) {
+    throw new TypeError(`worker must be a live worker_threads Worker, got ${describe(worker)}`);
+  }
+  return candidate as Worker;
 }

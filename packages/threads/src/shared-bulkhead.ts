@@ -36,6 +36,8 @@ import {
   type SharedBulkheadLocalOptions,
   type SharedBulkheadOptions,
   type SharedBulkheadState,
+  validateHandle,
+  validateWorker,
 } from './shared-bulkhead-options.js';
 
 export type {
@@ -114,27 +116,12 @@ export class SharedBulkhead implements ClosableBulkhead, SynchronousBulkhead {
    * @throws {TypeError} when `handle` is not a `SharedBulkheadHandle` of this version.
    */
   static from(handle: SharedBulkheadHandle, options: SharedBulkheadLocalOptions = {}): SharedBulkhead {
-    const candidate = handle as Partial<SharedBulkheadHandle> | null;
-    if (
-      typeof candidate !== 'object' ||
-      candidate === null ||
-      candidate.kind !== 'x.bulkhead.shared' ||
-      typeof candidate.name !== 'string' ||
-      !(candidate.buffer instanceof SharedArrayBuffer)
-    ) {
-      throw new TypeError(`handle must come from SharedBulkhead.toHandle(), got ${describe(handle)}`);
-    }
-    const buffer = candidate.buffer;
-    if (candidate.version !== LAYOUT_VERSION || !SharedPermitTable.isCompatible(buffer)) {
-      throw new TypeError(
-        `handle has layout version ${String(candidate.version)}; expected ${LAYOUT_VERSION}`,
-      );
-    }
+    const { name, buffer } = validateHandle(handle);
     validateCallOptions(options, LOCAL_OPTIONS);
     const { maxQueue, captureStackTrace } = options;
     adoptedBuffer = buffer;
     try {
-      return new SharedBulkhead(candidate.name, {
+      return new SharedBulkhead(name, {
         ...(maxQueue === undefined ? {} : { maxQueue }),
         ...(captureStackTrace === undefined ? {} : { captureStackTrace }),
       });
@@ -310,17 +297,7 @@ export class SharedBulkhead implements ClosableBulkhead, SynchronousBulkhead {
    * @throws {TypeError} when `worker` is not a live `Worker`.
    */
   watch(worker: Worker): () => void {
-    const candidate = worker as Partial<Worker> | null;
-    if (
-      typeof candidate !== 'object' ||
-      candidate === null ||
-      typeof candidate.once !== 'function' ||
-      typeof candidate.threadId !== 'number' ||
-      candidate.threadId < 0
-    ) {
-      throw new TypeError(`worker must be a live worker_threads Worker, got ${describe(worker)}`);
-    }
-    const id = candidate.threadId;
+    const id = validateWorker(worker).threadId;
     const onExit = (): void => {
       this.reclaim(id);
     };
