@@ -246,21 +246,14 @@ export class SharedBulkhead implements ClosableBulkhead, SynchronousBulkhead {
   execute<T>(fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T> {
     try {
       validateFunction('fn', fn);
+      // Fast path: no options and a free permit: no acquire() promise in between.
+      if (options === undefined && this.#waiters.size === 0 && this.#take() === TAKEN) {
+        return this.#run(fn, this.#grant(0), undefined);
+      }
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.acquire(options).then((permit) =>
-      callProtected(fn, new CallContext(options?.signal)).then(
-        (result) => {
-          permit.release('success');
-          return result;
-        },
-        (error: unknown) => {
-          permit.release('failure');
-          throw error;
-        },
-      ),
-    );
+    return this.acquire(options).then((permit) => this.#run(fn, permit, options?.signal));
   }
 
   /**
@@ -366,6 +359,20 @@ export class SharedBulkhead implements ClosableBulkhead, SynchronousBulkhead {
     if (taken !== NO_SLOT) return taken;
     throw new BulkheadError(
       `SharedBulkhead '${this.name}' has no free holder slot: ${this.#table.holderCapacity} threads already hold or wait for permits; raise options.maxThreads or reclaim the permits of exited threads`,
+    );
+  }
+
+  /** Calls `fn` under `permit` and releases it with the outcome, whatever `fn` does. */
+  #run<T>(fn: ProtectedFunction<T>, permit: Permit, signal: AbortSignal | undefined): Promise<T> {
+    return callProtected(fn, new CallContext(signal)).then(
+      (result) => {
+        permit.release('success');
+        return result;
+      },
+      (error: unknown) => {
+        permit.release('failure');
+        throw error;
+      },
     );
   }
 

@@ -54,6 +54,7 @@ export class SharedPermitTable {
   /** Waiters and sleepers this instance counted while no holder slot was free (totals only). */
   #unslottedWaiting = 0;
   #unslottedSleeping = 0;
+  #freeScheduled = false;
 
   constructor(buffer: SharedArrayBuffer) {
     this.buffer = buffer;
@@ -135,7 +136,7 @@ export class SharedPermitTable {
         else if (Atomics.compareExchange(state, ACTIVE, active, active + 1) !== active) continue;
       }
       if (verdict !== TAKEN) {
-        this.#freeSlotIfIdle();
+        this.#scheduleFree();
         return verdict;
       }
       break;
@@ -157,7 +158,7 @@ export class SharedPermitTable {
           break;
         }
       }
-      this.#freeSlotIfIdle();
+      this.#scheduleFree();
     }
     this.wake();
   }
@@ -223,7 +224,7 @@ export class SharedPermitTable {
       return;
     }
     Atomics.add(this.#state, slot + offset, delta);
-    if (delta < 0) this.#freeSlotIfIdle();
+    if (delta < 0) this.#scheduleFree();
   }
 
   #addUnslotted(offset: number, delta: number): void {
@@ -280,10 +281,22 @@ export class SharedPermitTable {
   }
 
   /**
+   * Gives the slot back later in this event-loop turn's check phase, not at every release: a thread
+   * that takes and releases in a loop keeps its slot (no claim per permit), and a thread that ends
+   * naturally still runs it before it exits (a pending immediate keeps the event loop alive).
+   */
+  #scheduleFree(): void {
+    if (this.#freeScheduled || this.#slot < 0) return;
+    this.#freeScheduled = true;
+    setImmediate(this.#freeSlotIfIdle);
+  }
+
+  /**
    * Gives this thread's holder slot back once it counts nothing. Only the owning thread changes a
    * live slot's counts, so reading the three cells one after the other is safe.
    */
-  #freeSlotIfIdle(): void {
+  readonly #freeSlotIfIdle = (): void => {
+    this.#freeScheduled = false;
     const state = this.#state;
     const slot = this.#slot;
     if (slot < 0) return;
@@ -295,5 +308,5 @@ export class SharedPermitTable {
       Atomics.compareExchange(state, slot, OWNER, 0);
       this.#slot = -1;
     }
-  }
+  };
 }
