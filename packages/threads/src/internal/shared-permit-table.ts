@@ -128,22 +128,20 @@ export class SharedPermitTable {
     const slot = this.#holderSlot();
     if (slot < 0) return NO_SLOT;
     for (;;) {
-      let verdict: TakeResult = TAKEN;
-      if (Atomics.load(state, CLOSED) !== 0) verdict = SHUT;
-      else {
-        const active = Atomics.load(state, ACTIVE);
-        if (active >= Atomics.load(state, LIMIT)) verdict = FULL;
-        else if (Atomics.compareExchange(state, ACTIVE, active, active + 1) !== active) continue;
-      }
-      if (verdict !== TAKEN) {
-        this.#scheduleFree();
-        return verdict;
-      }
-      break;
+      if (Atomics.load(state, CLOSED) !== 0) return this.#refused(SHUT);
+      const active = Atomics.load(state, ACTIVE);
+      if (active >= Atomics.load(state, LIMIT)) return this.#refused(FULL);
+      if (Atomics.compareExchange(state, ACTIVE, active, active + 1) === active) break;
     }
     // A thread terminated right here would lose this one permit (documented limit).
     Atomics.add(state, slot + HELD_OFFSET, 1);
     return TAKEN;
+  }
+
+  /** A refusal leaves the slot counting nothing, possibly: give it back (later in this turn). */
+  #refused(verdict: typeof FULL | typeof SHUT): TakeResult {
+    this.#scheduleFree();
+    return verdict;
   }
 
   /** Gives back one permit taken through holder slot `slot`, unless it was reclaimed meanwhile. */
