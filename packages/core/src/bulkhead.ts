@@ -21,7 +21,7 @@ export interface ExecuteOptions extends AcquireOptions {}
 
 /** What a protected function receives. */
 export interface ExecutionContext {
-  /** The caller's signal (or one that never aborts); pass it on to cancellable work. */
+  /** The caller's signal, or one of the call's own (never shared with another call); pass it on to cancellable work. */
   readonly signal: AbortSignal;
 }
 

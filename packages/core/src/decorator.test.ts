@@ -74,6 +74,36 @@ describe('fallback', () => {
     expect(fallback).toHaveBeenCalledWith(expect.any(BulkheadFullError), 'u1');
   });
 
+  it("receives the call's this and arguments, as a method decorator and as a wrapper", async () => {
+    const compartment = new SemaphoreBulkhead('fallback-this', { maxConcurrent: 1 });
+    compartment.tryAcquire();
+    class Catalogue {
+      constructor(readonly currency: string) {}
+
+      @bulkhead(compartment, {
+        fallback(this: unknown, _error: unknown, sku: unknown, quantity: unknown) {
+          return `${(this as Catalogue).currency} ${String(sku)} x${String(quantity)} (cached)`;
+        },
+      })
+      async price(sku: string, quantity: number): Promise<string> {
+        return `${this.currency} ${sku} x${quantity}`;
+      }
+    }
+    await expect(new Catalogue('EUR').price('sku-1', 2)).resolves.toBe('EUR sku-1 x2 (cached)');
+    const seen: unknown[] = [];
+    const wrapped = bulkhead(compartment, {
+      fallback(this: unknown, _error: unknown, ...args: unknown[]) {
+        seen.push(this, ...args);
+        return 0;
+      },
+    })(function (this: unknown, _a: number, _b: string) {
+      return 1;
+    });
+    const receiver = { wrapped };
+    await receiver.wrapped(4, 'b');
+    expect(seen).toEqual([receiver, 4, 'b']);
+  });
+
   it('runs when the bulkhead is closed (a rejection too)', async () => {
     const compartment = new SemaphoreBulkhead('fallback-closed');
     await compartment.close();
@@ -186,7 +216,7 @@ describe('bulkhead() argument validation', () => {
       new RangeError('options.timeout must be >= 0, got -1'),
     );
     expect(() => bulkhead('x', { fallback: 'cached' as never })).toThrow(
-      new TypeError('options.fallback must be a function, got string'),
+      new TypeError('options.fallback must be a function, got string "cached"'),
     );
   });
 

@@ -1,5 +1,10 @@
 import type { Bulkhead } from './bulkhead.js';
-import { validateOptionsObject, validateTimeout } from './internal/validate.js';
+import {
+  validateFunction,
+  validateKnownKeys,
+  validateOptionsObject,
+  validateTimeout,
+} from './internal/validate.js';
 import { isBulkhead } from './is-bulkhead.js';
 import { isRejection } from './policy.js';
 import { getBulkheadRegistry } from './registry.js';
@@ -8,11 +13,16 @@ import { getBulkheadRegistry } from './registry.js';
 export interface BulkheadDecoratorOptions<Arguments extends unknown[], T> {
   /** Milliseconds to wait for a permit (omitted: fail fast). */
   timeout?: number;
-  /** Runs only when the bulkhead rejects the call (never on a business error); its value is returned instead. */
-  fallback?: (error: unknown, ...args: Arguments) => T | PromiseLike<T>;
+  /**
+   * Runs only when the bulkhead rejects the call (never on a business error), with the call's `this` and
+   * arguments; its value is returned instead.
+   */
+  fallback?: (this: unknown, error: unknown, ...args: Arguments) => T | PromiseLike<T>;
 }
 
 type AnyFunction = (...args: never[]) => unknown;
+
+const DECORATOR_OPTION_KEYS = ['timeout', 'fallback'] as const;
 
 /** A function wrapper that is also a standard (TC39) method decorator. */
 export interface BulkheadDecorator {
@@ -28,7 +38,8 @@ export interface BulkheadDecorator {
 /**
  * Protects a function or method with a bulkhead given directly or by registry name (resolved on each
  * call, so a compartment registered later is found). The fallback runs only on rejection.
- * @throws {BulkheadNotFoundError} (rejection) on a call when the name is not registered, before any fallback.
+ * @throws {BulkheadNotFoundError} (rejection) on a call when the name is not registered, before any fallback;
+ * {TypeError | RangeError} at once for invalid or unknown options.
  */
 export function bulkhead<Arguments extends unknown[] = unknown[], T = unknown>(
   nameOrBulkhead: string | Bulkhead,
@@ -38,12 +49,16 @@ export function bulkhead<Arguments extends unknown[] = unknown[], T = unknown>(
     throw new TypeError('bulkhead() needs a bulkhead name or a Bulkhead');
   }
   validateOptionsObject('options', options);
+  validateKnownKeys(options, DECORATOR_OPTION_KEYS);
   const executeOptions =
     options.timeout === undefined ? {} : { timeout: validateTimeout('timeout', options.timeout) };
-  const fallback = options.fallback;
-  if (fallback !== undefined && typeof fallback !== 'function') {
-    throw new TypeError(`options.fallback must be a function, got ${typeof fallback}`);
-  }
+  const fallback =
+    options.fallback === undefined
+      ? undefined
+      : validateFunction<(this: unknown, error: unknown, ...args: never[]) => unknown>(
+          'options.fallback',
+          options.fallback,
+        );
   const resolve = (): Bulkhead =>
     typeof nameOrBulkhead === 'string' ? getBulkheadRegistry().get(nameOrBulkhead) : nameOrBulkhead;
 
@@ -59,7 +74,7 @@ export function bulkhead<Arguments extends unknown[] = unknown[], T = unknown>(
         return await target.execute(() => fn.apply(this, args), executeOptions);
       } catch (error) {
         if (fallback !== undefined && isRejection(error)) {
-          return (fallback as unknown as (error: unknown, ...args: never[]) => unknown)(error, ...args);
+          return fallback.call(this, error, ...args);
         }
         throw error;
       }

@@ -1,3 +1,4 @@
+import { reportListenerFailure } from './internal/report-listener-failure.js';
 import type { BulkheadType, CallOutcome, RejectionReason } from './vocabulary.js';
 
 /** Sent when a call gets a permit. */
@@ -49,7 +50,7 @@ type AnyListener = (event: never) => void;
 /**
  * Minimal typed emitter for bulkhead events. Per-event `listening*` flags let the hot path skip the
  * work of an event (payloads, timestamps) nobody listens to. A throwing listener never breaks the
- * bulkhead: its error becomes a process warning.
+ * bulkhead, whatever it throws: the failure becomes one `BulkheadListenerWarning`.
  */
 export class BulkheadEventEmitter {
   #permitted: AnyListener[] = [];
@@ -103,10 +104,7 @@ export class BulkheadEventEmitter {
       try {
         (listener as (event: BulkheadEventMap[Name]) => void)(payload);
       } catch (error) {
-        process.emitWarning(
-          `A '${event}' listener of bulkhead '${payload.bulkheadName}' threw: ${String(error)}`,
-          'BulkheadListenerWarning',
-        );
+        reportListenerFailure(`A '${event}' listener of bulkhead '${payload.bulkheadName}'`, error);
       }
     }
   }

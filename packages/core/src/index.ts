@@ -48,7 +48,6 @@ export {
   init,
   licenseKeyFingerprint,
   registerProProvider,
-  resetEntitlementForTesting,
 } from './init.js';
 export { isBulkhead } from './is-bulkhead.js';
 export { getBulkheadLogger, jsonStderrLogger } from './logger.js';

@@ -19,9 +19,9 @@ import {
   type ProActivationContext,
   type ProProvider,
   registerProProvider,
-  resetEntitlementForTesting,
   setBulkheadRegistry,
 } from './index.js';
+import { resetEntitlementForTesting } from './testing.js';
 
 const LICENSE_KEY = 'BHK1.secret-license-key-value.signature';
 const SLOT_KEY = Symbol.for('x.bulkhead.global.v1');

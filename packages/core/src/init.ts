@@ -10,7 +10,7 @@ import {
   type ProProvider,
 } from './entitlement.js';
 import { getGlobalSlot } from './internal/global-slot.js';
-import { describe } from './internal/validate.js';
+import { describe, validateKnownKeys } from './internal/validate.js';
 import { jsonStderrLogger } from './logger.js';
 
 /** Options of `init()`. */
@@ -24,6 +24,7 @@ export interface InitOptions {
 }
 
 const PRO_PACKAGE = '@x/bulkhead-pro';
+const INIT_OPTION_KEYS = ['licenseKey', 'logger', 'env'] as const;
 
 /** Short, non-reversible fingerprint of a license key, safe to log. */
 export function licenseKeyFingerprint(licenseKey: string): string {
@@ -34,6 +35,7 @@ function validateInitOptions(options: InitOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`init(options) must be an object, got ${describe(options)}`);
   }
+  validateKnownKeys(options, INIT_OPTION_KEYS);
   if (options.licenseKey !== undefined && typeof options.licenseKey !== 'string') {
     throw new TypeError(`options.licenseKey must be a string, got ${describe(options.licenseKey)}`);
   }
@@ -157,7 +159,7 @@ function errorSummary(error: unknown, licenseKey: string): string {
  * process's `Entitlement`. Never rejects because of a license problem: it logs
  * `entitlement.pro_registration_skipped` with a `reason` and keeps OSS defaults. Calling it again with
  * the same key returns the same result; a different key is verified anew and replaces the entitlement.
- * @throws {TypeError} when an option has the wrong type (a programmer error).
+ * @throws {TypeError} when an option has the wrong type or is unknown (a programmer error).
  */
 export function init(options: InitOptions = {}): Promise<Entitlement> {
   validateInitOptions(options);

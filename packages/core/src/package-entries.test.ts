@@ -9,6 +9,7 @@ type Core = typeof import('./index.js');
 type Extension = typeof import('./extension.js');
 const CORE_ENTRY = '@x/bulkhead-core';
 const EXTENSION_ENTRY = '@x/bulkhead-core/extension';
+const TESTING_ENTRY = '@x/bulkhead-core/testing';
 
 function rejectWithLedger(extension: Extension, events: unknown): unknown {
   const ledger = new extension.AdmissionLedger({
@@ -26,6 +27,16 @@ describe('package entries', () => {
     const error = rejectWithLedger(extension, new core.BulkheadEventEmitter());
     expect(error).toBeInstanceOf(core.BulkheadFullError);
     expect(error).toMatchObject({ code: 'BULKHEAD_FULL', reason: 'queue_full', bulkheadName: 'entries' });
+  });
+
+  it('keep test helpers in the testing entry only', async () => {
+    const core = (await import(/* @vite-ignore */ CORE_ENTRY)) as Record<string, unknown>;
+    const testing = (await import(/* @vite-ignore */ TESTING_ENTRY)) as Record<string, unknown>;
+    expect(core.resetEntitlementForTesting).toBeUndefined();
+    expect(typeof testing.resetEntitlementForTesting).toBe('function');
+    expect(typeof (require(TESTING_ENTRY) as Record<string, unknown>).resetEntitlementForTesting).toBe(
+      'function',
+    );
   });
 
   it('share one set of classes in the CommonJS build', () => {

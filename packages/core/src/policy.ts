@@ -1,6 +1,12 @@
 import type { Bulkhead, ExecuteOptions, ProtectedFunction } from './bulkhead.js';
 import { BulkheadClosedError, BulkheadFullError, BulkheadTimeoutError } from './errors.js';
-import { validateName, validateOptionsObject, validateTimeout } from './internal/validate.js';
+import {
+  validateKnownKeys,
+  validateName,
+  validateOptionsObject,
+  validateSignal,
+  validateTimeout,
+} from './internal/validate.js';
 import { isBulkhead } from './is-bulkhead.js';
 import type { PolicyResult } from './policy-result.js';
 import { getBulkheadRegistry } from './registry.js';
@@ -12,10 +18,14 @@ export interface BulkheadPolicyOptions {
   timeout?: number;
 }
 
+const POLICY_OPTION_KEYS = ['timeout'] as const;
+const POLICY_EXECUTE_OPTION_KEYS = ['signal'] as const;
+const FACTORY_OPTION_KEYS = ['maxConcurrent', 'maxQueue', 'type', 'timeout'] as const;
+
 /**
  * Runs functions in a bulkhead and reports the verdict as a `PolicyResult`: rejections
  * (`rejected`) and timeouts (`timeout`) are absorbed, business errors propagate unchanged.
- * @throws {TypeError | RangeError} at construction for an invalid bulkhead or timeout.
+ * @throws {TypeError | RangeError} at construction for an invalid bulkhead, an invalid timeout or an unknown option.
  */
 export class BulkheadPolicy {
   readonly bulkhead: Bulkhead;
@@ -26,6 +36,7 @@ export class BulkheadPolicy {
       throw new TypeError('bulkhead must implement the Bulkhead contract');
     }
     validateOptionsObject('options', options);
+    validateKnownKeys(options, POLICY_OPTION_KEYS);
     this.bulkhead = bulkhead;
     this.#executeOptions =
       options.timeout === undefined ? {} : { timeout: validateTimeout('timeout', options.timeout) };
@@ -43,12 +54,16 @@ export class BulkheadPolicy {
 
   /**
    * Runs `fn` in the bulkhead. Resolves to `success`, `rejected` or `timeout`.
-   * @throws whatever `fn` throws (business errors are not absorbed).
+   * @throws whatever `fn` throws (business errors are not absorbed); {TypeError} (rejection) for invalid or
+   * unknown options.
    */
   async execute<T>(
     fn: ProtectedFunction<T>,
     options: { signal?: AbortSignal } = {},
   ): Promise<PolicyResult<T>> {
+    validateOptionsObject('options', options);
+    validateKnownKeys(options, POLICY_EXECUTE_OPTION_KEYS);
+    if (options.signal !== undefined) validateSignal('signal', options.signal);
     const executeOptions: ExecuteOptions =
       options.signal === undefined
         ? this.#executeOptions
@@ -75,11 +90,12 @@ export interface BulkheadPolicyFactoryOptions extends GetOrCreateOptions, Bulkhe
 /**
  * Gets or creates the named bulkhead in the process-wide registry and returns a policy on it,
  * so every policy of one name shares one compartment.
- * @throws {TypeError | RangeError} for an invalid name or options.
+ * @throws {TypeError | RangeError} for an invalid name, invalid options or an unknown option.
  */
 export function bulkheadPolicy(name: string, options: BulkheadPolicyFactoryOptions = {}): BulkheadPolicy {
   validateName('name', name);
   validateOptionsObject('options', options);
+  validateKnownKeys(options, FACTORY_OPTION_KEYS);
   const { timeout, ...createOptions } = options;
   // Validate before getOrCreate so invalid options never leave a compartment behind in the registry.
   const policyOptions = timeout === undefined ? {} : { timeout: validateTimeout('timeout', timeout) };

@@ -1,4 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import { CallContext, callProtected, PermitBase, WaitEntry, WaitList } from './extension.js';
 import {
   type AcquireOptions,
   type Bulkhead,
@@ -175,5 +176,32 @@ describe('policy, decorator, registry and init', () => {
     expectTypeOf(getEntitlement().tier).toEqualTypeOf<'pro' | 'oss'>();
     // @ts-expect-error licenseKey is a string
     void init({ licenseKey: 42 });
+  });
+});
+
+describe('extension: the waiting machinery', () => {
+  it('WaitList queues subclasses of WaitEntry and calls back with them', () => {
+    class Waiter extends WaitEntry {
+      readonly id = 1;
+    }
+    const list = new WaitList<Waiter>({
+      onExpired: (entry) => expectTypeOf(entry.id).toEqualTypeOf<number>(),
+      onAborted: (entry) => expectTypeOf(entry.signal).toEqualTypeOf<AbortSignal | undefined>(),
+    });
+    expectTypeOf(list.dequeue()).toEqualTypeOf<Waiter | undefined>();
+    expectTypeOf(list.detachAll()).toEqualTypeOf<Waiter[]>();
+    // @ts-expect-error only entries of the list's type
+    list.enqueue(new WaitEntry(undefined, 0), 10);
+  });
+
+  it('PermitBase is a Permit, CallContext an ExecutionContext, callProtected returns a promise', () => {
+    class OwnPermit extends PermitBase {
+      protected onRelease(outcome: CallOutcome): void {
+        void outcome;
+      }
+    }
+    expectTypeOf(new OwnPermit('x')).toExtend<Permit>();
+    expectTypeOf(new CallContext()).toExtend<ExecutionContext>();
+    expectTypeOf(callProtected(() => 1)).toEqualTypeOf<Promise<number>>();
   });
 });

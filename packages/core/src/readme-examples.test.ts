@@ -6,9 +6,9 @@ import {
   bulkheadPolicy,
   getBulkheadRegistry,
   init,
-  resetEntitlementForTesting,
   SemaphoreBulkhead,
 } from './index.js';
+import { resetEntitlementForTesting } from './testing.js';
 
 // Each README example of this package, run as written (with stand-ins for the user's own functions).
 
@@ -30,6 +30,15 @@ describe('README: semaphore bulkhead', () => {
       expect(permit.released).toBe(false);
       expect(payments.getState().activeCount).toBe(1);
       await chargeCard(order);
+    }
+    expect(payments.getState().activeCount).toBe(0);
+
+    const permit = await payments.acquire({ timeout: 5_000 });
+    try {
+      expect(payments.getState().activeCount).toBe(1);
+      await chargeCard(order);
+    } finally {
+      permit.release();
     }
     expect(payments.getState().activeCount).toBe(0);
 

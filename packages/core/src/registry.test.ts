@@ -1,15 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type Bulkhead,
+  BulkheadError,
   BulkheadNotFoundError,
   BulkheadRegistry,
   type BulkheadRegistryLike,
   getBulkheadRegistry,
   getOssBulkheadRegistry,
+  init,
   type RegistryChange,
   SemaphoreBulkhead,
   setBulkheadRegistry,
 } from './index.js';
+import { resetEntitlementForTesting } from './testing.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -29,7 +32,7 @@ describe('BulkheadRegistry', () => {
     registry.register(payments);
     expect(registry.register(payments)).toBe(payments);
     expect(() => registry.register(new SemaphoreBulkhead('payments'))).toThrow(
-      new Error("A bulkhead named 'payments' is already registered; unregister it first"),
+      new BulkheadError("A bulkhead named 'payments' is already registered; unregister it first"),
     );
     expect(registry.get('payments')).toBe(payments);
   });
@@ -258,5 +261,44 @@ describe('BulkheadRegistry.replace', () => {
     expect(registry.replace(fresh)).toBeUndefined();
     expect(registry.get('fresh')).toBe(fresh);
     expect(() => registry.replace({} as never)).toThrow(TypeError);
+  });
+});
+
+describe('getOrCreate() on an existing compartment', () => {
+  afterEach(() => resetEntitlementForTesting());
+
+  async function captureWarnings(): Promise<Array<Record<string, unknown>>> {
+    const warnings: Array<Record<string, unknown>> = [];
+    await init({ env: {}, logger: { info: () => undefined, warn: (object) => warnings.push(object) } });
+    return warnings;
+  }
+
+  it('still validates the options', () => {
+    const registry = new BulkheadRegistry();
+    const existing = registry.getOrCreate('validated', { maxConcurrent: 5 });
+    expect(() => registry.getOrCreate('validated', { maxConcurrent: -3 })).toThrow(
+      new RangeError('options.maxConcurrent must be >= 1, got -3'),
+    );
+    expect(() => registry.getOrCreate('validated', { type: 'sideways' as never })).toThrow(TypeError);
+    expect(registry.get('validated')).toBe(existing);
+  });
+
+  it('logs one warning when the options differ, and keeps the compartment as it is', async () => {
+    const warnings = await captureWarnings();
+    const registry = new BulkheadRegistry();
+    const existing = registry.getOrCreate('differs', { maxConcurrent: 5, maxQueue: 10 });
+    expect(registry.getOrCreate('differs', { maxConcurrent: 5 })).toBe(existing);
+    expect(registry.getOrCreate('differs')).toBe(existing);
+    expect(warnings).toEqual([]);
+    expect(registry.getOrCreate('differs', { maxConcurrent: 7, maxQueue: 10 })).toBe(existing);
+    expect(registry.getOrCreate('differs', { maxConcurrent: 8 })).toBe(existing);
+    expect(warnings).toEqual([
+      {
+        event: 'registry.options_ignored',
+        bulkheadName: 'differs',
+        maxConcurrent: { requested: 7, actual: 5 },
+      },
+    ]);
+    expect(existing.getState()).toMatchObject({ maxConcurrent: 5, maxQueue: 10 });
   });
 });

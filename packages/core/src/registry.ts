@@ -1,9 +1,12 @@
 import type { Bulkhead } from './bulkhead.js';
-import { BulkheadNotFoundError } from './errors.js';
+import { BulkheadError, BulkheadNotFoundError } from './errors.js';
 import { getGlobalSlot } from './internal/global-slot.js';
-import { validateName, validateOptionsObject } from './internal/validate.js';
+import { reportListenerFailure } from './internal/report-listener-failure.js';
+import { validateName } from './internal/validate.js';
 import { isBulkhead } from './is-bulkhead.js';
+import { getBulkheadLogger } from './logger.js';
 import type { BulkheadRegistryLike, GetOrCreateOptions, RegistryChange } from './registry-contract.js';
+import { differingOptions, validateGetOrCreateOptions } from './registry-options.js';
 import { SemaphoreBulkhead } from './semaphore-bulkhead.js';
 import type { BulkheadState } from './state.js';
 
@@ -14,17 +17,20 @@ import type { BulkheadState } from './state.js';
 export class BulkheadRegistry implements BulkheadRegistryLike {
   readonly #bulkheads = new Map<string, Bulkhead>();
   #listeners: Array<(change: RegistryChange) => void> = [];
+  readonly #warnedAbout = new WeakSet<Bulkhead>();
 
   /**
    * Adds `bulkhead` under its name.
-   * @throws {TypeError} if it is not a bulkhead; {Error} if the name is taken by another bulkhead.
+   * @throws {TypeError} if it is not a bulkhead; {BulkheadError} if the name is taken by another bulkhead.
    */
   register(bulkhead: Bulkhead): Bulkhead {
     if (!isBulkhead(bulkhead)) throw new TypeError('bulkhead must implement the Bulkhead contract');
     const existing = this.#bulkheads.get(bulkhead.name);
     if (existing === bulkhead) return bulkhead;
     if (existing !== undefined) {
-      throw new Error(`A bulkhead named '${bulkhead.name}' is already registered; unregister it first`);
+      throw new BulkheadError(
+        `A bulkhead named '${bulkhead.name}' is already registered; unregister it first`,
+      );
     }
     this.#bulkheads.set(bulkhead.name, bulkhead);
     this.#notify({ kind: 'added', bulkhead });
@@ -64,14 +70,19 @@ export class BulkheadRegistry implements BulkheadRegistryLike {
   }
 
   /**
-   * Returns the named bulkhead, creating a `SemaphoreBulkhead` with `options` on first use.
-   * @throws {TypeError | RangeError} for invalid options; {TypeError} for a type other than `semaphore`.
+   * Returns the named bulkhead, creating a `SemaphoreBulkhead` with `options` on first use. On an existing
+   * compartment the options are still validated, and options that differ from it are logged once (warning
+   * `registry.options_ignored`) and ignored.
+   * @throws {TypeError | RangeError} for invalid or unknown options; {TypeError} for a type other than `semaphore`.
    */
   getOrCreate(name: string, options: GetOrCreateOptions = {}): Bulkhead {
     validateName('name', name);
-    validateOptionsObject('options', options);
+    validateGetOrCreateOptions(options);
     const existing = this.#bulkheads.get(name);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      this.#warnIfDifferent(existing, options);
+      return existing;
+    }
     if (options.type !== undefined && options.type !== 'semaphore') {
       throw new TypeError(
         `options.type '${options.type}' is not available in the OSS registry; create the bulkhead yourself and register() it`,
@@ -81,6 +92,22 @@ export class BulkheadRegistry implements BulkheadRegistryLike {
     if (options.maxConcurrent !== undefined) bulkheadOptions.maxConcurrent = options.maxConcurrent;
     if (options.maxQueue !== undefined) bulkheadOptions.maxQueue = options.maxQueue;
     return this.register(new SemaphoreBulkhead(name, bulkheadOptions));
+  }
+
+  /** Logs (once per compartment) that `getOrCreate` options differing from the existing compartment were ignored. */
+  #warnIfDifferent(existing: Bulkhead, options: GetOrCreateOptions): void {
+    if (this.#warnedAbout.has(existing)) return;
+    const differences = differingOptions(existing, options);
+    if (differences === undefined) return;
+    this.#warnedAbout.add(existing);
+    try {
+      getBulkheadLogger().warn(
+        { event: 'registry.options_ignored', bulkheadName: existing.name, ...differences },
+        `getOrCreate('${existing.name}') options differ from the existing compartment's; the compartment is kept as it is`,
+      );
+    } catch {
+      // Logging is best effort.
+    }
   }
 
   /** Removes `name`; returns whether it was registered. */
@@ -123,10 +150,7 @@ export class BulkheadRegistry implements BulkheadRegistryLike {
       try {
         listener(change);
       } catch (error) {
-        process.emitWarning(
-          `A bulkhead registry listener threw: ${String(error)}`,
-          'BulkheadListenerWarning',
-        );
+        reportListenerFailure('A bulkhead registry listener', error);
       }
     }
   }

@@ -199,6 +199,32 @@ describe('getState', () => {
     });
   });
 
+  it('counts every call: successes, failures, permit timeouts, queue timeouts and full rejections', async () => {
+    const bulkhead = new SemaphoreBulkhead('statistics', { maxConcurrent: 1, maxQueue: 1 });
+    await bulkhead.execute(() => 'fast path');
+    await bulkhead.execute(() => 'with options', { timeout: 10 });
+    await expect(
+      bulkhead.execute(() => {
+        throw new Error('business');
+      }),
+    ).rejects.toThrow('business');
+    const held = bulkhead.tryAcquire()!;
+    const expiring = track(bulkhead.acquire({ timeout: 5 }));
+    await expect(bulkhead.acquire({ timeout: 5 })).rejects.toMatchObject({ reason: 'queue_full' });
+    await vi.advanceTimersByTimeAsync(5);
+    expect(expiring.error).toMatchObject({ reason: 'queue_timeout' });
+    held.release('timeout');
+    expect(bulkhead.tryAcquire()).toBeDefined();
+    expect(bulkhead.getState()).toMatchObject({
+      totalCalls: 7,
+      rejectedCount: 2,
+      successfulCalls: 2,
+      failedCalls: 2,
+      timedOutCount: 1,
+      activeCount: 1,
+    });
+  });
+
   it('exposes the counters as getters too', () => {
     const bulkhead = new SemaphoreBulkhead('getters', { maxConcurrent: 2, maxQueue: 3 });
     expect([bulkhead.name, bulkhead.type, bulkhead.maxConcurrent, bulkhead.maxQueue]).toEqual([

@@ -25,15 +25,22 @@ type Operation =
   | { kind: 'advance'; milliseconds: number }
   | { kind: 'abort'; pick: number }
   | { kind: 'resize'; limit: number }
-  | { kind: 'executeThrow'; timeout: number | undefined; asynchronous: boolean }
-  | { kind: 'executeHold'; timeout: number | undefined };
+  | { kind: 'executeThrow'; timeout: number | undefined; asynchronous: boolean; signal: SignalKind }
+  | { kind: 'executeHold'; timeout: number | undefined; signal: SignalKind }
+  | { kind: 'close' };
+
+/** Remaining-budget deadlines: a distinct fractional value for nearly every call (one deadline list each). */
+const fractionalTimeoutArbitrary = fc.double({ min: 0.01, max: 40, noNaN: true });
 
 const timeoutArbitrary = fc.oneof(
   fc.constant(undefined),
   fc.constant(0),
   fc.constant(Number.POSITIVE_INFINITY),
   fc.integer({ min: 1, max: 40 }),
+  { weight: 2, arbitrary: fractionalTimeoutArbitrary },
 );
+
+const signalArbitrary = fc.constantFrom<SignalKind>('none', 'live', 'live', 'aborted');
 
 const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
   {
@@ -41,7 +48,7 @@ const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('acquire' as const),
       timeout: timeoutArbitrary,
-      signal: fc.constantFrom<SignalKind>('none', 'live', 'live', 'aborted'),
+      signal: signalArbitrary,
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tryAcquire' as const) }) },
@@ -64,12 +71,18 @@ const operationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
       kind: fc.constant('executeThrow' as const),
       timeout: timeoutArbitrary,
       asynchronous: fc.boolean(),
+      signal: signalArbitrary,
     }),
   },
   {
-    weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('executeHold' as const), timeout: timeoutArbitrary }),
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('executeHold' as const),
+      timeout: timeoutArbitrary,
+      signal: signalArbitrary,
+    }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const) }) },
 );
 
 type Expected =
@@ -88,6 +101,7 @@ interface ModelWaiter {
 class Model {
   active = 0;
   rejected = 0;
+  closed = false;
   readonly queue: ModelWaiter[] = [];
   readonly grants: number[] = [];
   readonly expected = new Map<number, Expected>();
@@ -101,7 +115,9 @@ class Model {
 
   /** Mirrors acquire/execute: immediate grant, immediate rejection, or a place in the queue. */
   arrive(id: number, kind: CallKind, timeout: number | undefined, now: number): void {
-    if (this.active < this.limit && this.queue.length === 0) {
+    if (this.closed) {
+      this.reject(id, { status: 'rejected', reason: 'shutdown' });
+    } else if (this.active < this.limit && this.queue.length === 0) {
       this.grant(id, kind);
     } else if (timeout === undefined || timeout === 0 || this.queue.length >= this.maxQueue) {
       this.reject(id, { status: 'rejected', reason: 'queue_full' });
@@ -130,7 +146,7 @@ class Model {
   }
 
   admit(): void {
-    while (this.active < this.limit) {
+    while (!this.closed && this.active < this.limit) {
       const head = this.queue.shift();
       if (head === undefined) return;
       this.grant(head.id, head.kind);
@@ -164,6 +180,7 @@ class Model {
   }
 
   close(): void {
+    this.closed = true;
     for (const waiter of this.queue.splice(0))
       this.reject(waiter.id, { status: 'rejected', reason: 'shutdown' });
   }
@@ -183,6 +200,7 @@ class System {
   readonly abortReasons = new Map<number, Error>();
   readonly grants: number[] = [];
   readonly queuedIds = new Set<number>();
+  readonly closings: Array<Tracked<void>> = [];
   granted = 0;
   released = 0;
   events: { permitted: number; finished: number; rejected: number } | undefined = undefined;
@@ -262,8 +280,36 @@ function checkAgreement(model: Model, system: System, previousActive: number, sh
   }
 }
 
-function timeoutOption(timeout: number | undefined): { timeout?: number } {
-  return timeout === undefined ? {} : { timeout };
+/** The options of a call; a signal (live or already aborted) is remembered so `abort` can pick it. */
+function callOptions(
+  system: System,
+  id: number,
+  timeout: number | undefined,
+  signalKind: SignalKind,
+): { timeout?: number; signal?: AbortSignal } {
+  const options: { timeout?: number; signal?: AbortSignal } = timeout === undefined ? {} : { timeout };
+  if (signalKind === 'none') return options;
+  const controller = new AbortController();
+  const reason = new Error(`abort ${id}`);
+  system.controllers.set(id, controller);
+  system.abortReasons.set(id, reason);
+  if (signalKind === 'aborted') controller.abort(reason);
+  options.signal = controller.signal;
+  return options;
+}
+
+/** The model's side of an execute() arrival: an already-aborted signal rejects before anything else. */
+function arrive(
+  model: Model,
+  system: System,
+  id: number,
+  kind: CallKind,
+  operation: { timeout: number | undefined; signal: SignalKind },
+  now: number,
+): void {
+  if (operation.signal === 'aborted')
+    model.reject(id, { status: 'rejected', error: system.abortReasons.get(id) });
+  else model.arrive(id, kind, operation.timeout, now);
 }
 
 async function runScenario(
@@ -291,16 +337,7 @@ async function runScenario(
     switch (operation.kind) {
       case 'acquire': {
         const id = nextId++;
-        let signal: AbortSignal | undefined;
-        if (operation.signal !== 'none') {
-          const controller = new AbortController();
-          const reason = new Error(`abort ${id}`);
-          system.controllers.set(id, controller);
-          system.abortReasons.set(id, reason);
-          if (operation.signal === 'aborted') controller.abort(reason);
-          signal = controller.signal;
-        }
-        const options = { ...timeoutOption(operation.timeout), ...(signal === undefined ? {} : { signal }) };
+        const options = callOptions(system, id, operation.timeout, operation.signal);
         system.observeQueueing(id, () => {
           const promise = bulkhead.acquire(options).then((permit) => {
             system.recordGrant(id);
@@ -319,7 +356,7 @@ async function runScenario(
       case 'tryAcquire': {
         const id = nextId++;
         const permit = bulkhead.tryAcquire();
-        if (model.active < model.limit && model.queue.length === 0) {
+        if (!model.closed && model.active < model.limit && model.queue.length === 0) {
           expect(permit).toBeDefined();
           system.recordGrant(id);
           system.holders.set(id, permit!);
@@ -370,28 +407,34 @@ async function runScenario(
         const businessError = new Error(`business ${id}`);
         model.businessErrors.set(id, businessError);
         system.observeQueueing(id, () => {
-          const promise = bulkhead.execute(() => {
-            system.recordGrant(id);
-            if (operation.asynchronous) return Promise.reject(businessError);
-            throw businessError;
-          }, timeoutOption(operation.timeout));
+          const promise = bulkhead.execute(
+            () => {
+              system.recordGrant(id);
+              if (operation.asynchronous) return Promise.reject(businessError);
+              throw businessError;
+            },
+            callOptions(system, id, operation.timeout, operation.signal),
+          );
           system.calls.set(id, track(promise));
           promise.catch((error: unknown) => {
             if (error === businessError) system.released++;
           });
         });
-        model.arrive(id, 'executeThrow', operation.timeout, now);
+        arrive(model, system, id, 'executeThrow', operation, now);
         break;
       }
       case 'executeHold': {
         const id = nextId++;
         const barrier = deferred<string>();
         system.observeQueueing(id, () => {
-          const promise = bulkhead.execute(() => {
-            system.recordGrant(id);
-            system.holdUntilReleased(id, barrier);
-            return barrier.promise;
-          }, timeoutOption(operation.timeout));
+          const promise = bulkhead.execute(
+            () => {
+              system.recordGrant(id);
+              system.holdUntilReleased(id, barrier);
+              return barrier.promise;
+            },
+            callOptions(system, id, operation.timeout, operation.signal),
+          );
           system.calls.set(id, track(promise));
           promise.then(
             (value) => {
@@ -401,7 +444,12 @@ async function runScenario(
             () => undefined,
           );
         });
-        model.arrive(id, 'executeHold', operation.timeout, now);
+        arrive(model, system, id, 'executeHold', operation, now);
+        break;
+      }
+      case 'close': {
+        system.closings.push(track(bulkhead.close()));
+        model.close();
         break;
       }
     }
@@ -423,14 +471,65 @@ async function runScenario(
   await flush();
   checkAgreement(model, system, bulkhead.activeCount, shrunk);
   expect(closing.status).toBe('fulfilled');
+  expect(system.closings.every((earlier) => earlier.status === 'fulfilled')).toBe(true);
   expect([...system.calls.values()].filter((call) => call.status === 'pending')).toEqual([]);
   expect(bulkhead.getState()).toMatchObject({ activeCount: 0, waitingCount: 0, closed: true });
   expect(system.granted).toBe(system.released);
   expect(vi.getTimerCount()).toBe(0);
 }
 
+/** Sequences that keep many waiters queued with distinct fractional timeouts, cancelled and admitted at random. */
+const deadlineOperationArbitrary: fc.Arbitrary<Operation> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('acquire' as const),
+      timeout: fractionalTimeoutArbitrary,
+      signal: fc.constantFrom<SignalKind>('none', 'live'),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('executeHold' as const),
+      timeout: fractionalTimeoutArbitrary,
+      signal: fc.constantFrom<SignalKind>('none', 'live'),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('abort' as const), pick: fc.nat() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('advance' as const),
+      milliseconds: fc.integer({ min: 1, max: 8 }),
+    }),
+  },
+);
+
 describe('SemaphoreBulkhead model', () => {
   afterEach(() => vi.useRealTimers());
+
+  it('agrees with the model when many waiters wait with distinct fractional timeouts', {
+    timeout: 120_000,
+  }, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 }),
+        fc.boolean(),
+        fc.array(deadlineOperationArbitrary, { minLength: 20, maxLength: 80 }),
+        async (limit, withListeners, operations) => {
+          useFakeClock();
+          try {
+            await runScenario(limit, Number.POSITIVE_INFINITY, withListeners, operations);
+          } finally {
+            vi.useRealTimers();
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
 
   // Generous timeout: hundreds of random runs must also pass on a loaded 2-core machine.
   it('agrees with the model after every step of random operation sequences', {

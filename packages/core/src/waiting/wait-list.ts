@@ -55,7 +55,8 @@ export class WaitList<Entry extends WaitEntry> {
 
   /**
    * Appends `entry` at the tail. A finite `timeout` > 0 (ms after `entry.enqueuedAt`) schedules its expiry;
-   * `Infinity` waits without a timer. With `entry.signal`, aborting removes it.
+   * `Infinity` waits without a timer. With `entry.signal`, aborting removes it (check `signal.aborted` before
+   * enqueueing: an abort that already happened sends no event).
    * @throws {TypeError} when the entry already waits in a list.
    */
   enqueue(entry: Entry, timeout: number): void {

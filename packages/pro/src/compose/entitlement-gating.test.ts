@@ -1,10 +1,5 @@
-import {
-  type EntitlementLogger,
-  init,
-  registerProProvider,
-  resetEntitlementForTesting,
-  SemaphoreBulkhead,
-} from '@x/bulkhead-core';
+import { type EntitlementLogger, init, registerProProvider, SemaphoreBulkhead } from '@x/bulkhead-core';
+import { resetEntitlementForTesting } from '@x/bulkhead-core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resetFeatureReportsForTesting } from '../feature-gate.js';
 import { composePolicy } from './composed-policy.js';

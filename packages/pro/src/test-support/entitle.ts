@@ -1,4 +1,5 @@
-import { type Entitlement, init, resetEntitlementForTesting, setBulkheadRegistry } from '@x/bulkhead-core';
+import { type Entitlement, init, setBulkheadRegistry } from '@x/bulkhead-core';
+import { resetEntitlementForTesting } from '@x/bulkhead-core/testing';
 import { resetFeatureReportsForTesting } from '../feature-gate.js';
 import { trustKeysForTesting } from '../license/test-keys.js';
 import { resetProServicesForTesting } from '../pro-services.js';
