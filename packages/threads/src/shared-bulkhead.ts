@@ -17,7 +17,12 @@ import { now } from './internal/clock.js';
 import { LAYOUT_VERSION } from './internal/shared-layout.js';
 import { SharedPermit } from './internal/shared-permit.js';
 import { NO_SLOT, SHUT, SharedPermitTable, TAKEN, type TakeResult } from './internal/shared-permit-table.js';
-import { EventLoopHold, SharedWaitQueue } from './internal/shared-wait-queue.js';
+import {
+  acquireBlocking,
+  EventLoopHold,
+  SharedWaitQueue,
+  type SharedWaitQueueOptions,
+} from './internal/shared-wait-queue.js';
 import {
   describe,
   validateCallOptions,
@@ -68,6 +73,7 @@ export class SharedBulkhead implements ClosableBulkhead, SynchronousBulkhead {
   readonly #events = new BulkheadEventEmitter();
   readonly #eventLoop = new EventLoopHold();
   readonly #waiters: SharedWaitQueue;
+  readonly #waitOptions: SharedWaitQueueOptions;
 
   constructor(name: string, options: SharedBulkheadOptions = {}) {
     this.name = validateName('name', name);
@@ -102,13 +108,14 @@ export class SharedBulkhead implements ClosableBulkhead, SynchronousBulkhead {
       captureStackTrace: local.captureStackTrace,
       countRejection: () => table.countRejection(),
     });
-    this.#waiters = new SharedWaitQueue({
+    this.#waitOptions = {
       table,
       ledger: this.#ledger,
       eventLoop: this.#eventLoop,
       take: () => this.#take(),
       grant: (waitTime) => this.#grant(waitTime),
-    });
+    };
+    this.#waiters = new SharedWaitQueue(this.#waitOptions);
   }
 
   /**
@@ -199,32 +206,7 @@ export class SharedBulkhead implements ClosableBulkhead, SynchronousBulkhead {
         `SharedBulkhead '${this.name}': acquireSync() blocks its thread and may only be called in a worker thread; use acquire() on the main thread`,
       );
     }
-    const table = this.#table;
-    const start = timeout === undefined || timeout === 0 ? 0 : now();
-    let waiting = false;
-    try {
-      for (;;) {
-        const seen = table.signal;
-        const taken = this.#take();
-        const waited = start === 0 ? 0 : now() - start;
-        if (taken === TAKEN) return this.#grant(waited);
-        if (taken === SHUT) throw this.#ledger.closed(waited);
-        if (timeout === undefined || timeout === 0) throw this.#ledger.full('queue_full', 0);
-        const remaining = timeout - waited;
-        if (remaining <= 0) throw this.#ledger.full('queue_timeout', waited);
-        if (!waiting) {
-          waiting = true;
-          table.addWaiting(1);
-          table.addSleeper(1);
-        }
-        table.sleep(seen, remaining);
-      }
-    } finally {
-      if (waiting) {
-        table.addSleeper(-1);
-        table.addWaiting(-1);
-      }
-    }
+    return acquireBlocking(this.#waitOptions, timeout);
   }
 
   /** Synchronous verdict: a permit if one is free (and nobody in this thread waits), else `undefined`. */

@@ -1,7 +1,7 @@
 import type { Permit } from '@x/bulkhead-core';
 import { type AdmissionLedger, WaitEntry, WaitList } from '@x/bulkhead-core/extension';
 import { now } from './clock.js';
-import { FULL, type SharedPermitTable, TAKEN, type TakeResult } from './shared-permit-table.js';
+import { FULL, SHUT, type SharedPermitTable, TAKEN, type TakeResult } from './shared-permit-table.js';
 
 /** A caller of this thread waiting for a permit of a `SharedBulkhead`. */
 class SharedWaiter extends WaitEntry {
@@ -140,6 +140,41 @@ export class SharedWaitQueue {
         this.rejectAll();
         return;
       }
+    }
+  }
+}
+
+/**
+ * `acquireSync()`: blocks this (worker) thread on `Atomics.wait` until a permit is free, up to
+ * `timeout` ms (`undefined` or 0: one attempt). The thread counts as waiting and sleeping meanwhile,
+ * in its holder slot, so a thread terminated here is taken out of both counts by `reclaim()`.
+ * @throws {BulkheadFullError} `queue_full` or `queue_timeout`; {BulkheadClosedError} once closed.
+ */
+export function acquireBlocking(options: SharedWaitQueueOptions, timeout: number | undefined): Permit {
+  const { table, ledger, take, grant } = options;
+  const start = timeout === undefined || timeout === 0 ? 0 : now();
+  let waiting = false;
+  try {
+    for (;;) {
+      const seen = table.signal;
+      const taken = take();
+      const waited = start === 0 ? 0 : now() - start;
+      if (taken === TAKEN) return grant(waited);
+      if (taken === SHUT) throw ledger.closed(waited);
+      if (timeout === undefined || timeout === 0) throw ledger.full('queue_full', 0);
+      const remaining = timeout - waited;
+      if (remaining <= 0) throw ledger.full('queue_timeout', waited);
+      if (!waiting) {
+        waiting = true;
+        table.addWaiting(1);
+        table.addSleeper(1);
+      }
+      table.sleep(seen, remaining);
+    }
+  } finally {
+    if (waiting) {
+      table.addSleeper(-1);
+      table.addWaiting(-1);
     }
   }
 }
