@@ -99,10 +99,14 @@ describe('SharedBulkhead: short-lived threads give their holder slot back', () =
     const shared = new SharedBulkhead('one-slot', { maxConcurrent: 1, maxThreads: 1 });
     // The main thread takes and gives back first: its slot must not stay taken.
     (await shared.acquire()).release();
+    // A thread gives its idle slot back in the check phase of the turn: let this one pass.
+    await new Promise((resolve) => setImmediate(resolve));
     for (let index = 0; index < 3; index++) {
       const worker = spawn(shared, { mode: 'take-once' });
+      // Listen for the exit first: a worker that ends at once emits its last message and 'exit' together.
+      const exited = exitOf(worker);
       expect(await firstMessage(worker)).toBe('took');
-      await exitOf(worker);
+      await exited;
     }
     expect(shared.tryAcquire()).toBeDefined();
   });
