@@ -134,7 +134,7 @@ async function threadPoolSection(settings: ThreadsBenchSettings): Promise<string
   const bulkhead = new ThreadPoolBulkhead('bench', {
     filename: TASKS,
     maxWorkers: workers,
-    queueSize: window,
+    maxQueue: window,
   });
   const verdicts: string[] = [];
   try {
@@ -151,9 +151,9 @@ async function threadPoolSection(settings: ThreadsBenchSettings): Promise<string
         submit: (index) => piscina.run(argument(index), { name, signal: new AbortController().signal }),
       },
       {
-        label: 'ThreadPoolBulkhead + timeout',
+        label: 'ThreadPoolBulkhead + runTimeout',
         peer: 2,
-        submit: (index) => bulkhead.execute(argument(index), { name, timeout: 60_000 }),
+        submit: (index) => bulkhead.execute(argument(index), { name, runTimeout: 60_000 }),
       },
     ];
 

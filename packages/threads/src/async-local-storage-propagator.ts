@@ -1,6 +1,8 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { ContextPropagator } from './context-propagator.js';
-import { describe, validateName } from './internal/validate.js';
+import { describe, validateFunction, validateKnownKeys, validateName } from './internal/validate.js';
+
+const KNOWN_OPTIONS = ['name', 'storage', 'serialize', 'deserialize'];
 
 /** Options of `asyncLocalStoragePropagator()`. */
 export interface AsyncLocalStoragePropagatorOptions<Store, Value> {
@@ -25,17 +27,14 @@ export function asyncLocalStoragePropagator<Store, Value = Store>(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`options must be an object, got ${describe(options)}`);
   }
+  validateKnownKeys(options, KNOWN_OPTIONS);
   const name = validateName('options.name', options.name);
   const { storage, serialize, deserialize } = options;
   if (typeof storage !== 'object' || storage === null || typeof storage.run !== 'function') {
     throw new TypeError(`options.storage must be an AsyncLocalStorage, got ${describe(storage)}`);
   }
-  if (serialize !== undefined && typeof serialize !== 'function') {
-    throw new TypeError(`options.serialize must be a function, got ${describe(serialize)}`);
-  }
-  if (deserialize !== undefined && typeof deserialize !== 'function') {
-    throw new TypeError(`options.deserialize must be a function, got ${describe(deserialize)}`);
-  }
+  if (serialize !== undefined) validateFunction('options.serialize', serialize);
+  if (deserialize !== undefined) validateFunction('options.deserialize', deserialize);
   return Object.freeze({
     name,
     capture(): Value | undefined {

@@ -4,16 +4,24 @@ export {
 } from './async-local-storage-propagator.js';
 export type { ContextPropagator } from './context-propagator.js';
 export {
+  type NotCloneableDirection,
+  NotCloneableError,
+  type NotCloneableErrorDetails,
+} from './not-cloneable-error.js';
+export {
   type AcquireSyncOptions,
   SharedBulkhead,
   type SharedBulkheadHandle,
   type SharedBulkheadLocalOptions,
   type SharedBulkheadOptions,
+  type SharedBulkheadState,
 } from './shared-bulkhead.js';
 export {
   ThreadPoolBulkhead,
+  type ThreadPoolBulkheadState,
   type ThreadPoolCloseOptions,
   type ThreadPoolExecuteOptions,
+  type ThreadPoolFunctionOptions,
 } from './thread-pool-bulkhead.js';
 export type { ThreadPoolBulkheadOptions, WorkerExitWatcher } from './thread-pool-options.js';
 export {

@@ -22,8 +22,8 @@ describe('README examples', () => {
     const math = new ThreadPoolBulkhead('math', {
       filename: new URL('./readme-math-worker.mjs', fixtures),
       maxWorkers: 2,
-      queueSize: 10,
-      timeout: 5_000,
+      maxQueue: 10,
+      runTimeout: 5_000,
     });
 
     const value = await math.execute<number>(20, { name: 'fibonacci' }); // runs in a worker thread
@@ -31,7 +31,7 @@ describe('README examples', () => {
 
     let stopped = false;
     try {
-      await math.execute(undefined, { name: 'spin', timeout: 100 });
+      await math.execute(undefined, { name: 'spin', runTimeout: 100 });
     } catch (error) {
       stopped = BulkheadTimeoutError.isInstance(error); // the worker was terminated, not abandoned
     }

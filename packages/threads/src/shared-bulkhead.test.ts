@@ -301,7 +301,7 @@ describe('SharedBulkhead: across real worker threads', () => {
     });
     try {
       const finished = new Promise<void>((resolve) => pool.on('finished', () => resolve()));
-      await expect(pool.execute(undefined, { name: 'holdAndSpin', timeout: 200 })).rejects.toMatchObject({
+      await expect(pool.execute(undefined, { name: 'holdAndSpin', runTimeout: 200 })).rejects.toMatchObject({
         code: 'BULKHEAD_TIMEOUT',
       });
       await finished;

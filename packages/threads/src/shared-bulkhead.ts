@@ -5,135 +5,56 @@ import {
   BulkheadEventEmitter,
   type BulkheadEventListener,
   type BulkheadEventName,
-  type BulkheadState,
-  type CallOutcome,
   type ClosableBulkhead,
   createBulkheadState,
   type ExecuteOptions,
-  type ExecutionContext,
   type Permit,
   type ProtectedFunction,
+  type SynchronousBulkhead,
 } from '@x/bulkhead-core';
-import { AdmissionLedger, type QueueNode, WaiterQueue } from '@x/bulkhead-core/extension';
+import { AdmissionLedger, CallContext, callProtected } from '@x/bulkhead-core/extension';
 import { now } from './internal/clock.js';
 import { LAYOUT_VERSION } from './internal/shared-layout.js';
+import { SharedPermit } from './internal/shared-permit.js';
+import { NO_SLOT, SHUT, SharedPermitTable, TAKEN, type TakeResult } from './internal/shared-permit-table.js';
 import {
-  FULL,
-  NO_SLOT,
-  SHUT,
-  SharedPermitTable,
-  TAKEN,
-  type TakeResult,
-} from './internal/shared-permit-table.js';
+  acquireBlocking,
+  EventLoopHold,
+  SharedWaitQueue,
+  type SharedWaitQueueOptions,
+} from './internal/shared-wait-queue.js';
 import {
   describe,
-  validateBoolean,
-  validateInteger,
-  validateIntegerOrInfinity,
+  validateCallOptions,
+  validateFunction,
   validateName,
-  validateOptionsObject,
   validateSignal,
   validateTimeout,
 } from './internal/validate.js';
+import {
+  type AcquireSyncOptions,
+  LOCAL_OPTIONS,
+  resolveLocalOptions,
+  resolveSizes,
+  SHARED_OPTIONS,
+  type SharedBulkheadHandle,
+  type SharedBulkheadLocalOptions,
+  type SharedBulkheadOptions,
+  type SharedBulkheadState,
+  validateHandle,
+  validateWorker,
+} from './shared-bulkhead-options.js';
 
-/** Options of `SharedBulkhead`. */
-export interface SharedBulkheadOptions extends SharedBulkheadLocalOptions {
-  /** Permits shared by every thread; integer >= 1, default 10. */
-  maxConcurrent?: number;
-  /** Threads that may hold permits over the bulkhead's life (holder slots); integer >= 1, default 256. */
-  maxThreads?: number;
-}
+export type {
+  AcquireSyncOptions,
+  SharedBulkheadHandle,
+  SharedBulkheadLocalOptions,
+  SharedBulkheadOptions,
+  SharedBulkheadState,
+} from './shared-bulkhead-options.js';
 
-/** Per-thread options, given to the constructor or to `SharedBulkhead.from()` in each thread. */
-export interface SharedBulkheadLocalOptions {
-  /** Bound on this thread's async waiters; integer >= 0 or `Infinity` (default). */
-  maxQueue?: number;
-  /** Whether rejection errors capture a stack trace (default false). */
-  captureStackTrace?: boolean;
-}
-
-/** Options of `acquireSync()`. */
-export interface AcquireSyncOptions {
-  /** Ms to block this worker thread waiting for a permit. Omitted: immediate verdict; `Infinity`: no limit. */
-  timeout?: number;
-}
-
-/** Structured-cloneable handle of a `SharedBulkhead`; post it to a worker and call `SharedBulkhead.from(handle)` there. */
-export interface SharedBulkheadHandle {
-  /** Marks a handle of this package. */
-  readonly kind: 'x.bulkhead.shared';
-  /** Memory layout version; `from()` refuses another one. */
-  readonly version: number;
-  /** Name of the bulkhead. */
-  readonly name: string;
-  /** The shared memory holding the permits (shared, not copied, when posted). */
-  readonly buffer: SharedArrayBuffer;
-}
-
-const NEVER_ABORTED_CONTEXT: ExecutionContext = Object.freeze({ signal: new AbortController().signal });
-const KEEP_ALIVE_INTERVAL = 2 ** 30;
-
-function keepAlive(): void {
-  // Never fires in practice; the interval only keeps the event loop alive.
-}
-
-class Waiter implements QueueNode {
-  previous: QueueNode | undefined = undefined;
-  next: QueueNode | undefined = undefined;
-  queued = false;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  onAbort: (() => void) | undefined = undefined;
-  resolve!: (permit: Permit) => void;
-  reject!: (error: unknown) => void;
-  constructor(
-    readonly enqueuedAt: number,
-    readonly signal: AbortSignal | undefined,
-  ) {}
-}
-
-let releaseShared: (
-  bulkhead: SharedBulkhead,
-  slot: number,
-  admittedAt: number,
-  waitTime: number,
-  outcome: CallOutcome,
-) => void;
-
-class SharedPermit implements Permit {
-  #bulkhead: SharedBulkhead | undefined;
-  readonly bulkheadName: string;
-  readonly #slot: number;
-  readonly #admittedAt: number;
-  readonly #waitTime: number;
-
-  constructor(bulkhead: SharedBulkhead, slot: number, admittedAt: number, waitTime: number) {
-    this.#bulkhead = bulkhead;
-    this.bulkheadName = bulkhead.name;
-    this.#slot = slot;
-    this.#admittedAt = admittedAt;
-    this.#waitTime = waitTime;
-  }
-
-  get released(): boolean {
-    return this.#bulkhead === undefined;
-  }
-
-  release(outcome: CallOutcome = 'success'): void {
-    const bulkhead = this.#bulkhead;
-    if (bulkhead === undefined) return;
-    this.#bulkhead = undefined;
-    releaseShared(bulkhead, this.#slot, this.#admittedAt, this.#waitTime, outcome);
-  }
-
-  [Symbol.dispose](): void {
-    this.release();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    this.release();
-    return Promise.resolve();
-  }
-}
+const ACQUIRE_OPTIONS = ['timeout', 'signal'];
+const ACQUIRE_SYNC_OPTIONS = ['timeout'];
 
 let adoptedBuffer: SharedArrayBuffer | undefined;
 
@@ -143,65 +64,58 @@ let adoptedBuffer: SharedArrayBuffer | undefined;
  * the permits of a thread that dies come back with `watch()` / `reclaim()`.
  * @throws {TypeError | RangeError} at construction when an option is invalid (the message names it).
  */
-export class SharedBulkhead implements ClosableBulkhead {
+export class SharedBulkhead implements ClosableBulkhead, SynchronousBulkhead {
   readonly name: string;
   readonly type = 'shared' as const;
   readonly #table: SharedPermitTable;
   readonly #maxQueue: number;
   readonly #ledger: AdmissionLedger;
-  readonly #queue = new WaiterQueue<Waiter>();
   readonly #events = new BulkheadEventEmitter();
-  #pumping = false;
-  #keepAlive: ReturnType<typeof setInterval> | undefined = undefined;
-  #keepAliveUsers = 0;
-
-  static {
-    releaseShared = (bulkhead, slot, admittedAt, waitTime, outcome) =>
-      bulkhead.#release(slot, admittedAt, waitTime, outcome);
-  }
+  readonly #eventLoop = new EventLoopHold();
+  readonly #waiters: SharedWaitQueue;
+  readonly #waitOptions: SharedWaitQueueOptions;
 
   constructor(name: string, options: SharedBulkheadOptions = {}) {
     this.name = validateName('name', name);
-    validateOptionsObject('options', options);
-    this.#maxQueue =
-      options.maxQueue === undefined
-        ? Number.POSITIVE_INFINITY
-        : validateIntegerOrInfinity('maxQueue', options.maxQueue, 0);
-    const captureStackTrace =
-      options.captureStackTrace === undefined
-        ? false
-        : validateBoolean('captureStackTrace', options.captureStackTrace);
-    const table = (): SharedPermitTable => this.#table;
+    const adopted = adoptedBuffer;
+    adoptedBuffer = undefined;
+    validateCallOptions(options, adopted === undefined ? SHARED_OPTIONS : LOCAL_OPTIONS);
+    const local = resolveLocalOptions(options);
+    this.#maxQueue = local.maxQueue;
+    if (adopted === undefined) {
+      const { maxConcurrent, maxThreads } = resolveSizes(options);
+      this.#table = new SharedPermitTable(SharedPermitTable.allocate(maxConcurrent, maxThreads));
+    } else {
+      this.#table = new SharedPermitTable(adopted);
+    }
+    const table = this.#table;
     this.#ledger = new AdmissionLedger({
       // Read at each verdict, from shared memory: the counts of every thread.
       subject: {
         name: this.name,
         type: this.type,
         get maxConcurrent() {
-          return table().limit;
+          return table.limit;
         },
         get activeCount() {
-          return table().active;
+          return table.active;
         },
         get waitingCount() {
-          return table().waiting;
+          return table.waiting;
         },
       },
       events: this.#events,
-      captureStackTrace,
-      countRejection: () => table().countRejection(),
+      captureStackTrace: local.captureStackTrace,
+      countRejection: () => table.countRejection(),
     });
-    const adopted = adoptedBuffer;
-    adoptedBuffer = undefined;
-    if (adopted !== undefined) {
-      this.#table = new SharedPermitTable(adopted);
-      return;
-    }
-    const maxConcurrent =
-      options.maxConcurrent === undefined ? 10 : validateInteger('maxConcurrent', options.maxConcurrent, 1);
-    const maxThreads =
-      options.maxThreads === undefined ? 256 : validateInteger('maxThreads', options.maxThreads, 1);
-    this.#table = new SharedPermitTable(SharedPermitTable.allocate(maxConcurrent, maxThreads));
+    this.#waitOptions = {
+      table,
+      ledger: this.#ledger,
+      eventLoop: this.#eventLoop,
+      take: () => this.#take(),
+      grant: (waitTime) => this.#grant(waitTime),
+    };
+    this.#waiters = new SharedWaitQueue(this.#waitOptions);
   }
 
   /**
@@ -209,27 +123,12 @@ export class SharedBulkhead implements ClosableBulkhead {
    * @throws {TypeError} when `handle` is not a `SharedBulkheadHandle` of this version.
    */
   static from(handle: SharedBulkheadHandle, options: SharedBulkheadLocalOptions = {}): SharedBulkhead {
-    const candidate = handle as Partial<SharedBulkheadHandle> | null;
-    if (
-      typeof candidate !== 'object' ||
-      candidate === null ||
-      candidate.kind !== 'x.bulkhead.shared' ||
-      typeof candidate.name !== 'string' ||
-      !(candidate.buffer instanceof SharedArrayBuffer)
-    ) {
-      throw new TypeError(`handle must come from SharedBulkhead.toHandle(), got ${describe(handle)}`);
-    }
-    const buffer = candidate.buffer;
-    if (candidate.version !== LAYOUT_VERSION || !SharedPermitTable.isCompatible(buffer)) {
-      throw new TypeError(
-        `handle has layout version ${String(candidate.version)}; expected ${LAYOUT_VERSION}`,
-      );
-    }
-    validateOptionsObject('options', options);
+    const { name, buffer } = validateHandle(handle);
+    validateCallOptions(options, LOCAL_OPTIONS);
     const { maxQueue, captureStackTrace } = options;
     adoptedBuffer = buffer;
     try {
-      return new SharedBulkhead(candidate.name, {
+      return new SharedBulkhead(name, {
         ...(maxQueue === undefined ? {} : { maxQueue }),
         ...(captureStackTrace === undefined ? {} : { captureStackTrace }),
       });
@@ -274,11 +173,11 @@ export class SharedBulkhead implements ClosableBulkhead {
     let timeout: number | undefined;
     let signal: AbortSignal | undefined;
     try {
-      validateOptionsObject('options', options);
+      validateCallOptions(options, ACQUIRE_OPTIONS);
       if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
       if (options?.signal !== undefined) signal = validateSignal('signal', options.signal);
       if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
-      if (this.#queue.size === 0) {
+      if (this.#waiters.size === 0) {
         const taken = this.#take();
         if (taken === TAKEN) return Promise.resolve(this.#grant(0));
         if (taken === SHUT) return Promise.reject(this.#ledger.closed(0));
@@ -288,10 +187,10 @@ export class SharedBulkhead implements ClosableBulkhead {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (timeout === undefined || timeout === 0 || this.#queue.size >= this.#maxQueue) {
+    if (timeout === undefined || timeout === 0 || this.#waiters.size >= this.#maxQueue) {
       return Promise.reject(this.#ledger.full('queue_full', 0));
     }
-    return this.#enqueue(timeout, signal);
+    return this.#waiters.enqueue(timeout, signal);
   }
 
   /**
@@ -300,44 +199,19 @@ export class SharedBulkhead implements ClosableBulkhead {
    * @throws {BulkheadFullError} `queue_full` or `queue_timeout`; {BulkheadClosedError} once closed.
    */
   acquireSync(options?: AcquireSyncOptions): Permit {
+    validateCallOptions(options, ACQUIRE_SYNC_OPTIONS);
+    const timeout = options?.timeout === undefined ? undefined : validateTimeout('timeout', options.timeout);
     if (isMainThread) {
       throw new BulkheadError(
         `SharedBulkhead '${this.name}': acquireSync() blocks its thread and may only be called in a worker thread; use acquire() on the main thread`,
       );
     }
-    validateOptionsObject('options', options);
-    const timeout = options?.timeout === undefined ? undefined : validateTimeout('timeout', options.timeout);
-    const table = this.#table;
-    const start = timeout === undefined || timeout === 0 ? 0 : now();
-    let waiting = false;
-    try {
-      for (;;) {
-        const seen = table.signal;
-        const taken = this.#take();
-        const waited = start === 0 ? 0 : now() - start;
-        if (taken === TAKEN) return this.#grant(waited);
-        if (taken === SHUT) throw this.#ledger.closed(waited);
-        if (timeout === undefined || timeout === 0) throw this.#ledger.full('queue_full', 0);
-        const remaining = timeout - waited;
-        if (remaining <= 0) throw this.#ledger.full('queue_timeout', waited);
-        if (!waiting) {
-          waiting = true;
-          table.addWaiting(1);
-          table.addSleeper(1);
-        }
-        table.sleep(seen, remaining);
-      }
-    } finally {
-      if (waiting) {
-        table.addSleeper(-1);
-        table.addWaiting(-1);
-      }
-    }
+    return acquireBlocking(this.#waitOptions, timeout);
   }
 
   /** Synchronous verdict: a permit if one is free (and nobody in this thread waits), else `undefined`. */
   tryAcquire(): Permit | undefined {
-    if (this.#queue.size === 0) {
+    if (this.#waiters.size === 0) {
       const taken = this.#take();
       if (taken === TAKEN) return this.#grant(0);
       this.#ledger.rejected(taken === SHUT ? 'shutdown' : 'queue_full', 0);
@@ -348,32 +222,31 @@ export class SharedBulkhead implements ClosableBulkhead {
   }
 
   /**
-   * Runs `fn({ signal })` inside a permit and always releases it.
+   * Runs `fn({ signal })` inside a permit and always releases it; `signal` is the caller's, or one of the call's own.
    * @throws the same rejections as `acquire()`; errors of `fn` propagate unchanged.
    */
   execute<T>(fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T> {
-    if (typeof fn !== 'function') {
-      return Promise.reject(new TypeError(`fn must be a function, got ${typeof fn}`));
-    }
-    return this.acquire(options).then(async (permit) => {
-      let outcome: CallOutcome = 'failure';
-      try {
-        const signal = options?.signal;
-        const result = await fn(signal === undefined ? NEVER_ABORTED_CONTEXT : { signal });
-        outcome = 'success';
-        return result;
-      } finally {
-        permit.release(outcome);
+    try {
+      validateFunction('fn', fn);
+      // Fast path: no options and a free permit: no acquire() promise in between.
+      if (options === undefined && this.#waiters.size === 0 && this.#take() === TAKEN) {
+        return this.#run(fn, this.#grant(0), undefined);
       }
-    });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.acquire(options).then((permit) => this.#run(fn, permit, options?.signal));
   }
 
-  /** Returns `fn` protected by this bulkhead (each call goes through `execute`). */
+  /**
+   * Returns `fn` protected by this bulkhead (each call goes through `execute`).
+   * @throws {TypeError} when `fn` is not a function.
+   */
   wrap<Arguments extends unknown[], T>(
     fn: (...args: Arguments) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): (...args: Arguments) => Promise<T> {
-    if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${typeof fn}`);
+    validateFunction('fn', fn);
     return (...args: Arguments) => this.execute(() => fn(...args), options);
   }
 
@@ -399,17 +272,7 @@ export class SharedBulkhead implements ClosableBulkhead {
    * @throws {TypeError} when `worker` is not a live `Worker`.
    */
   watch(worker: Worker): () => void {
-    const candidate = worker as Partial<Worker> | null;
-    if (
-      typeof candidate !== 'object' ||
-      candidate === null ||
-      typeof candidate.once !== 'function' ||
-      typeof candidate.threadId !== 'number' ||
-      candidate.threadId < 0
-    ) {
-      throw new TypeError(`worker must be a live worker_threads Worker, got ${describe(worker)}`);
-    }
-    const id = candidate.threadId;
+    const id = validateWorker(worker).threadId;
     const onExit = (): void => {
       this.reclaim(id);
     };
@@ -426,8 +289,8 @@ export class SharedBulkhead implements ClosableBulkhead {
   async close(): Promise<void> {
     const table = this.#table;
     table.close();
-    this.#rejectWaiters();
-    this.#holdEventLoop();
+    this.#waiters.rejectAll();
+    this.#eventLoop.hold();
     table.addSleeper(1);
     try {
       for (;;) {
@@ -437,12 +300,12 @@ export class SharedBulkhead implements ClosableBulkhead {
       }
     } finally {
       table.addSleeper(-1);
-      this.#releaseEventLoop();
+      this.#eventLoop.release();
     }
   }
 
   /** A frozen snapshot; counts are shared by all threads, `maxQueue` is this thread's. */
-  getState(): BulkheadState {
+  getState(): SharedBulkheadState {
     const table = this.#table;
     return createBulkheadState({
       name: this.name,
@@ -458,7 +321,7 @@ export class SharedBulkhead implements ClosableBulkhead {
       failedCalls: this.#ledger.failedCount,
       lastRejectionTime: table.lastRejectionTime,
       closed: table.closed,
-    });
+    }) as SharedBulkheadState;
   }
 
   /**
@@ -477,127 +340,28 @@ export class SharedBulkhead implements ClosableBulkhead {
     const taken = this.#table.take();
     if (taken !== NO_SLOT) return taken;
     throw new BulkheadError(
-      `SharedBulkhead '${this.name}' has no free holder slot: ${this.#table.holderCapacity} threads already hold permits; raise options.maxThreads or reclaim the permits of exited threads`,
+      `SharedBulkhead '${this.name}' has no free holder slot: ${this.#table.holderCapacity} threads already hold or wait for permits; raise options.maxThreads or reclaim the permits of exited threads`,
+    );
+  }
+
+  /** Calls `fn` under `permit` and releases it with the outcome, whatever `fn` does. */
+  #run<T>(fn: ProtectedFunction<T>, permit: Permit, signal: AbortSignal | undefined): Promise<T> {
+    return callProtected(fn, new CallContext(signal)).then(
+      (result) => {
+        permit.release('success');
+        return result;
+      },
+      (error: unknown) => {
+        permit.release('failure');
+        throw error;
+      },
     );
   }
 
   #grant(waitTime: number): Permit {
     let admittedAt = -1;
-    if (this.#events.listening) {
-      admittedAt = now();
-      this.#ledger.permitted(waitTime);
-    }
-    return new SharedPermit(this, this.#table.slot, admittedAt, waitTime);
-  }
-
-  #release(slot: number, admittedAt: number, waitTime: number, outcome: CallOutcome): void {
-    this.#table.give(slot);
-    this.#ledger.finished(outcome, admittedAt, waitTime);
-  }
-
-  #enqueue(timeout: number, signal: AbortSignal | undefined): Promise<Permit> {
-    const waiter = new Waiter(now(), signal);
-    const promise = new Promise<Permit>((resolve, reject) => {
-      waiter.resolve = resolve;
-      waiter.reject = reject;
-    });
-    this.#queue.push(waiter);
-    this.#table.addWaiting(1);
-    if (timeout !== Number.POSITIVE_INFINITY) {
-      waiter.timer = setTimeout(() => {
-        waiter.timer = undefined;
-        if (!waiter.queued) return;
-        this.#leave(waiter);
-        waiter.reject(this.#ledger.full('queue_timeout', now() - waiter.enqueuedAt));
-      }, timeout);
-    }
-    if (signal !== undefined) {
-      waiter.onAbort = () => {
-        waiter.onAbort = undefined;
-        if (!waiter.queued) return;
-        this.#leave(waiter);
-        waiter.reject(this.#ledger.aborted(signal, now() - waiter.enqueuedAt));
-      };
-      signal.addEventListener('abort', waiter.onAbort, { once: true });
-    }
-    void this.#pump();
-    return promise;
-  }
-
-  /** Removes a waiter from the local queue and drops its timer and abort listener. */
-  #leave(waiter: Waiter): void {
-    this.#queue.remove(waiter);
-    this.#table.addWaiting(-1);
-    if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-    waiter.timer = undefined;
-    if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-    waiter.onAbort = undefined;
-  }
-
-  /**
-   * One loop per thread and bulkhead serves the local FIFO: hand free permits to the head waiters,
-   * then sleep on `Atomics.waitAsync` until some thread releases or closes.
-   */
-  async #pump(): Promise<void> {
-    if (this.#pumping) return;
-    this.#pumping = true;
-    this.#holdEventLoop();
-    this.#table.addSleeper(1);
-    try {
-      while (this.#queue.size > 0) {
-        const seen = this.#table.signal;
-        this.#serveWaiters();
-        if (this.#queue.size === 0) break;
-        await this.#table.sleepAsync(seen);
-      }
-    } finally {
-      this.#table.addSleeper(-1);
-      this.#pumping = false;
-      this.#releaseEventLoop();
-    }
-  }
-
-  /**
-   * A pending `Atomics.waitAsync` does not keep a thread alive, yet the release it waits for comes
-   * from another thread: hold the event loop open (one idle interval) while this thread waits.
-   */
-  #holdEventLoop(): void {
-    if (this.#keepAliveUsers++ === 0) this.#keepAlive = setInterval(keepAlive, KEEP_ALIVE_INTERVAL);
-  }
-
-  #releaseEventLoop(): void {
-    if (--this.#keepAliveUsers === 0) {
-      clearInterval(this.#keepAlive);
-      this.#keepAlive = undefined;
-    }
-  }
-
-  #serveWaiters(): void {
-    for (let waiter = this.#queue.peek(); waiter !== undefined; waiter = this.#queue.peek()) {
-      let taken: TakeResult;
-      try {
-        taken = this.#take();
-      } catch (error) {
-        this.#leave(waiter);
-        waiter.reject(error);
-        continue;
-      }
-      if (taken === FULL) return;
-      this.#leave(waiter);
-      if (taken === TAKEN) {
-        waiter.resolve(this.#grant(now() - waiter.enqueuedAt));
-      } else {
-        waiter.reject(this.#ledger.closed(now() - waiter.enqueuedAt));
-        this.#rejectWaiters();
-        return;
-      }
-    }
-  }
-
-  #rejectWaiters(): void {
-    for (let waiter = this.#queue.peek(); waiter !== undefined; waiter = this.#queue.peek()) {
-      this.#leave(waiter);
-      waiter.reject(this.#ledger.closed(now() - waiter.enqueuedAt));
-    }
+    if (this.#events.listening) admittedAt = now();
+    this.#ledger.permitted(waitTime);
+    return new SharedPermit(this.name, this.#table, this.#ledger, admittedAt, waitTime);
   }
 }

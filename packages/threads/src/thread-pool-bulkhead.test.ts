@@ -13,8 +13,8 @@ type WaitAsync = (
 
 const open: ThreadPoolBulkhead[] = [];
 
-function pool(name: string, options: { maxWorkers?: number; queueSize?: number; timeout?: number } = {}) {
-  const bulkhead = new ThreadPoolBulkhead(name, { filename: TASKS, maxWorkers: 1, queueSize: 1, ...options });
+function pool(name: string, options: { maxWorkers?: number; maxQueue?: number; runTimeout?: number } = {}) {
+  const bulkhead = new ThreadPoolBulkhead(name, { filename: TASKS, maxWorkers: 1, maxQueue: 1, ...options });
   open.push(bulkhead);
   return bulkhead;
 }
@@ -74,8 +74,8 @@ describe('ThreadPoolBulkhead: running tasks', () => {
 });
 
 describe('ThreadPoolBulkhead: capacity', () => {
-  it('admits maxWorkers + queueSize tasks and rejects the next one at once with queue_full', async () => {
-    const bulkhead = pool('capacity', { maxWorkers: 1, queueSize: 1 });
+  it('admits maxWorkers + maxQueue tasks and rejects the next one at once with queue_full', async () => {
+    const bulkhead = pool('capacity', { maxWorkers: 1, maxQueue: 1 });
     const rejected: string[] = [];
     bulkhead.on('rejected', (event) => rejected.push(event.reason));
     const barrier = latch();
@@ -134,7 +134,7 @@ describe('ThreadPoolBulkhead: capacity', () => {
   });
 
   it('acquire({ timeout }) waits in the queue and times out with queue_timeout', async () => {
-    const bulkhead = pool('acquire-wait', { queueSize: 2 });
+    const bulkhead = pool('acquire-wait', { maxQueue: 2 });
     const held = await bulkhead.acquire();
     await expect(bulkhead.acquire({ timeout: 20 })).rejects.toMatchObject({ reason: 'queue_timeout' });
     const waiting = bulkhead.acquire({ timeout: 60_000 });
@@ -171,13 +171,13 @@ describe('ThreadPoolBulkhead: capacity', () => {
   });
 });
 
-describe('ThreadPoolBulkhead: timeouts really stop the task', () => {
+describe('ThreadPoolBulkhead: run budgets really stop the task', () => {
   it('terminates a task that spins forever and frees its slot only once the worker has exited', async () => {
-    const bulkhead = pool('spin', { maxWorkers: 1, queueSize: 1 });
+    const bulkhead = pool('spin', { maxWorkers: 1, maxQueue: 1 });
     const trace: string[] = [];
     bulkhead.on('permitted', () => trace.push('permitted'));
     bulkhead.on('finished', (event) => trace.push(`finished:${event.outcome}`));
-    const spinning = bulkhead.execute(undefined, { name: 'spinForever', timeout: 100 });
+    const spinning = bulkhead.execute(undefined, { name: 'spinForever', runTimeout: 100 });
     const next = bulkhead.execute(5, { name: 'double' });
     const error = await spinning.catch((caught: unknown) => caught);
     expect(BulkheadTimeoutError.isInstance(error)).toBe(true);
@@ -189,15 +189,17 @@ describe('ThreadPoolBulkhead: timeouts really stop the task', () => {
     expect(bulkhead.getState()).toMatchObject({ activeCount: 0, timedOutCount: 1 });
   });
 
-  it('uses the bulkhead timeout as the default budget', async () => {
-    const bulkhead = pool('default-timeout', { timeout: 50 });
+  it('uses the bulkhead runTimeout as the default run budget; a call may lift it with Infinity', async () => {
+    const bulkhead = pool('default-run-timeout', { runTimeout: 50 });
     await expect(bulkhead.execute(undefined, { name: 'spinForever' })).rejects.toBeInstanceOf(
       BulkheadTimeoutError,
     );
-    await expect(bulkhead.execute(4, { name: 'double', timeout: Number.POSITIVE_INFINITY })).resolves.toBe(8);
+    await expect(bulkhead.execute(4, { name: 'double', runTimeout: Number.POSITIVE_INFINITY })).resolves.toBe(
+      8,
+    );
   });
 
-  it('rejects a task whose budget runs out in the queue with queue_timeout; it never runs', async () => {
+  it('rejects a task whose wait budget (timeout) runs out in the queue with queue_timeout; it never runs', async () => {
     const bulkhead = pool('queue-timeout');
     const barrier = latch();
     const running = bulkhead.execute(barrier.task, { name: 'waitForLatch' });
@@ -251,7 +253,7 @@ describe('ThreadPoolBulkhead: timeouts really stop the task', () => {
           signal.addEventListener('abort', () => seen.push(true));
           finish = resolve;
         }),
-      { timeout: 20 },
+      { runTimeout: 20 },
     );
     await expect(call).rejects.toBeInstanceOf(BulkheadTimeoutError);
     expect(seen).toEqual([true]);
@@ -301,24 +303,58 @@ describe('ThreadPoolBulkhead: crashes fail only their own task', () => {
 });
 
 describe('ThreadPoolBulkhead: close', () => {
-  it('stops admitting with BulkheadClosedError and lets queued and running tasks finish', async () => {
-    const bulkhead = pool('close-drain');
+  it('rejects queued tasks at once with BulkheadClosedError; only the running task finishes', async () => {
+    const bulkhead = pool('close-queued', { maxQueue: 3 });
     const barrier = latch();
+    const trace: string[] = [];
+    bulkhead.on('permitted', () => trace.push('permitted'));
+    bulkhead.on('rejected', (event) => trace.push(`rejected:${event.reason}`));
     const running = bulkhead.execute(barrier.task, { name: 'waitForLatch' });
-    const queued = bulkhead.execute(9, { name: 'double' });
     await barrier.started(1);
+    const queued = [1, 2, 3].map((value) =>
+      bulkhead.execute(value, { name: 'double' }).then(
+        () => 'ran',
+        (error: unknown) => (BulkheadClosedError.isInstance(error) ? 'closed' : 'other'),
+      ),
+    );
     const closing = bulkhead.close();
+    // The queued tasks have their verdict while the running one still holds its worker.
+    expect(await Promise.all(queued)).toEqual(['closed', 'closed', 'closed']);
+    expect(bulkhead.getState()).toMatchObject({ closed: true, activeCount: 1, waitingCount: 0 });
     await expect(bulkhead.execute(1)).rejects.toBeInstanceOf(BulkheadClosedError);
     expect(bulkhead.tryAcquire()).toBeUndefined();
     barrier.open();
     await closing;
     await expect(running).resolves.toBe('released');
-    await expect(queued).resolves.toBe(18);
+    expect(trace).toEqual([
+      'permitted',
+      'rejected:shutdown',
+      'rejected:shutdown',
+      'rejected:shutdown',
+      'rejected:shutdown',
+      'rejected:shutdown',
+    ]);
     expect(bulkhead.getState()).toMatchObject({ closed: true, activeCount: 0, poolSize: 0 });
   });
 
+  it('rejects queued acquirers at close and starts no task afterwards, whatever a rejected listener does', async () => {
+    const bulkhead = pool('close-reentrant', { maxQueue: 2 });
+    const permit = bulkhead.tryAcquire();
+    const waiting = bulkhead.acquire({ timeout: Number.POSITIVE_INFINITY });
+    const queuedTask = bulkhead.execute(4, { name: 'double' });
+    const started: string[] = [];
+    bulkhead.on('permitted', () => started.push('permitted'));
+    // A listener that frees the slot while close() rejects the queue must not admit anyone.
+    bulkhead.on('rejected', () => permit?.release());
+    const closing = bulkhead.close();
+    await expect(waiting).rejects.toBeInstanceOf(BulkheadClosedError);
+    await expect(queuedTask).rejects.toBeInstanceOf(BulkheadClosedError);
+    await closing;
+    expect(started).toEqual([]);
+  });
+
   it('terminates what is still running after close({ timeout }); every promise settles', async () => {
-    const bulkhead = pool('close-timeout', { maxWorkers: 1, queueSize: 2 });
+    const bulkhead = pool('close-timeout', { maxWorkers: 1, maxQueue: 2 });
     const spinning = bulkhead.execute(undefined, { name: 'spinForever' });
     const queued = bulkhead.execute(1);
     const settled = Promise.allSettled([spinning, queued]);

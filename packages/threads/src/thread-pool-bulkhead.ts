@@ -1,195 +1,99 @@
-import type { TransferListItem, Worker } from 'node:worker_threads';
-import {
-  type AcquireOptions,
-  BulkheadClosedError,
-  BulkheadEventEmitter,
-  type BulkheadEventListener,
-  type BulkheadEventName,
-  type BulkheadState,
-  BulkheadTimeoutError,
-  type CallOutcome,
-  type ClosableBulkhead,
-  createBulkheadState,
-  type ExecuteOptions,
-  type ExecutionContext,
-  type Permit,
-  type ProtectedFunction,
+import type {
+  AcquireOptions,
+  BulkheadEventListener,
+  BulkheadEventName,
+  ClosableBulkhead,
+  Permit,
+  ProtectedFunction,
+  SynchronousBulkhead,
 } from '@x/bulkhead-core';
-import { AdmissionLedger, WaiterQueue } from '@x/bulkhead-core/extension';
-import { Piscina } from 'piscina';
+import { createBulkheadState } from '@x/bulkhead-core';
 import { now } from './internal/clock.js';
-import { toWorkerCrashedError } from './internal/crash.js';
+import { ThreadPoolCompartment } from './internal/thread-pool-compartment.js';
 import {
-  type CapturedContext,
-  encodeHandlerKey,
-  isTaskFailure,
-  unwrapTaskFailure,
-} from './internal/task-protocol.js';
-import { Job, JobKind } from './internal/thread-pool-job.js';
+  FunctionJob,
+  PermitJob,
+  type PoolJob,
+  TaskJob,
+  ThreadPoolPermit,
+} from './internal/thread-pool-jobs.js';
 import {
+  validateCallOptions,
   validateName,
-  validateOptionsObject,
   validateSignal,
   validateTaskName,
   validateTimeout,
   validateTransferList,
 } from './internal/validate.js';
-import { workerRuntimePath } from './internal/worker-runtime-location.js';
+
+export type {
+  ThreadPoolBulkheadState,
+  ThreadPoolCloseOptions,
+  ThreadPoolExecuteOptions,
+  ThreadPoolFunctionOptions,
+} from './thread-pool-call-options.js';
+
 import {
-  type ResolvedThreadPoolOptions,
+  ACQUIRE_OPTIONS,
+  CLOSE_OPTIONS,
+  FUNCTION_OPTIONS,
+  TASK_OPTIONS,
+  type ThreadPoolBulkheadState,
+  type ThreadPoolCloseOptions,
+  type ThreadPoolExecuteOptions,
+  type ThreadPoolFunctionOptions,
+} from './thread-pool-call-options.js';
+import {
   resolveThreadPoolOptions,
   type ThreadPoolBulkheadOptions,
+  validateRunTimeout,
 } from './thread-pool-options.js';
 
-/** Options of `ThreadPoolBulkhead.execute()` for a worker task. */
-export interface ThreadPoolExecuteOptions extends ExecuteOptions {
-  /** Exported function of the worker module to call (default: the default export). */
-  name?: string;
-  /**
-   * Budget in ms for the whole call (queue wait plus run). Running out while queued rejects with
-   * `BulkheadFullError` (`queue_timeout`); while running, the worker is terminated and the call
-   * rejects with `BulkheadTimeoutError`. Defaults to the bulkhead's `timeout`.
-   */
-  timeout?: number;
-  /** Aborting drops a queued task, or terminates the worker of a running one; rejects with the reason. */
-  signal?: AbortSignal;
-  /** Objects moved (not copied) to the worker, e.g. `ArrayBuffer`s inside the task. */
-  transferList?: readonly TransferListItem[];
-}
-
-/** Options of `ThreadPoolBulkhead.close()`. */
-export interface ThreadPoolCloseOptions {
-  /** Ms to let queued and running work finish before the workers are terminated (default: wait for all). */
-  timeout?: number;
-}
-
-const NEVER_ABORTED_CONTEXT: ExecutionContext = Object.freeze({ signal: new AbortController().signal });
-
-let releasePermit: (bulkhead: ThreadPoolBulkhead, job: Job, outcome: CallOutcome) => void;
-
-class ThreadPoolPermit implements Permit {
-  #bulkhead: ThreadPoolBulkhead | undefined;
-  readonly #bulkheadName: string;
-  readonly #job: Job;
-
-  constructor(bulkhead: ThreadPoolBulkhead, job: Job) {
-    this.#bulkhead = bulkhead;
-    this.#bulkheadName = bulkhead.name;
-    this.#job = job;
-  }
-
-  get bulkheadName(): string {
-    return this.#bulkheadName;
-  }
-
-  get released(): boolean {
-    return this.#bulkhead === undefined;
-  }
-
-  release(outcome: CallOutcome = 'success'): void {
-    const bulkhead = this.#bulkhead;
-    if (bulkhead === undefined) return;
-    this.#bulkhead = undefined;
-    releasePermit(bulkhead, this.#job, outcome);
-  }
-
-  [Symbol.dispose](): void {
-    this.release();
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    this.release();
-    return Promise.resolve();
-  }
-}
-
 /**
- * A compartment with its own piscina worker pool: `maxWorkers` tasks run, `queueSize` more wait (FIFO), the
- * rest are rejected at once. A task out of time is really stopped: its worker is terminated, and its slot
- * is freed only once that worker is gone.
+ * A compartment with its own piscina worker pool: `maxWorkers` tasks run, `maxQueue` more wait (FIFO), the
+ * rest are rejected at once. A task out of its run budget is really stopped: its worker is terminated, and
+ * its slot is freed only once that worker is gone.
  * @throws {TypeError | RangeError} at construction when an option is invalid (the message names it).
  */
-export class ThreadPoolBulkhead implements ClosableBulkhead {
+export class ThreadPoolBulkhead implements ClosableBulkhead, SynchronousBulkhead {
   readonly name: string;
   readonly type = 'thread_pool' as const;
-  readonly #options: ResolvedThreadPoolOptions;
-  readonly #pool: Piscina;
-  readonly #queue = new WaiterQueue<Job>();
-  readonly #events = new BulkheadEventEmitter();
-  readonly #ledger: AdmissionLedger;
-  #active = 0;
-  #timedOutCount = 0;
-  #orphanedCount = 0;
-  #closed = false;
-  #terminating = false;
+  readonly #compartment: ThreadPoolCompartment;
   #closing: Promise<void> | undefined = undefined;
-  #idleWaiters: Array<() => void> = [];
-  readonly #runOptionsCache = new Map<string, { name: string }>();
-  #lastExportName: string | undefined = undefined;
-  #lastRunOptions: { name: string } | undefined = undefined;
-
-  static {
-    releasePermit = (bulkhead, job, outcome) => bulkhead.#release(job, outcome);
-  }
 
   constructor(name: string, options: ThreadPoolBulkheadOptions) {
     this.name = validateName('name', name);
-    this.#options = resolveThreadPoolOptions(options);
-    const resolved = this.#options;
-    this.#ledger = new AdmissionLedger({
-      subject: this,
-      events: this.#events,
-      captureStackTrace: resolved.captureStackTrace,
-    });
-    this.#pool = new Piscina({
-      filename: workerRuntimePath(),
-      minThreads: resolved.minWorkers,
-      maxThreads: resolved.maxWorkers,
-      idleTimeout: resolved.idleTimeout,
-      concurrentTasksPerWorker: 1,
-      workerData: resolved.workerData,
-      ...(resolved.resourceLimits === undefined ? {} : { resourceLimits: resolved.resourceLimits }),
-    });
-    this.#pool.on('error', (error: unknown) => {
-      process.emitWarning(
-        `A worker of thread-pool bulkhead '${this.name}' failed outside any task: ${String(error)}`,
-        'BulkheadWorkerWarning',
-      );
-    });
-    if (resolved.sharedBulkheads.length > 0) {
-      // Piscina announces every worker, the initial ones included, with 'workerCreate'.
-      this.#pool.on('workerCreate', (worker: { id: number }) => this.#watchWorker(worker.id));
-    }
+    this.#compartment = new ThreadPoolCompartment(this.name, resolveThreadPoolOptions(options));
   }
 
   /** Slots of the compartment: tasks that may run at once (one per worker). */
   get maxConcurrent(): number {
-    return this.#options.maxWorkers;
+    return this.#compartment.options.maxWorkers;
   }
 
   /** Tasks that may run at once (one per worker). */
   get maxWorkers(): number {
-    return this.#options.maxWorkers;
+    return this.#compartment.options.maxWorkers;
   }
 
-  /** Bound on queued tasks. */
-  get queueSize(): number {
-    return this.#options.queueSize;
+  /** Bound on queued calls. */
+  get maxQueue(): number {
+    return this.#compartment.options.maxQueue;
   }
 
   /** Slots in use: running tasks, workers still being terminated, held permits, running functions. */
   get activeCount(): number {
-    return this.#active;
+    return this.#compartment.active;
   }
 
   /** Tasks and acquirers waiting for a slot. */
   get waitingCount(): number {
-    return this.#queue.size;
+    return this.#compartment.queue.size;
   }
 
   /** True once `close()` was called. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#compartment.closed;
   }
 
   /**
@@ -200,120 +104,154 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
    * @throws {BulkheadClosedError} (rejection) after `close()`; the signal's reason when aborted.
    */
   acquire(options?: AcquireOptions): Promise<Permit> {
-    let timeout: number | undefined;
-    let signal: AbortSignal | undefined;
+    let job: PoolJob;
+    let waitTimeout: number;
     try {
-      validateOptionsObject('options', options);
-      if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
-      if (options?.signal !== undefined) signal = validateSignal('signal', options.signal);
+      validateCallOptions(options, ACQUIRE_OPTIONS);
+      waitTimeout = options?.timeout === undefined ? 0 : validateTimeout('timeout', options.timeout);
+      const signal = options?.signal === undefined ? undefined : validateSignal('signal', options.signal);
+      job = new PermitJob(signal, this.#enqueuedAt(waitTimeout));
     } catch (error) {
       return Promise.reject(error);
     }
-    const job = new Job(JobKind.Permit, undefined, undefined, undefined, signal, timeout);
-    if (timeout === undefined || timeout === 0) {
-      if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
-      if (this.#closed) return Promise.reject(this.#ledger.closed(0));
-      if (this.#hasFreeSlot()) return Promise.resolve(this.#grantPermit(job));
-      return Promise.reject(this.#ledger.full('queue_full', 0));
-    }
-    return this.#submit(job) as Promise<Permit>;
+    return this.#compartment.submit(job, waitTimeout) as Promise<Permit>;
   }
 
   /** Synchronous verdict: a reserved slot if one is free (and nobody waits), else `undefined` (counted as a rejection). */
   tryAcquire(): Permit | undefined {
-    if (!this.#closed && this.#hasFreeSlot()) {
-      return this.#grantPermit(
-        new Job(JobKind.Permit, undefined, undefined, undefined, undefined, undefined),
-      );
+    const compartment = this.#compartment;
+    if (!compartment.closed && compartment.hasFreeSlot()) {
+      const job = new PermitJob(undefined, -1);
+      job.settled = true;
+      compartment.active++;
+      if (compartment.events.listening) job.admittedAt = now();
+      compartment.ledger.permitted(0);
+      return new ThreadPoolPermit(compartment, job);
     }
-    this.#ledger.rejected(this.#closed ? 'shutdown' : 'queue_full', 0);
+    compartment.ledger.rejected(compartment.closed ? 'shutdown' : 'queue_full', 0);
     return undefined;
   }
 
   /**
    * Runs a protected function in the calling thread while it holds a pool slot (the `Bulkhead`
-   * contract, for policies and decorators). `timeout` rejects with `BulkheadTimeoutError` and aborts
-   * the function's signal; its slot stays held (counted as orphaned) until the function settles.
+   * contract, for policies and decorators): without `timeout` an immediate verdict, with one it waits
+   * up to `timeout` ms. `runTimeout` rejects with `BulkheadTimeoutError` and aborts the function's
+   * signal; its slot stays held (counted as orphaned) until the function settles.
    * @throws {BulkheadFullError | BulkheadClosedError | BulkheadTimeoutError} (rejection); errors of `fn` unchanged.
    */
-  execute<T>(fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T>;
+  execute<T>(fn: ProtectedFunction<T>, options?: ThreadPoolFunctionOptions): Promise<T>;
   /**
    * Runs `task` in a worker: calls the module's export `options.name` (default export if omitted)
-   * with `task` as its argument. Capacity is `maxWorkers + queueSize`; past it the call is rejected at once.
-   * @throws {BulkheadFullError} (rejection) `queue_full`, or `queue_timeout` when the budget ran out in the queue.
-   * @throws {BulkheadTimeoutError} (rejection) when the task ran out of time; its worker was terminated.
+   * with `task` as its argument. Capacity is `maxWorkers + maxQueue`; past it the call is rejected at once.
+   * @throws {BulkheadFullError} (rejection) `queue_full`, or `queue_timeout` when the wait budget ran out.
+   * @throws {BulkheadTimeoutError} (rejection) when the task ran out of its run budget; its worker was terminated.
    * @throws {WorkerCrashedError} (rejection) when the worker died; errors thrown by the task propagate as they are.
+   * @throws {NotCloneableError} (rejection) when `task` or the task's result cannot be structured-cloned.
    * @throws {BulkheadClosedError} (rejection) after `close()`, or when `close()` had to terminate the task.
    */
   execute<Result = unknown>(task: unknown, options?: ThreadPoolExecuteOptions): Promise<Result>;
   execute(task: unknown, options?: ThreadPoolExecuteOptions): Promise<unknown> {
-    const isFunction = typeof task === 'function';
+    const compartment = this.#compartment;
+    if (typeof task === 'function') return this.#executeFunction(task as ProtectedFunction<unknown>, options);
     if (
-      !isFunction &&
-      (options === undefined || (options.timeout === undefined && options.signal === undefined)) &&
-      this.#options.timeout === undefined &&
-      !this.#closed &&
-      this.#hasFreeSlot()
+      (options === undefined || (options.runTimeout === undefined && options.signal === undefined)) &&
+      compartment.options.runTimeout === undefined &&
+      !compartment.closed &&
+      compartment.hasFreeSlot()
     ) {
-      return this.#runFast(task, options);
+      try {
+        validateCallOptions(options, TASK_OPTIONS);
+        if (options?.timeout !== undefined) validateTimeout('timeout', options.timeout);
+        const transferList = validateTransferList(options?.transferList);
+        const dispatched = compartment.dispatch.prepare(task, validateTaskName(options?.name));
+        return compartment.runFast(
+          transferList === undefined
+            ? dispatched
+            : {
+                payload: dispatched.payload,
+                runOptions: { ...dispatched.runOptions, transferList: [...transferList] },
+              },
+        );
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
-    let job: Job;
+    let job: PoolJob;
+    let waitTimeout: number;
     try {
-      job = this.#createJob(task, isFunction, options);
+      validateCallOptions(options, TASK_OPTIONS);
+      waitTimeout =
+        options?.timeout === undefined
+          ? Number.POSITIVE_INFINITY
+          : validateTimeout('timeout', options.timeout);
+      const signal = options?.signal === undefined ? undefined : validateSignal('signal', options.signal);
+      const runTimeout = this.#runTimeoutOf(options);
+      const transferList = validateTransferList(options?.transferList);
+      const dispatched = compartment.dispatch.prepare(task, validateTaskName(options?.name));
+      job = new TaskJob(
+        signal,
+        this.#enqueuedAt(waitTimeout),
+        dispatched.payload,
+        dispatched.runOptions,
+        transferList,
+        runTimeout,
+      );
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#submit(job);
+    return compartment.submit(job, waitTimeout);
   }
 
   /** Returns `fn` protected by this bulkhead; each call runs in the calling thread under a slot (see `execute(fn)`). */
   wrap<Arguments extends unknown[], T>(
     fn: (...args: Arguments) => T | PromiseLike<T>,
-    options?: ExecuteOptions,
+    options?: ThreadPoolFunctionOptions,
   ): (...args: Arguments) => Promise<T> {
     if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${typeof fn}`);
     return (...args: Arguments) => this.execute<T>(() => fn(...args), options);
   }
 
   /**
-   * Stops admitting (later calls reject with `BulkheadClosedError`), lets queued and running work
-   * finish for up to `timeout` ms, then rejects what is still queued, terminates the workers (their
-   * tasks reject with `BulkheadClosedError`) and resolves once every worker has exited. Idempotent.
+   * Stops admitting: queued and later calls reject at once with `BulkheadClosedError`. Running tasks
+   * may finish for up to `timeout` ms; then the workers are terminated (their tasks reject with
+   * `BulkheadClosedError`). Resolves once every worker has exited. Idempotent.
    * @throws {TypeError | RangeError} (rejection) for an invalid `timeout`.
    */
   close(options?: ThreadPoolCloseOptions): Promise<void> {
     let timeout: number | undefined;
     try {
-      validateOptionsObject('options', options);
+      validateCallOptions(options, CLOSE_OPTIONS);
       if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#closed = true;
-    this.#closing ??= this.#shutdown(timeout);
+    this.#compartment.close();
+    this.#closing ??= this.#compartment.shutdown(timeout);
     return this.#closing;
   }
 
-  /** A frozen snapshot, with `queueCapacity`, `poolSize` (live workers) and `timedOutCount`. */
-  getState(): BulkheadState {
+  /** A frozen snapshot, with `queueCapacity`, `poolSize` (live workers), `timedOutCount` and `orphanedCount`. */
+  getState(): ThreadPoolBulkheadState {
+    const compartment = this.#compartment;
+    const ledger = compartment.ledger;
     return createBulkheadState({
       name: this.name,
       type: this.type,
-      maxConcurrent: this.#options.maxWorkers,
-      activeCount: this.#active,
-      waitingCount: this.#queue.size,
-      maxQueue: this.#options.queueSize,
-      rejectedCount: this.#ledger.rejectedCount,
-      admittedCount: this.#ledger.admittedCount,
-      successfulCalls: this.#ledger.successfulCount,
-      failedCalls: this.#ledger.failedCount,
-      lastRejectionTime: this.#ledger.lastRejectionTime,
-      closed: this.#closed,
-      queueCapacity: this.#options.queueSize,
-      poolSize: this.#terminating ? 0 : this.#pool.threads.length,
-      timedOutCount: this.#timedOutCount,
-      orphanedCount: this.#orphanedCount,
-    });
+      maxConcurrent: compartment.options.maxWorkers,
+      activeCount: compartment.active,
+      waitingCount: compartment.queue.size,
+      maxQueue: compartment.options.maxQueue,
+      rejectedCount: ledger.rejectedCount,
+      admittedCount: ledger.admittedCount,
+      successfulCalls: ledger.successfulCount,
+      failedCalls: ledger.failedCount,
+      lastRejectionTime: ledger.lastRejectionTime,
+      closed: compartment.closed,
+      queueCapacity: compartment.options.maxQueue,
+      poolSize: compartment.terminating ? 0 : compartment.pool.threads.length,
+      timedOutCount: compartment.timedOutCount,
+      orphanedCount: compartment.orphanedCount,
+    }) as ThreadPoolBulkheadState;
   }
 
   /**
@@ -321,368 +259,36 @@ export class ThreadPoolBulkhead implements ClosableBulkhead {
    * @throws {TypeError} for an unknown event name or a listener that is not a function.
    */
   on<Name extends BulkheadEventName>(event: Name, listener: BulkheadEventListener<Name>): () => void {
-    return this.#events.on(event, listener);
+    return this.#compartment.events.on(event, listener);
   }
 
-  #hasFreeSlot(): boolean {
-    return this.#active < this.#options.maxWorkers && this.#queue.size === 0;
-  }
-
-  /** Fast path: a free worker, no timeout, no signal; no job object, no extra promise. */
-  #runFast(task: unknown, options: ThreadPoolExecuteOptions | undefined): Promise<unknown> {
-    let payload: unknown;
-    let runOptions: { name: string; transferList?: TransferListItem[] };
+  #executeFunction(
+    fn: ProtectedFunction<unknown>,
+    options: ThreadPoolFunctionOptions | undefined,
+  ): Promise<unknown> {
+    let job: PoolJob;
+    let waitTimeout: number;
     try {
-      validateOptionsObject('options', options);
-      const exportName = validateTaskName(options?.name);
-      const context = this.#capture();
-      payload = context === undefined ? task : [task, context];
-      runOptions = this.#runOptions(exportName, context !== undefined);
-      const transferList = validateTransferList(options?.transferList);
-      if (transferList !== undefined) runOptions = { ...runOptions, transferList: [...transferList] };
+      validateCallOptions(options, FUNCTION_OPTIONS);
+      waitTimeout = options?.timeout === undefined ? 0 : validateTimeout('timeout', options.timeout);
+      const signal = options?.signal === undefined ? undefined : validateSignal('signal', options.signal);
+      job = new FunctionJob(signal, this.#enqueuedAt(waitTimeout), fn, this.#runTimeoutOf(options));
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#active++;
-    let admittedAt = -1;
-    if (this.#events.listening) {
-      admittedAt = now();
-      this.#ledger.permitted(0);
-    }
-    if (admittedAt < 0) return this.#pool.run(payload, runOptions).then(this.#fastSuccess, this.#fastFailure);
-    return this.#pool.run(payload, runOptions).then(
-      (result: unknown) => {
-        this.#releaseSlot(admittedAt, 0, 'success');
-        return result;
-      },
-      (error: unknown) => {
-        this.#releaseSlot(admittedAt, 0, 'failure');
-        throw this.#translate(error);
-      },
-    );
+    return this.#compartment.submit(job, waitTimeout);
   }
 
-  /** Settlement handlers of the fast path when nobody listens (no timestamps): allocated once. */
-  readonly #fastSuccess = (result: unknown): unknown => {
-    this.#releaseSlot(-1, 0, 'success');
-    return result;
-  };
-
-  readonly #fastFailure = (error: unknown): never => {
-    this.#releaseSlot(-1, 0, 'failure');
-    throw this.#translate(error);
-  };
-
-  #createJob(task: unknown, isFunction: boolean, options: ThreadPoolExecuteOptions | undefined): Job {
-    validateOptionsObject('options', options);
-    const timeout =
-      options?.timeout === undefined ? this.#options.timeout : validateTimeout('timeout', options.timeout);
-    const signal = options?.signal === undefined ? undefined : validateSignal('signal', options.signal);
-    if (isFunction) {
-      return new Job(JobKind.Function, task, undefined, undefined, signal, timeout);
-    }
-    const exportName = validateTaskName(options?.name);
-    const transferList = validateTransferList(options?.transferList);
-    const context = this.#capture();
-    const payload = context === undefined ? task : [task, context];
-    const runOptions = this.#runOptions(exportName, context !== undefined);
-    return new Job(JobKind.Task, payload, runOptions, transferList, signal, timeout);
+  #runTimeoutOf(options: { runTimeout?: number } | undefined): number | undefined {
+    return options?.runTimeout === undefined
+      ? this.#compartment.options.runTimeout
+      : validateRunTimeout('runTimeout', options.runTimeout);
   }
 
-  /** Captures the caller's context now, while it is active; `undefined` when nothing was captured. */
-  #capture(): CapturedContext | undefined {
-    let context: Array<readonly [string, unknown]> | undefined;
-    for (const propagator of this.#options.contextPropagators) {
-      const value = propagator.capture();
-      if (value === undefined) continue;
-      context ??= [];
-      context.push([propagator.name, value]);
-    }
-    return context;
-  }
-
-  /** Piscina run options naming the handler of `exportName` (cached: one object per export). */
-  #runOptions(exportName: string | undefined, withContext: boolean): { name: string } {
-    if (!withContext && exportName === this.#lastExportName && this.#lastRunOptions !== undefined) {
-      return this.#lastRunOptions;
-    }
-    const cacheKey = `${withContext ? 'c' : 'p'}${exportName ?? ''}`;
-    let runOptions = this.#runOptionsCache.get(cacheKey);
-    if (runOptions === undefined) {
-      const name = encodeHandlerKey({
-        module: this.#options.moduleUrl,
-        exportName: exportName ?? 'default',
-        withContext,
-      });
-      runOptions = Object.freeze({ name });
-      this.#runOptionsCache.set(cacheKey, runOptions);
-    }
-    if (!withContext) {
-      this.#lastExportName = exportName;
-      this.#lastRunOptions = runOptions;
-    }
-    return runOptions;
-  }
-
-  #submit(job: Job): Promise<unknown> {
-    const signal = job.signal;
-    if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
-    if (this.#closed) return Promise.reject(this.#ledger.closed(0));
-    const promise = new Promise<unknown>((resolve, reject) => {
-      job.resolve = resolve;
-      job.reject = reject;
-    });
-    if (this.#hasFreeSlot()) {
-      this.#arm(job);
-      this.#start(job);
-      return promise;
-    }
-    if (this.#queue.size >= this.#options.queueSize) {
-      return Promise.reject(this.#ledger.full('queue_full', 0));
-    }
-    if (this.#events.listening || job.timeout !== undefined) job.enqueuedAt = now();
-    this.#queue.push(job);
-    this.#arm(job);
-    return promise;
-  }
-
-  /** Starts the job's deadline and abort listener. */
-  #arm(job: Job): void {
-    if (job.timeout !== undefined && job.timeout !== Number.POSITIVE_INFINITY) {
-      job.timer = setTimeout(() => this.#onDeadline(job), job.timeout);
-    }
-    const signal = job.signal;
-    if (signal !== undefined) {
-      job.onAbort = () => this.#onAbort(job, signal);
-      signal.addEventListener('abort', job.onAbort, { once: true });
-    }
-  }
-
-  #disarm(job: Job): void {
-    if (job.timer !== undefined) {
-      clearTimeout(job.timer);
-      job.timer = undefined;
-    }
-    if (job.onAbort !== undefined) {
-      job.signal?.removeEventListener('abort', job.onAbort);
-      job.onAbort = undefined;
-    }
-  }
-
-  #start(job: Job): void {
-    this.#active++;
-    if (job.enqueuedAt >= 0 && this.#events.listening) job.waitTime = now() - job.enqueuedAt;
-    if (this.#events.listening) {
-      job.admittedAt = now();
-      this.#ledger.permitted(job.waitTime);
-    }
-    if (job.kind === JobKind.Task) this.#startTask(job);
-    else if (job.kind === JobKind.Function) this.#startFunction(job);
-    else {
-      this.#disarm(job);
-      job.settled = true;
-      job.resolve(new ThreadPoolPermit(this, job));
-    }
-  }
-
-  #grantPermit(job: Job): Permit {
-    this.#active++;
-    if (this.#events.listening) {
-      job.admittedAt = now();
-      this.#ledger.permitted(0);
-    }
-    job.settled = true;
-    return new ThreadPoolPermit(this, job);
-  }
-
-  #startTask(job: Job): void {
-    let runOptions: { name: string; signal?: AbortSignal; transferList?: TransferListItem[] } | undefined;
-    if (job.timer !== undefined || job.signal !== undefined) {
-      job.controller = new AbortController();
-      runOptions = { name: job.runOptions?.name ?? '', signal: job.controller.signal };
-    }
-    if (job.transferList !== undefined) {
-      runOptions = { name: job.runOptions?.name ?? '', ...runOptions, transferList: [...job.transferList] };
-    }
-    this.#pool.run(job.payload, runOptions ?? job.runOptions).then(
-      (result: unknown) => this.#finishTask(job, 'success', result),
-      (error: unknown) => this.#finishTask(job, 'failure', error),
-    );
-  }
-
-  #finishTask(job: Job, outcome: CallOutcome, value: unknown): void {
-    // A task stopped by its deadline or signal is settled already; its slot is freed on worker exit.
-    if (job.settled) return;
-    job.settled = true;
-    this.#disarm(job);
-    this.#release(job, outcome);
-    if (outcome === 'success') job.resolve(value);
-    else job.reject(this.#translate(value));
-  }
-
-  #startFunction(job: Job): void {
-    const fn = job.payload as ProtectedFunction<unknown>;
-    let context = NEVER_ABORTED_CONTEXT;
-    if (job.timer !== undefined) {
-      job.controller = new AbortController();
-      const signal =
-        job.signal === undefined
-          ? job.controller.signal
-          : AbortSignal.any([job.signal, job.controller.signal]);
-      context = { signal };
-    } else if (job.signal !== undefined) {
-      context = { signal: job.signal };
-    }
-    // Once running, the function sees the signal itself (as with the semaphore bulkhead).
-    if (job.onAbort !== undefined) {
-      job.signal?.removeEventListener('abort', job.onAbort);
-      job.onAbort = undefined;
-    }
-    let result: Promise<unknown>;
-    try {
-      result = Promise.resolve(fn(context));
-    } catch (error) {
-      result = Promise.reject(error);
-    }
-    result.then(
-      (value) => this.#finishFunction(job, 'success', value),
-      (error: unknown) => this.#finishFunction(job, 'failure', error),
-    );
-  }
-
-  #finishFunction(job: Job, outcome: CallOutcome, value: unknown): void {
-    if (job.settled) {
-      // The caller already got a timeout; the orphaned function has now let go of its slot.
-      this.#orphanedCount--;
-      this.#release(job, 'timeout');
-      return;
-    }
-    job.settled = true;
-    this.#disarm(job);
-    this.#release(job, outcome);
-    if (outcome === 'success') job.resolve(value);
-    else job.reject(value);
-  }
-
-  #onDeadline(job: Job): void {
-    job.timer = undefined;
-    if (job.settled) return;
-    if (job.queued) {
-      this.#queue.remove(job);
-      this.#disarm(job);
-      job.settled = true;
-      job.reject(this.#ledger.full('queue_timeout', this.#waitTimeOf(job)));
-      this.#notifyIdle();
-      return;
-    }
-    job.settled = true;
-    this.#disarm(job);
-    this.#timedOutCount++;
-    const timeout = job.timeout ?? 0;
-    job.reject(new BulkheadTimeoutError({ bulkheadName: this.name, timeout }));
-    if (job.kind === JobKind.Task) {
-      this.#stopWorker(job, 'timeout');
-    } else {
-      this.#orphanedCount++;
-      job.controller?.abort(new BulkheadTimeoutError({ bulkheadName: this.name, timeout }));
-    }
-  }
-
-  #onAbort(job: Job, signal: AbortSignal): void {
-    job.onAbort = undefined;
-    if (job.settled) return;
-    if (job.queued) {
-      this.#queue.remove(job);
-      this.#disarm(job);
-      job.settled = true;
-      job.reject(this.#ledger.aborted(signal, this.#waitTimeOf(job)));
-      this.#notifyIdle();
-      return;
-    }
-    // A running task: stop its worker.
-    job.settled = true;
-    this.#disarm(job);
-    job.reject(signal.reason);
-    this.#stopWorker(job, 'failure');
-  }
-
-  /**
-   * Aborts the task in piscina, which terminates its worker, and frees the slot only once that
-   * worker has exited (a task still queued inside piscina frees it at once).
-   */
-  #stopWorker(job: Job, outcome: CallOutcome): void {
-    const before = this.#pool.threads;
-    job.controller?.abort();
-    const after = this.#pool.threads;
-    const dying = before.find((worker) => !after.includes(worker));
-    if (dying === undefined || dying.threadId === -1) {
-      this.#release(job, outcome);
-      return;
-    }
-    dying.once('exit', () => this.#release(job, outcome));
-  }
-
-  #release(job: Job, outcome: CallOutcome): void {
-    this.#releaseSlot(job.admittedAt, job.waitTime, outcome);
-  }
-
-  #releaseSlot(admittedAt: number, waitTime: number, outcome: CallOutcome): void {
-    this.#active--;
-    this.#ledger.finished(outcome, admittedAt, waitTime);
-    while (this.#active < this.#options.maxWorkers && !this.#terminating) {
-      const next = this.#queue.shift();
-      if (next === undefined) break;
-      this.#start(next);
-    }
-    this.#notifyIdle();
-  }
-
-  #notifyIdle(): void {
-    if (this.#active === 0 && this.#queue.size === 0 && this.#idleWaiters.length > 0) {
-      const idle = this.#idleWaiters;
-      this.#idleWaiters = [];
-      for (const resolve of idle) resolve();
-    }
-  }
-
-  async #shutdown(timeout: number | undefined): Promise<void> {
-    if (this.#active > 0 || this.#queue.size > 0) {
-      const idle = new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
-      if (timeout === undefined || timeout === Number.POSITIVE_INFINITY) {
-        await idle;
-      } else {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const expired = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, timeout);
-        });
-        await Promise.race([idle, expired]);
-        clearTimeout(timer);
-      }
-    }
-    this.#terminating = true;
-    for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) {
-      this.#disarm(job);
-      job.settled = true;
-      job.reject(this.#ledger.closed(this.#waitTimeOf(job)));
-    }
-    await this.#pool.destroy();
-  }
-
-  #translate(error: unknown): unknown {
-    if (isTaskFailure(error)) return unwrapTaskFailure(error);
-    if (this.#terminating) return new BulkheadClosedError({ bulkheadName: this.name }, { cause: error });
-    return toWorkerCrashedError(this.name, error);
-  }
-
-  #watchWorker(threadId: number): void {
-    const worker: Worker | undefined = this.#pool.threads.find(
-      (candidate) => candidate.threadId === threadId,
-    );
-    if (worker === undefined) return;
-    for (const shared of this.#options.sharedBulkheads) shared.watch(worker);
-  }
-
-  #waitTimeOf(job: Job): number {
-    return job.enqueuedAt >= 0 && this.#events.listening ? now() - job.enqueuedAt : 0;
+  /** When a wait begins, if anything will measure it (a finite wait budget, or listeners). */
+  #enqueuedAt(waitTimeout: number): number {
+    return this.#compartment.events.listening || (waitTimeout > 0 && waitTimeout !== Number.POSITIVE_INFINITY)
+      ? now()
+      : -1;
   }
 }

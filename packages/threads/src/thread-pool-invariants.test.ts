@@ -1,5 +1,4 @@
 import { BulkheadPolicy, BulkheadRegistry, type Permit } from '@x/bulkhead-core';
-import { type QueueNode, WaiterQueue } from '@x/bulkhead-core/extension';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ThreadPoolBulkhead } from './thread-pool-bulkhead.js';
@@ -9,7 +8,7 @@ const open: ThreadPoolBulkhead[] = [];
 
 function pool(name: string, maxWorkers: number): ThreadPoolBulkhead {
   // minWorkers 0: these properties only reserve slots, no worker thread is started.
-  const bulkhead = new ThreadPoolBulkhead(name, { filename: TASKS, maxWorkers, minWorkers: 0, queueSize: 4 });
+  const bulkhead = new ThreadPoolBulkhead(name, { filename: TASKS, maxWorkers, minWorkers: 0, maxQueue: 4 });
   open.push(bulkhead);
   return bulkhead;
 }
@@ -18,42 +17,70 @@ afterAll(async () => {
   await Promise.all(open.splice(0).map((bulkhead) => bulkhead.close({ timeout: 0 })));
 });
 
-class Node implements QueueNode {
-  previous: QueueNode | undefined = undefined;
-  next: QueueNode | undefined = undefined;
-  queued = false;
-  constructor(readonly id: number) {}
-}
-
 describe('invariants (property tests)', () => {
-  it('the job queue (core WaiterQueue) behaves like an array model under push, shift and removal from the middle', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.oneof(fc.constant('push' as const), fc.constant('shift' as const), fc.nat({ max: 20 }))),
-        (operations) => {
-          const queue = new WaiterQueue<Node>();
-          const model: Node[] = [];
+  it('ThreadPoolBulkhead: queued acquirers are served FIFO, aborts and queue_full included, like an array model', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            { arbitrary: fc.constant('acquire' as const), weight: 3 },
+            { arbitrary: fc.constant('release' as const), weight: 1 },
+            { arbitrary: fc.nat({ max: 8 }), weight: 1 },
+          ),
+          { maxLength: 30 },
+        ),
+        async (operations) => {
+          const bulkhead = pool(`fifo-model-${run++}`, 2);
+          const held: Permit[] = [];
+          const queued: Array<{ id: number; controller: AbortController }> = [];
+          const granted: number[] = [];
+          const expected: number[] = [];
+          const refused: number[] = [];
+          const expectedRefused: number[] = [];
+          const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
           let next = 0;
           for (const operation of operations) {
-            if (operation === 'push') {
-              const node = new Node(next++);
-              queue.push(node);
-              model.push(node);
-            } else if (operation === 'shift') {
-              expect(queue.shift()).toBe(model.shift());
+            if (operation === 'acquire') {
+              const id = next++;
+              const controller = new AbortController();
+              // A free slot grants at once; else it queues while the queue has room (maxQueue 4).
+              if (held.length < 2 && queued.length === 0) expected.push(id);
+              else if (queued.length < 4) queued.push({ id, controller });
+              else expectedRefused.push(id);
+              bulkhead
+                .acquire({ timeout: Number.POSITIVE_INFINITY, signal: controller.signal })
+                .then((permit) => {
+                  granted.push(id);
+                  held.push(permit);
+                })
+                .catch(() => refused.push(id));
+            } else if (operation === 'release') {
+              const permit = held.shift();
+              permit?.release();
+              permit?.release(); // a second release does nothing
+              const head = permit === undefined ? undefined : queued.shift();
+              if (head !== undefined) expected.push(head.id);
             } else {
-              const node = model[operation % Math.max(1, model.length)];
-              if (node !== undefined) {
-                queue.remove(node);
-                queue.remove(node); // a second removal is ignored
-                model.splice(model.indexOf(node), 1);
+              const waiter = queued[operation % Math.max(1, queued.length)];
+              if (waiter !== undefined) {
+                waiter.controller.abort();
+                queued.splice(queued.indexOf(waiter), 1);
+                expectedRefused.push(waiter.id);
               }
             }
-            expect(queue.size).toBe(model.length);
-            expect(queue.peek()).toBe(model[0]);
+            await settled();
+            expect(granted).toEqual(expected);
+            expect(refused).toEqual(expectedRefused);
+            expect(bulkhead.waitingCount).toBe(queued.length);
+            expect(bulkhead.activeCount).toBe(held.length);
           }
+          const closing = bulkhead.close(); // rejects whatever still waits
+          for (const permit of held) permit.release();
+          await closing;
         },
       ),
+      { numRuns: 60 },
     );
   });
 
@@ -81,7 +108,7 @@ describe('invariants (property tests)', () => {
           expect(bulkhead.activeCount).toBe(0);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   });
 });
@@ -93,7 +120,7 @@ describe('treated like any bulkhead', () => {
       filename: TASKS,
       maxWorkers: 1,
       minWorkers: 0,
-      queueSize: 0,
+      maxQueue: 0,
     });
     open.push(bulkhead);
     registry.register(bulkhead);
@@ -103,8 +130,17 @@ describe('treated like any bulkhead', () => {
     const permit = bulkhead.tryAcquire();
     await expect(policy.execute(() => 'never')).resolves.toMatchObject({ outcome: 'rejected' });
     permit?.release();
-    const timed = new BulkheadPolicy(bulkhead, { timeout: 10 });
-    const result = await timed.execute(
+    // The policy's timeout is a wait budget here as everywhere; the run budget is the pool's runTimeout.
+    const waiting = new BulkheadPolicy(bulkhead, { timeout: 10 });
+    await expect(waiting.execute(() => 'waited')).resolves.toMatchObject({ outcome: 'success' });
+    const budgeted = new ThreadPoolBulkhead('policy-run-budget', {
+      filename: TASKS,
+      maxWorkers: 1,
+      minWorkers: 0,
+      runTimeout: 10,
+    });
+    open.push(budgeted);
+    const result = await new BulkheadPolicy(budgeted).execute(
       ({ signal }) => new Promise((resolve) => signal.addEventListener('abort', resolve)),
     );
     expect(result.outcome).toBe('timeout');

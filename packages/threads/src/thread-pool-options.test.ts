@@ -14,8 +14,8 @@ describe('ThreadPoolBulkhead options', () => {
       maxWorkers: 3,
       minWorkers: 3,
       idleTimeout: 30_000,
-      queueSize: 100,
-      timeout: undefined,
+      maxQueue: 100,
+      runTimeout: undefined,
       contextPropagators: [],
       sharedBulkheads: [],
       captureStackTrace: false,
@@ -56,21 +56,23 @@ describe('ThreadPoolBulkhead options', () => {
     expect(() => resolve({ idleTimeout: -5 })).toThrow('options.idleTimeout must be >= 0, got -5');
   });
 
-  it('validates options.queueSize', () => {
-    expect(() => resolve({ queueSize: 1.5 })).toThrow('options.queueSize must be an integer, got 1.5');
-    expect(resolve({ queueSize: Number.POSITIVE_INFINITY }).queueSize).toBe(Number.POSITIVE_INFINITY);
+  it('validates options.maxQueue', () => {
+    expect(() => resolve({ maxQueue: 1.5 })).toThrow('options.maxQueue must be an integer, got 1.5');
+    expect(resolve({ maxQueue: Number.POSITIVE_INFINITY }).maxQueue).toBe(Number.POSITIVE_INFINITY);
   });
 
-  it('validates options.timeout', () => {
-    expect(() => resolve({ timeout: Number.NaN })).toThrow(
-      'options.timeout must be a number of milliseconds',
+  it('validates options.runTimeout (a run budget: > 0 or Infinity)', () => {
+    expect(() => resolve({ runTimeout: Number.NaN })).toThrow(
+      'options.runTimeout must be a number of milliseconds',
     );
+    expect(() => resolve({ runTimeout: 0 })).toThrow('options.runTimeout must be > 0 (a run budget), got 0');
+    expect(resolve({ runTimeout: Number.POSITIVE_INFINITY }).runTimeout).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('validates options.resourceLimits', () => {
     expect(() => resolve({ resourceLimits: 5 as never })).toThrow('options.resourceLimits must be an object');
     expect(() => resolve({ resourceLimits: { heapMb: 4 } as never })).toThrow(
-      'options.resourceLimits.heapMb is not a resource limit',
+      'options.resourceLimits.heapMb is not a known option',
     );
     expect(() => resolve({ resourceLimits: { maxOldGenerationSizeMb: 0 } })).toThrow(
       'options.resourceLimits.maxOldGenerationSizeMb must be a number > 0, got number 0',

@@ -8,7 +8,7 @@ import {
   validateBoolean,
   validateInteger,
   validateIntegerOrInfinity,
-  validateOptionsObject,
+  validateKnownKeys,
   validateTimeout,
 } from './internal/validate.js';
 
@@ -28,10 +28,13 @@ export interface ThreadPoolBulkheadOptions {
   minWorkers?: number;
   /** Milliseconds an idle worker above `minWorkers` lives; default 30000. */
   idleTimeout?: number;
-  /** Tasks waiting for a worker; integer >= 0 or `Infinity`, default 100. Capacity is `maxWorkers + queueSize`. */
-  queueSize?: number;
-  /** Default budget in ms of each `execute()` (queue wait plus run); the worker is terminated when it runs out. */
-  timeout?: number;
+  /** Calls waiting for a worker; integer >= 0 or `Infinity`, default 100. Capacity is `maxWorkers + maxQueue`. */
+  maxQueue?: number;
+  /**
+   * Default run budget in ms of each `execute()`, counted from the moment the task (or function) starts;
+   * a task that runs out has its worker terminated. Not the wait budget: that is `execute()`'s `timeout`.
+   */
+  runTimeout?: number;
   /** Limits of each worker's JS engine; a worker that exceeds them fails only its own task. */
   resourceLimits?: ResourceLimits;
   /** Carry caller-side context (AsyncLocalStorage, trace context) into the worker task. */
@@ -50,14 +53,28 @@ export interface ResolvedThreadPoolOptions {
   maxWorkers: number;
   minWorkers: number;
   idleTimeout: number;
-  queueSize: number;
-  timeout: number | undefined;
+  maxQueue: number;
+  runTimeout: number | undefined;
   resourceLimits: ResourceLimits | undefined;
   contextPropagators: readonly ContextPropagator[];
   workerData: unknown;
   sharedBulkheads: readonly WorkerExitWatcher[];
   captureStackTrace: boolean;
 }
+
+const KNOWN_OPTIONS = [
+  'filename',
+  'maxWorkers',
+  'minWorkers',
+  'idleTimeout',
+  'maxQueue',
+  'runTimeout',
+  'resourceLimits',
+  'contextPropagators',
+  'workerData',
+  'sharedBulkheads',
+  'captureStackTrace',
+] satisfies ReadonlyArray<keyof ThreadPoolBulkheadOptions>;
 
 const RESOURCE_LIMIT_KEYS = [
   'maxOldGenerationSizeMb',
@@ -74,7 +91,7 @@ export function resolveThreadPoolOptions(options: ThreadPoolBulkheadOptions): Re
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`options must be an object with a filename, got ${describe(options)}`);
   }
-  validateOptionsObject('options', options);
+  validateKnownKeys(options, KNOWN_OPTIONS);
   const moduleUrl = resolveModuleUrl(options.filename);
   const maxWorkers =
     options.maxWorkers === undefined
@@ -93,9 +110,10 @@ export function resolveThreadPoolOptions(options: ThreadPoolBulkheadOptions): Re
     minWorkers,
     idleTimeout:
       options.idleTimeout === undefined ? 30_000 : validateTimeout('idleTimeout', options.idleTimeout),
-    queueSize:
-      options.queueSize === undefined ? 100 : validateIntegerOrInfinity('queueSize', options.queueSize, 0),
-    timeout: options.timeout === undefined ? undefined : validateTimeout('timeout', options.timeout),
+    maxQueue:
+      options.maxQueue === undefined ? 100 : validateIntegerOrInfinity('maxQueue', options.maxQueue, 0),
+    runTimeout:
+      options.runTimeout === undefined ? undefined : validateRunTimeout('runTimeout', options.runTimeout),
     resourceLimits: validateResourceLimits(options.resourceLimits),
     contextPropagators: validatePropagators(options.contextPropagators),
     workerData: options.workerData,
@@ -105,6 +123,16 @@ export function resolveThreadPoolOptions(options: ThreadPoolBulkheadOptions): Re
         ? false
         : validateBoolean('captureStackTrace', options.captureStackTrace),
   };
+}
+
+/**
+ * Throws unless `value` is a run budget: a number of ms > 0, or `Infinity` (no budget).
+ * @throws {TypeError | RangeError} naming `option`.
+ */
+export function validateRunTimeout(option: string, value: unknown): number {
+  const timeout = validateTimeout(option, value);
+  if (timeout === 0) throw new RangeError(`options.${option} must be > 0 (a run budget), got 0`);
+  return timeout;
 }
 
 function resolveModuleUrl(filename: unknown): string {
@@ -133,12 +161,8 @@ function validateResourceLimits(limits: unknown): ResourceLimits | undefined {
   if (typeof limits !== 'object' || limits === null) {
     throw new TypeError(`options.resourceLimits must be an object, got ${describe(limits)}`);
   }
+  validateKnownKeys(limits, RESOURCE_LIMIT_KEYS, 'options.resourceLimits');
   for (const [key, value] of Object.entries(limits)) {
-    if (!RESOURCE_LIMIT_KEYS.includes(key)) {
-      throw new RangeError(
-        `options.resourceLimits.${key} is not a resource limit; use ${RESOURCE_LIMIT_KEYS.join(', ')}`,
-      );
-    }
     if (typeof value !== 'number' || !(value > 0)) {
       throw new RangeError(`options.resourceLimits.${key} must be a number > 0, got ${describe(value)}`);
     }

@@ -1,6 +1,6 @@
 import type { ContextPropagator } from './context-propagator.js';
 import { loadOpenTelemetryApi } from './internal/opentelemetry-api.js';
-import { describe, validateName } from './internal/validate.js';
+import { describe, validateKnownKeys, validateName } from './internal/validate.js';
 
 /** Options of `traceContextPropagator()`. */
 export interface TraceContextPropagatorOptions {
@@ -30,6 +30,7 @@ export function traceContextPropagator(
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`options must be an object, got ${describe(options)}`);
   }
+  validateKnownKeys(options, ['name', 'mode']);
   const name = options.name === undefined ? 'w3c-trace-context' : validateName('options.name', options.name);
   const mode = options.mode ?? 'w3c';
   if (mode !== 'w3c' && mode !== 'global') {

@@ -11,6 +11,20 @@ const handlers = new Map<string, Promise<TaskFunction>>();
 // A CommonJS file cannot import values from the ESM sources (verbatimModuleSyntax): the two protocol
 // helpers below mirror `encodeHandlerKey` and `TASK_FAILURE_KEY` of internal/task-protocol.ts.
 const TASK_FAILURE_KEY = '__xBulkheadTaskFailure';
+// Mirrors `NOT_CLONEABLE_KEY` of internal/task-protocol.ts.
+const NOT_CLONEABLE_KEY = '__xBulkheadNotCloneable';
+
+// A result that cannot be cloned makes piscina's response `postMessage` throw outside the task, which
+// ends this worker; the error reaching the caller would be an empty object. Tag it on the way out so
+// the bulkhead reports `NotCloneableError` (the pool replaces the worker).
+process.on('uncaughtExceptionMonitor', (error: unknown) => {
+  if (typeof error !== 'object' || error === null) return;
+  if ((error as { name?: unknown }).name !== 'DataCloneError') return;
+  Object.defineProperty(error, NOT_CLONEABLE_KEY, {
+    value: String((error as { message?: unknown }).message),
+    enumerable: true,
+  });
+});
 
 /** Inverse of `encodeHandlerKey`; `undefined` for any other name (e.g. piscina's default 'default'). */
 function decodeHandlerKey(name: string): HandlerKey | undefined {

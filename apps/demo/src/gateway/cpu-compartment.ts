@@ -32,8 +32,8 @@ export function createCpuCompartment(options: CpuCompartmentOptions): CpuCompart
   const bulkhead = new ThreadPoolBulkhead(options.name, {
     filename: new URL('./cpu-task.mjs', import.meta.url),
     maxWorkers: options.maxWorkers,
-    queueSize: options.queueSize,
-    timeout: options.timeoutMs,
+    maxQueue: options.queueSize,
+    runTimeout: options.timeoutMs,
   });
   return {
     bulkhead,

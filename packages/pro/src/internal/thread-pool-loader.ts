@@ -6,7 +6,7 @@ import { messageOf } from './thrown-value.js';
 export interface ThreadPoolCreationOptions {
   filename: string;
   maxWorkers: number;
-  queueSize: number;
+  maxQueue: number;
 }
 
 /** The constructor exported by `@x/bulkhead-threads`. */

@@ -19,6 +19,6 @@ export function createCompartment(name: string, settings: CompartmentSettings): 
   return new ThreadPoolBulkhead(name, {
     filename: path.resolve(settings.workerFilename ?? ''),
     maxWorkers: settings.maxConcurrent,
-    queueSize: settings.maxQueue,
+    maxQueue: settings.maxQueue,
   });
 }

@@ -35,6 +35,6 @@ describe('SharedBulkhead memory layout', () => {
   });
 
   it('sizes the buffer for the holder slots', () => {
-    expect(byteLengthFor(2)).toBe((holderIndex(1) + 2) * 4);
+    expect(byteLengthFor(2)).toBe((holderIndex(1) + 4) * 4);
   });
 });

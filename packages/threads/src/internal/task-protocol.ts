@@ -54,3 +54,22 @@ export function unwrapTaskFailure(failure: TaskFailure): unknown {
   }
   return error;
 }
+
+/** Key the worker runtime sets (to the clone failure message) on a result that could not be posted back. */
+export const NOT_CLONEABLE_KEY = '__xBulkheadNotCloneable';
+
+/**
+ * The clone failure message when `error` means a task's argument or result could not be
+ * structured-cloned (`DataCloneError` posting the argument, or the runtime's tag for the result).
+ */
+export function cloneFailureOf(
+  error: unknown,
+): { direction: 'argument' | 'result'; detail: string } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const tagged = (error as Record<string, unknown>)[NOT_CLONEABLE_KEY];
+  if (typeof tagged === 'string') return { direction: 'result', detail: tagged };
+  if ((error as { name?: unknown }).name === 'DataCloneError') {
+    return { direction: 'argument', detail: String((error as { message?: unknown }).message) };
+  }
+  return undefined;
+}

@@ -1,13 +1,19 @@
 import type { TransferListItem } from 'node:worker_threads';
-import { describeValue as describe } from '@x/bulkhead-core/extension';
+import {
+  describeValue as describe,
+  validateKnownKeys,
+  validateOptionsObject,
+} from '@x/bulkhead-core/extension';
 
 // The generic validators are core's (one wording for every kind of bulkhead); this file adds the
 // thread-pool specific ones.
 export {
   describeValue as describe,
   validateBoolean,
+  validateFunction,
   validateInteger,
   validateIntegerOrInfinity,
+  validateKnownKeys,
   validateName,
   validateOptionsObject,
   validateSignal,
@@ -28,4 +34,10 @@ export function validateTransferList(transferList: unknown): readonly TransferLi
     throw new TypeError(`options.transferList must be an array, got ${describe(transferList)}`);
   }
   return transferList;
+}
+
+/** Throws unless `options` is undefined or an object whose keys are all in `known` (core's checks). */
+export function validateCallOptions(options: unknown, known: readonly string[]): void {
+  validateOptionsObject('options', options);
+  if (options !== undefined) validateKnownKeys(options as object, known);
 }
