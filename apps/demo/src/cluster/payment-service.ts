@@ -14,6 +14,8 @@ export interface PaymentService {
   readonly maxInFlight: number;
   /** `[seconds since reset, highest in flight in that 100 ms]`. */
   readonly samples: ReadonlyArray<readonly [number, number]>;
+  /** Resolves once no call is in flight (calls a previous mode abandoned included). */
+  whenIdle(): Promise<void>;
   resetObservation(): void;
   close(): Promise<void>;
 }
@@ -58,6 +60,11 @@ export async function startPaymentService(options: PaymentServiceOptions): Promi
     },
     get samples() {
       return samples;
+    },
+    async whenIdle() {
+      // Calls of the previous mode that the gateways gave up on still run here (a collapsed service takes
+      // seconds); the next mode is measured only once they are gone.
+      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
     },
     resetObservation() {
       maxInFlight = inFlight;

@@ -96,6 +96,7 @@ export async function runClusterDemo(
         maxConcurrent: options.paymentCapacity,
       });
       log(`${mode}: ${options.gateways} gateways, ${options.rate} req/s for ${options.seconds} s ...`);
+      await payment.whenIdle();
       payment.resetObservation();
       try {
         const result = await drive(gateways.urls, options);

@@ -118,7 +118,8 @@ export function renderLineChart(options: LineChartOptions): string {
       `<text x="${(x(marker.at) + 3).toFixed(1)}" y="${MARGIN.top + 24 + index * 11}" font-size="10" fill="#6b46c1">${escapeHtml(marker.label)}</text>`,
     );
   });
-  options.series.forEach((series, index) => {
+  let legendOffset = MARGIN.left;
+  options.series.forEach((series) => {
     let path = '';
     let pen = false;
     for (const [pointX, pointY] of series.points) {
@@ -130,7 +131,9 @@ export function renderLineChart(options: LineChartOptions): string {
       pen = true;
     }
     parts.push(`<path d="${path}" fill="none" stroke="${series.color}" stroke-width="1.8"/>`);
-    const legendX = MARGIN.left + index * 110;
+    const legendX = legendOffset;
+    // Entries sit side by side, each as wide as its label (about 5.6 px per character at font-size 10).
+    legendOffset += 28 + Math.ceil(series.label.length * 5.6);
     parts.push(
       `<rect x="${legendX}" y="${height - 12}" width="12" height="3" fill="${series.color}"/>`,
       `<text x="${legendX + 16}" y="${height - 8}" font-size="10" fill="#1d2733">${escapeHtml(series.label)}</text>`,
