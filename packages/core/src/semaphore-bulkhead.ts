@@ -333,7 +333,14 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     this.#active++;
     this.#ledger.permitted(waitTime);
     if (this.#events.listeningFinished) return this.#runObserved(task, context, now(), waitTime);
-    return callProtected(task, context).then(
+    // `callProtected`, inlined: on the uncontended path the extra call costs more than the rest of the bulkhead.
+    let result: T | PromiseLike<T>;
+    try {
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return Promise.resolve(result).then(
       this.#releaseAfterSuccess as (value: T) => T,
       this.#releaseAfterFailure,
     );
