@@ -39,12 +39,14 @@ export interface SemaphoreBulkheadOptions {
   captureStackTrace?: boolean;
 }
 
-/** The snapshot of a `SemaphoreBulkhead`. */
+/**
+ * The snapshot of a `SemaphoreBulkhead`. It runs no timeouts of its own (its `timeout` is a wait budget: a
+ * wait that runs out is a `queue_timeout` rejection), so it reports no `timedOutCount`; a permit released
+ * with outcome `timeout` counts in `failedCalls`, and the policy that timed it out reports its own count.
+ */
 export interface SemaphoreBulkheadState
   extends Omit<BulkheadState, 'type' | 'queueCapacity' | 'poolSize' | 'orphanedCount' | 'timedOutCount'> {
   readonly type: 'semaphore';
-  /** Admitted calls whose permit was released with outcome `timeout` (counted in `failedCalls` too). */
-  readonly timedOutCount: number;
 }
 
 const OPTION_KEYS = ['maxConcurrent', 'maxQueue', 'captureStackTrace'] as const;
@@ -235,7 +237,6 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
       admittedCount: this.#ledger.admittedCount,
       successfulCalls: this.#ledger.successfulCount,
       failedCalls: this.#ledger.failedCount,
-      timedOutCount: this.#ledger.timedOutCount,
       lastRejectionTime: this.#ledger.lastRejectionTime,
       closed: this.#closed,
     }) as SemaphoreBulkheadState;
