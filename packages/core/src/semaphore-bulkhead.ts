@@ -338,10 +338,14 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
         admitted.waitTime,
       );
     }
-    return callProtected(admitted.task!, new CallContext(admitted.signal)).then(
-      this.#releaseAfterSuccess,
-      this.#releaseAfterFailure,
-    );
+    // `callProtected`, inlined as on the uncontended path.
+    let result: unknown;
+    try {
+      result = admitted.task!(new CallContext(admitted.signal));
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return Promise.resolve(result).then(this.#releaseAfterSuccess, this.#releaseAfterFailure);
   };
 
   #grant(waitTime: number): Permit {
