@@ -68,7 +68,6 @@ describe('README: semaphore bulkhead', () => {
       totalCalls: 3,
       successfulCalls: 0,
       failedCalls: 0,
-      timedOutCount: 0,
       lastRejectionTime: null,
       availablePermits: 7,
       utilizationPercent: 30,

@@ -10,6 +10,7 @@ import type {
 } from './bulkhead.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from './events.js';
 import { now } from './internal/clock.js';
+import { Admission, Refusal, settlementOf, type Task, Waiter } from './internal/semaphore-waiter.js';
 import {
   validateBoolean,
   validateFunction,
@@ -26,7 +27,6 @@ import { PermitBase } from './permit-base.js';
 import { CallContext, callProtected } from './protected-call.js';
 import { type BulkheadState, createBulkheadState } from './state.js';
 import type { CallOutcome } from './vocabulary.js';
-import { WaitEntry } from './waiting/wait-entry.js';
 import { WaitList } from './waiting/wait-list.js';
 
 /** Options of `SemaphoreBulkhead`. */
@@ -39,57 +39,18 @@ export interface SemaphoreBulkheadOptions {
   captureStackTrace?: boolean;
 }
 
-/** The snapshot of a `SemaphoreBulkhead`. */
+/**
+ * The snapshot of a `SemaphoreBulkhead`. It runs no timeouts of its own (its `timeout` is a wait budget: a
+ * wait that runs out is a `queue_timeout` rejection), so it reports no `timedOutCount`; a permit released
+ * with outcome `timeout` counts in `failedCalls`, and the policy that timed it out reports its own count.
+ */
 export interface SemaphoreBulkheadState
   extends Omit<BulkheadState, 'type' | 'queueCapacity' | 'poolSize' | 'orphanedCount' | 'timedOutCount'> {
   readonly type: 'semaphore';
-  /** Admitted calls whose permit was released with outcome `timeout` (counted in `failedCalls` too). */
-  readonly timedOutCount: number;
 }
 
 const OPTION_KEYS = ['maxConcurrent', 'maxQueue', 'captureStackTrace'] as const;
 const ACQUIRE_OPTION_KEYS = ['timeout', 'signal'] as const;
-
-type Task = ProtectedFunction<unknown>;
-
-/**
- * A queued call. An `acquire()` waiter is settled through its promise's resolve/reject functions. An
- * `execute()` waiter carries its task and keeps only `resolve`: it is resolved with itself (or, while
- * somebody listens to `finished`, with its `Admission`; when refused, with a `Refusal`), which starts or
- * rejects the task through one reaction registered in the caller's async context: no Permit, no closure
- * and no reject function per waiter, AsyncLocalStorage and traces preserved.
- */
-class Waiter extends WaitEntry {
-  resolve!: (value: unknown) => void;
-  reject: ((error: unknown) => void) | undefined = undefined;
-  constructor(
-    signal: AbortSignal | undefined,
-    enqueuedAt: number,
-    readonly task: Task | undefined,
-  ) {
-    super(signal, enqueuedAt);
-  }
-
-  /** Rejects the waiting call with `error`. */
-  refuse(error: unknown): void {
-    if (this.reject === undefined) this.resolve(new Refusal(error));
-    else this.reject(error);
-  }
-}
-
-/** Why a queued `execute()` call was refused; its reaction rethrows `error` to the caller. */
-class Refusal {
-  constructor(readonly error: unknown) {}
-}
-
-/** When a queued `execute()` call was admitted; made only while somebody listens to `finished`. */
-class Admission {
-  constructor(
-    readonly waiter: Waiter,
-    readonly admittedAt: number,
-    readonly waitTime: number,
-  ) {}
-}
 
 let releaseSlot: (
   bulkhead: SemaphoreBulkhead,
@@ -115,20 +76,6 @@ class SemaphorePermit extends PermitBase {
   }
 }
 
-/** The waiter whose promise is being created: the executors below store its settle functions. */
-let capturedWaiter: Waiter | undefined;
-
-/** Executor of an `acquire()` waiter's promise (no closure per waiter). */
-function captureSettlers(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
-  capturedWaiter!.resolve = resolve;
-  capturedWaiter!.reject = reject;
-}
-
-/** Executor of an `execute()` waiter's promise: its reject function is not kept (`Refusal` does its job). */
-function captureResolve(resolve: (value: unknown) => void): void {
-  capturedWaiter!.resolve = resolve;
-}
-
 /**
  * A named compartment that admits at most `maxConcurrent` calls at once, queues up to `maxQueue`
  * waiters in FIFO order and rejects the rest at once. All operations are O(1).
@@ -145,6 +92,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   /** True while `#admitWaiters` runs: a re-entrant call (from a listener) leaves the work to the running loop. */
   #admitting = false;
   #idleWaiters: Array<() => void> = [];
+  /** The options object whose keys were checked last (see `#admit`). */
+  #checkedOptions: object | undefined = undefined;
   readonly #waiters: WaitList<Waiter>;
   readonly #events = new BulkheadEventEmitter();
 
@@ -288,7 +237,6 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
       admittedCount: this.#ledger.admittedCount,
       successfulCalls: this.#ledger.successfulCount,
       failedCalls: this.#ledger.failedCount,
-      timedOutCount: this.#ledger.timedOutCount,
       lastRejectionTime: this.#ledger.lastRejectionTime,
       closed: this.#closed,
     }) as SemaphoreBulkheadState;
@@ -309,7 +257,12 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     if (options !== undefined) {
       try {
         validateOptionsObject('options', options);
-        validateKnownKeys(options, ACQUIRE_OPTION_KEYS);
+        // Callers usually pass one options object again and again (policies, decorators, wrap()): its keys are
+        // checked when it is first seen, so the check costs nothing on the calls after.
+        if (options !== this.#checkedOptions) {
+          validateKnownKeys(options, ACQUIRE_OPTION_KEYS);
+          this.#checkedOptions = options;
+        }
         if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
         if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
       } catch (error) {
@@ -333,7 +286,14 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     this.#active++;
     this.#ledger.permitted(waitTime);
     if (this.#events.listeningFinished) return this.#runObserved(task, context, now(), waitTime);
-    return callProtected(task, context).then(
+    // `callProtected`, inlined: on the uncontended path the extra call costs more than the rest of the bulkhead.
+    let result: T | PromiseLike<T>;
+    try {
+      result = task(context);
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return Promise.resolve(result).then(
       this.#releaseAfterSuccess as (value: T) => T,
       this.#releaseAfterFailure,
     );
@@ -378,10 +338,14 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
         admitted.waitTime,
       );
     }
-    return callProtected(admitted.task!, new CallContext(admitted.signal)).then(
-      this.#releaseAfterSuccess,
-      this.#releaseAfterFailure,
-    );
+    // `callProtected`, inlined as on the uncontended path.
+    let result: unknown;
+    try {
+      result = admitted.task!(new CallContext(admitted.signal));
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    return Promise.resolve(result).then(this.#releaseAfterSuccess, this.#releaseAfterFailure);
   };
 
   #grant(waitTime: number): Permit {
@@ -401,9 +365,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     }
     const start = timeout !== Number.POSITIVE_INFINITY || this.#events.listening ? now() : -1;
     const waiter = new Waiter(signal, start, task);
-    capturedWaiter = waiter;
-    const promise = new Promise<unknown>(task === undefined ? captureSettlers : captureResolve);
-    capturedWaiter = undefined;
+    const promise = settlementOf(waiter);
     this.#waiters.enqueue(waiter, timeout);
     // Registered now, in the caller's async context, so the task later runs in that context too.
     return task === undefined

@@ -1,14 +1,30 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createDeferred } from '../deferred.js';
 import { formatBytes, formatCount, formatRatio } from '../format-number.js';
 import { formatTable } from '../format-table.js';
 import { canCollectGarbage, collectGarbage, heapUsedBytes, settleTurn } from '../measure.js';
-import { type Contender, limiterContenders } from './contenders.js';
+import { type Contender, limiterContenders, oursContender } from './contenders.js';
 import { compareWithPeers, oursFigure, peerFigures, type ScenarioReport } from './report.js';
 import type { CoreBenchSettings } from './settings.js';
 import { work } from './work.js';
 
 const LIMIT = 10;
 const TIMEOUT_MS = 30_000;
+/** Target of issue 10: bytes retained per queued waiter (no timeout), with the caller's async context kept. */
+const BYTES_TARGET = 400;
+
+/** True when a task queued in `execute()` runs in the async context of its caller (AsyncLocalStorage). */
+async function queuedTaskKeepsCallerContext(): Promise<boolean> {
+  const storage = new AsyncLocalStorage<string>();
+  const limiter = oursContender.create({ limit: 1 });
+  const gate = createDeferred();
+  const blocker = limiter.run(() => gate.promise);
+  const queued = storage.run('caller', () => limiter.run(async () => storage.getStore()));
+  gate.resolve();
+  const [, seen] = await Promise.all([blocker, queued]);
+  await limiter.dispose();
+  return seen === 'caller';
+}
 
 /**
  * Heap retained per queued waiter: all slots blocked, `count` calls queued (their promises kept, as
@@ -57,6 +73,7 @@ export async function runRetainedMemoryScenario(settings: CoreBenchSettings): Pr
   }
   const ours = oursFigure(contenders, withoutTimeout);
   const oursTimed = oursFigure(contenders, withTimeout);
+  const keepsContext = await queuedTaskKeepsCallerContext();
   const rows = contenders.map((contender, index) => {
     const plain = withoutTimeout[index] ?? Number.NaN;
     const timed = withTimeout[index] ?? Number.NaN;
@@ -80,6 +97,12 @@ export async function runRetainedMemoryScenario(settings: CoreBenchSettings): Pr
       ...contenders.map((contender) => `${contender.name} with timeout: ${contender.timeoutNote}.`),
     ],
     verdicts: [
+      {
+        pass: ours <= BYTES_TARGET && keepsContext,
+        text: `retained heap per queued waiter ${formatBytes(ours)} (target <= ${BYTES_TARGET} B) while queued tasks ${
+          keepsContext ? 'keep' : 'do NOT keep'
+        } their caller's async context`,
+      },
       compareWithPeers({
         label: 'retained bytes per waiter, no timeout',
         ours,
