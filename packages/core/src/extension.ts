@@ -26,6 +26,6 @@ export {
 } from './internal/validate.js';
 export { type QueueNode, WaiterQueue } from './internal/waiter-queue.js';
 export { PermitBase } from './permit-base.js';
-export { CallContext, callProtected } from './protected-call.js';
+export { CallContext, callProtected, type Executor, protectFunction } from './protected-call.js';
 export { WaitEntry } from './waiting/wait-entry.js';
 export { WaitList, type WaitListOptions } from './waiting/wait-list.js';

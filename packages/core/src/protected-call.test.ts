@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { SemaphoreBulkhead } from './index.js';
-import { CallContext, callProtected } from './protected-call.js';
+import { CallContext, callProtected, protectFunction } from './protected-call.js';
 
 describe('callProtected', () => {
   it('turns a synchronous throw into a rejection and passes values and promises through', async () => {
@@ -73,5 +73,36 @@ describe('the signal a bulkhead hands to fn', () => {
       process.off('warning', onWarning);
     }
     expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+});
+
+describe('protectFunction', () => {
+  it("runs each call through the executor with the call's this and arguments", async () => {
+    const seen: unknown[] = [];
+    const executor = {
+      execute<T>(task: () => T | PromiseLike<T>, options?: { tag: string }): Promise<T> {
+        seen.push(options?.tag);
+        return Promise.resolve(task());
+      },
+    };
+    const receiver = {
+      base: 40,
+      add: protectFunction(
+        executor,
+        function (this: { base: number }, value: number) {
+          return this.base + value;
+        },
+        { tag: 'wrapped' },
+      ),
+    };
+    expect(await receiver.add(2)).toBe(42);
+    expect(seen).toEqual(['wrapped']);
+  });
+
+  it('rejects a non-function with a TypeError naming fn', () => {
+    const executor = { execute: <T>(task: () => T | PromiseLike<T>) => Promise.resolve(task()) };
+    expect(() => protectFunction(executor, 42 as never)).toThrow(
+      new TypeError('fn must be a function, got number 42'),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { ExecutionContext, ProtectedFunction } from './bulkhead.js';
+import { validateFunction } from './internal/validate.js';
 
 /**
  * The context a protected function receives. Its `signal` is the caller's, or one of the call's own,
@@ -33,4 +34,25 @@ export function callProtected<T>(
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** Something with an `execute(task, options)`: every kind of bulkhead. */
+export interface Executor<Options> {
+  execute<T>(task: () => T | PromiseLike<T>, options?: Options): Promise<T>;
+}
+
+/**
+ * What every bulkhead's `wrap()` returns: `fn` behind `executor.execute(..., options)`, with the call's `this` and
+ * arguments passed through.
+ * @throws {TypeError} when `fn` is not a function.
+ */
+export function protectFunction<Arguments extends unknown[], T, Options>(
+  executor: Executor<Options>,
+  fn: (...args: Arguments) => T | PromiseLike<T>,
+  options?: Options,
+): (...args: Arguments) => Promise<T> {
+  validateFunction('fn', fn);
+  return function protectedCall(this: unknown, ...args: Arguments): Promise<T> {
+    return executor.execute(() => fn.apply(this, args), options);
+  };
 }

@@ -13,7 +13,6 @@ import { now } from './internal/clock.js';
 import { Admission, Refusal, settlementOf, type Task, Waiter } from './internal/semaphore-waiter.js';
 import {
   validateBoolean,
-  validateFunction,
   validateInteger,
   validateIntegerOrInfinity,
   validateKnownKeys,
@@ -24,7 +23,7 @@ import {
 } from './internal/validate.js';
 import type { Permit } from './permit.js';
 import { PermitBase } from './permit-base.js';
-import { CallContext, callProtected } from './protected-call.js';
+import { CallContext, callProtected, protectFunction } from './protected-call.js';
 import { type BulkheadState, createBulkheadState } from './state.js';
 import type { CallOutcome } from './vocabulary.js';
 import { WaitList } from './waiting/wait-list.js';
@@ -185,11 +184,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     fn: (...args: Arguments) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): (...args: Arguments) => Promise<T> {
-    validateFunction('fn', fn);
-    const bulkhead = this;
-    return function protectedCall(this: unknown, ...args: Arguments): Promise<T> {
-      return bulkhead.execute(() => fn.apply(this, args), options);
-    };
+    return protectFunction(this, fn, options);
   }
 
   /**

@@ -16,6 +16,7 @@ import {
 import {
   AdmissionLedger,
   callProtected,
+  protectFunction,
   validateFunction,
   validateInteger,
   validateOptionsObject,
@@ -206,11 +207,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
     fn: (...args: Arguments) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): (...args: Arguments) => Promise<T> {
-    validateFunction('fn', fn);
-    const bulkhead = this;
-    return function protectedCall(this: unknown, ...args: Arguments): Promise<T> {
-      return bulkhead.execute(() => fn.apply(this, args), options);
-    };
+    return protectFunction(this, fn, options);
   }
 
   /**

@@ -12,7 +12,7 @@ import {
   type ProtectedFunction,
   type SynchronousBulkhead,
 } from '@x/bulkhead-core';
-import { AdmissionLedger, CallContext, callProtected } from '@x/bulkhead-core/extension';
+import { AdmissionLedger, CallContext, callProtected, protectFunction } from '@x/bulkhead-core/extension';
 import { now } from './internal/clock.js';
 import { LAYOUT_VERSION } from './internal/shared-layout.js';
 import { SharedPermit } from './internal/shared-permit.js';
@@ -246,8 +246,7 @@ export class SharedBulkhead implements ClosableBulkhead, SynchronousBulkhead {
     fn: (...args: Arguments) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): (...args: Arguments) => Promise<T> {
-    validateFunction('fn', fn);
-    return (...args: Arguments) => this.execute(() => fn(...args), options);
+    return protectFunction(this, fn, options);
   }
 
   /**

@@ -8,6 +8,7 @@ import type {
   SynchronousBulkhead,
 } from '@x/bulkhead-core';
 import { createBulkheadState } from '@x/bulkhead-core';
+import { protectFunction } from '@x/bulkhead-core/extension';
 import { now } from './internal/clock.js';
 import { ThreadPoolCompartment } from './internal/thread-pool-compartment.js';
 import {
@@ -207,8 +208,7 @@ export class ThreadPoolBulkhead implements ClosableBulkhead, SynchronousBulkhead
     fn: (...args: Arguments) => T | PromiseLike<T>,
     options?: ThreadPoolFunctionOptions,
   ): (...args: Arguments) => Promise<T> {
-    if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${typeof fn}`);
-    return (...args: Arguments) => this.execute<T>(() => fn(...args), options);
+    return protectFunction(this, fn, options);
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { AcquireOptions, Bulkhead, ExecuteOptions, ProtectedFunction } from '../bulkhead.js';
 import type { BulkheadEventListener, BulkheadEventName } from '../events.js';
-import { describe } from '../internal/validate.js';
 import type { Permit } from '../permit.js';
+import { protectFunction } from '../protected-call.js';
 import type { BulkheadState } from '../state.js';
 import type { KeyedBulkhead } from './keyed-bulkhead.js';
 
@@ -44,11 +44,7 @@ export class KeyBulkhead implements Bulkhead {
     fn: (...args: Arguments) => T | PromiseLike<T>,
     options?: ExecuteOptions,
   ): (...args: Arguments) => Promise<T> {
-    if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${describe(fn)}`);
-    const view = this;
-    return function protectedCall(this: unknown, ...args: Arguments): Promise<T> {
-      return view.execute(() => fn.apply(this, args), options);
-    };
+    return protectFunction(this, fn, options);
   }
 
   /** The key's own counters (they restart when its compartment is evicted). */

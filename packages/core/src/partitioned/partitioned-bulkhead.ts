@@ -22,7 +22,7 @@ import {
   validateTimeout,
 } from '../internal/validate.js';
 import type { Permit } from '../permit.js';
-import { CallContext } from '../protected-call.js';
+import { CallContext, protectFunction } from '../protected-call.js';
 import { createBulkheadState } from '../state.js';
 import type { WaitListOptions } from '../waiting/wait-list.js';
 import { type CallPriority, OrderedWaiters, priorityLevel, type QueueFullPolicy } from './ordered-waiters.js';
@@ -230,11 +230,7 @@ export class PartitionedBulkhead<Names extends string = string>
     fn: (...args: Arguments) => T | PromiseLike<T>,
     options?: PartitionedExecuteOptions<Names>,
   ): (...args: Arguments) => Promise<T> {
-    if (typeof fn !== 'function') throw new TypeError(`fn must be a function, got ${describe(fn)}`);
-    const bulkhead = this;
-    return function protectedCall(this: unknown, ...args: Arguments): Promise<T> {
-      return bulkhead.execute(() => fn.apply(this, args), options);
-    };
+    return protectFunction(this, fn, options);
   }
 
   /**
