@@ -17,13 +17,18 @@ const NOT_CLONEABLE_KEY = '__xBulkheadNotCloneable';
 // A result that cannot be cloned makes piscina's response `postMessage` throw outside the task, which
 // ends this worker; the error reaching the caller would be an empty object. Tag it on the way out so
 // the bulkhead reports `NotCloneableError` (the pool replaces the worker).
+// Node 20 posts the error's own properties; Node 22 and 24 post a DOMException as a plain Error that keeps only
+// an own `message` and `stack`, so the tag is also put in front of the message.
 process.on('uncaughtExceptionMonitor', (error: unknown) => {
   if (typeof error !== 'object' || error === null) return;
   if ((error as { name?: unknown }).name !== 'DataCloneError') return;
-  Object.defineProperty(error, NOT_CLONEABLE_KEY, {
-    value: String((error as { message?: unknown }).message),
-    enumerable: true,
-  });
+  const message = String((error as { message?: unknown }).message);
+  const own = (key: string, value: string, enumerable: boolean): void => {
+    Object.defineProperty(error, key, { value, enumerable, configurable: true, writable: true });
+  };
+  own(NOT_CLONEABLE_KEY, message, true);
+  own('message', `${NOT_CLONEABLE_KEY}:${message}`, false);
+  own('stack', `DataCloneError: ${message}`, false);
 });
 
 /** Inverse of `encodeHandlerKey`; `undefined` for any other name (e.g. piscina's default 'default'). */

@@ -68,6 +68,11 @@ export function cloneFailureOf(
   if (typeof error !== 'object' || error === null) return undefined;
   const tagged = (error as Record<string, unknown>)[NOT_CLONEABLE_KEY];
   if (typeof tagged === 'string') return { direction: 'result', detail: tagged };
+  // Node 22 and 24 keep only the worker error's message, where the runtime put the tag in front.
+  const message = (error as { message?: unknown }).message;
+  if (typeof message === 'string' && message.startsWith(`${NOT_CLONEABLE_KEY}:`)) {
+    return { direction: 'result', detail: message.slice(NOT_CLONEABLE_KEY.length + 1) };
+  }
   if ((error as { name?: unknown }).name === 'DataCloneError') {
     return { direction: 'argument', detail: String((error as { message?: unknown }).message) };
   }
