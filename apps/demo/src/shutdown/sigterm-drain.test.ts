@@ -29,9 +29,10 @@ function startDemo(extra: readonly string[]): { output: () => string; exited: Pr
       '--payment-size=2',
       '--queue-size=2',
       '--queue-timeout=600000',
-      // Payment's 2 hung calls hold their slots for 8 s: until then its queue of 2 stays full and
-      // stable (later calls are refused), so the state the test observes is the state SIGTERM meets.
-      '--downstream-timeout=8000',
+      // Payment's 2 hung calls hold their slots for 20 s: until then its queue of 2 stays full and
+      // stable (later calls are refused), so the state the test observes is, almost always, the state
+      // SIGTERM meets (a hung pair that times out just between the two lets one queued call in).
+      '--downstream-timeout=20000',
       '--drain-timeout=60000',
       '--client-timeout=600000',
       '--cpu-rate=0',
@@ -91,11 +92,12 @@ describe('Ctrl-C / SIGTERM during the demo', () => {
       const output = demo.output();
       expect(output).toContain('SIGTERM received');
       const line = output.split('\n').find((candidate) => candidate.startsWith('drain ('));
-      // payment's 2 queued calls were refused at once; every call in flight (payment's 2 hung ones
-      // included, ended by their 8 s downstream timeout) finished before the demo exited.
+      // payment's queued calls were refused at once (2, or 1 when a hung pair timed out between the
+      // observation and the signal); every call in flight (payment's hung ones included, ended by their
+      // 20 s downstream timeout) finished before the demo exited.
       expect(line).toMatch(
         new RegExp(
-          `^drain \\(${via.replace(/[()]/g, '\\$&')}\\): drained in [\\d.]+ s; 2 queued calls rejected at once, (\\d+) of \\1 in-flight calls finished`,
+          `^drain \\(${via.replace(/[()]/g, '\\$&')}\\): drained in [\\d.]+ s; [12] queued calls rejected at once, (\\d+) of \\1 in-flight calls finished`,
         ),
       );
       expect(output.indexOf(line ?? '')).toBeLessThan(output.indexOf('Demo stopped after a drain: drained'));
