@@ -9,6 +9,7 @@ const AREAS = [
   { name: 'core', specifier: './core.js' },
   { name: 'threads', specifier: './threads.js' },
   { name: 'otel', specifier: './otel.js' },
+  { name: 'adaptive', specifier: './adaptive.js' },
 ] as const;
 
 function isModuleNotFound(error: unknown, specifier: string): boolean {

@@ -1,3 +1,22 @@
+export {
+  type AdaptiveLimitChange,
+  type AdaptiveLimitChangeReason,
+  type AdaptiveLimitController,
+  adaptiveLimit,
+} from './adaptive/adaptive-limit.js';
+export type {
+  AdaptiveAlgorithmName,
+  AdaptiveLimitBaseOptions,
+  AdaptiveLimitOptions,
+} from './adaptive/adaptive-limit-options.js';
+export { AIMD_DEFAULTS, type AimdParameters } from './adaptive/aimd-algorithm.js';
+export {
+  type EventLoopSignal,
+  type EventLoopSignalOptions,
+  eventLoopSignal,
+} from './adaptive/event-loop-signal.js';
+export { GRADIENT2_DEFAULTS, type Gradient2Parameters } from './adaptive/gradient2-algorithm.js';
+export { VEGAS_DEFAULTS, type VegasParameters } from './adaptive/vegas-algorithm.js';
 export type {
   AcquireOptions,
   Bulkhead,
