@@ -1,5 +1,44 @@
 import type { AdaptivePhaseName, AdaptiveWindow } from './adaptive-timeline.js';
-import type { ClientSide } from './client-side.js';
+import type { ClientSide, UserServiceCall } from './client-side.js';
+
+/** Options of `warmUp`. */
+export interface WarmUpOptions {
+  /** Each side's user service call, made directly (no compartment, no controller). */
+  calls: readonly UserServiceCall[];
+  /** Calls per second to each. */
+  rate: number;
+  durationMs: number;
+  /** Each call is abandoned after this many ms. */
+  timeoutMs: number;
+}
+
+/**
+ * Unmeasured warm-up: opens the keep-alive connections and warms the code paths, so that the measured
+ * phase (and the controller) starts from a steady state rather than from connection setup.
+ */
+export async function warmUp(options: WarmUpOptions): Promise<void> {
+  const inFlight: Promise<boolean>[] = [];
+  const startedAt = performance.now();
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const elapsed = performance.now() - startedAt;
+      const due = Math.min(
+        Math.floor((elapsed * options.rate) / 1000),
+        Math.floor((options.durationMs * options.rate) / 1000),
+      );
+      while (inFlight.length < due * options.calls.length) {
+        for (const call of options.calls) inFlight.push(call(AbortSignal.timeout(options.timeoutMs)));
+      }
+      if (elapsed >= options.durationMs) {
+        clearInterval(interval);
+        resolve();
+      }
+    };
+    const interval = setInterval(tick, 5);
+    tick();
+  });
+  await Promise.all(inFlight);
+}
 
 /** Options of `runAdaptiveLoad`. */
 export interface AdaptiveLoadOptions {

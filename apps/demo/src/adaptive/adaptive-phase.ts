@@ -3,7 +3,7 @@ import type { AdaptiveLimitOptions } from '@x/bulkhead-core';
 import type { DemoConfig } from '../config.js';
 import { formatMs } from '../report/format.js';
 import { percentile } from '../stats/percentile.js';
-import { runAdaptiveLoad } from './adaptive-load.js';
+import { runAdaptiveLoad, warmUp } from './adaptive-load.js';
 import { type AdaptiveSideRecord, type AdaptiveSideStats, summarizeAdaptiveSide } from './adaptive-stats.js';
 import { type AdaptivePhaseName, type AdaptiveWindow, adaptiveWindows } from './adaptive-timeline.js';
 import { type CapacityService, startCapacityService } from './capacity-service.js';
@@ -13,6 +13,8 @@ import { ClientSide, type UserServiceCall } from './client-side.js';
 export const USER_SERVICE_LATENCY_MS = 100;
 /** A user call without an answer after this many ms is abandoned (permit released as `timeout`). */
 export const USER_CALL_TIMEOUT_MS = 1_000;
+/** Unmeasured calls before the phase, straight to the services (connections, code paths), ms. */
+export const WARM_UP_MS = 1_000;
 /** The controller of the adaptive side, as the core README advises. */
 export const ADAPTIVE_OPTIONS: Readonly<AdaptiveLimitOptions> = Object.freeze({
   algorithm: 'vegas',
@@ -115,7 +117,8 @@ export function adaptiveRunOf(options: {
 /**
  * The adaptive phase: two copies of a user service of capacity `userCapacity`, one called through a
  * compartment under `adaptiveLimit()` (vegas), one through a fixed limit of `userCapacity`, the same
- * open-loop arrivals for both; the service drops to a quarter of its capacity, then recovers.
+ * open-loop arrivals for both, after a one-second unmeasured warm-up; the service drops to a quarter of its
+ * capacity, then recovers.
  */
 export async function runAdaptivePhase(options: AdaptivePhaseOptions): Promise<AdaptiveRun> {
   const { config } = options;
@@ -137,19 +140,27 @@ export async function runAdaptivePhase(options: AdaptivePhaseOptions): Promise<A
     }
     const [adaptiveService, fixedService] = services as [CapacityService, CapacityService];
     const [adaptiveAgent, fixedAgent] = agents as [Agent, Agent];
+    const adaptiveCall = httpCall(adaptiveService.url, adaptiveAgent);
+    const fixedCall = httpCall(fixedService.url, fixedAgent);
+    await warmUp({
+      calls: [adaptiveCall, fixedCall],
+      rate: config.adaptiveRate,
+      durationMs: WARM_UP_MS,
+      timeoutMs: USER_CALL_TIMEOUT_MS,
+    });
     const sides = [
       new ClientSide({
         name: 'users-adaptive',
         limit: config.userCapacity,
         adaptive: ADAPTIVE_OPTIONS,
-        call: httpCall(adaptiveService.url, adaptiveAgent),
+        call: adaptiveCall,
         timeoutMs: USER_CALL_TIMEOUT_MS,
         now,
       }),
       new ClientSide({
         name: 'users-fixed',
         limit: config.userCapacity,
-        call: httpCall(fixedService.url, fixedAgent),
+        call: fixedCall,
         timeoutMs: USER_CALL_TIMEOUT_MS,
         now,
       }),

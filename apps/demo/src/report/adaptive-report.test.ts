@@ -4,7 +4,7 @@ import { summarizeAdaptiveSide } from '../adaptive/adaptive-stats.js';
 import { adaptiveWindows } from '../adaptive/adaptive-timeline.js';
 import type { AdaptiveCallRecord, LimitChangeRecord, LimitPoint } from '../adaptive/client-side.js';
 import { limitSteps, renderAdaptiveSection } from './adaptive-section.js';
-import { renderAdaptiveTable, secondsToFollow } from './adaptive-table.js';
+import { limitAt, renderAdaptiveTable, secondsToFollow } from './adaptive-table.js';
 
 // 6 s: healthy 0-1 s at capacity 40, degraded 1-4 s at 10, recovered 4-6 s at 40.
 const windows = adaptiveWindows({ seconds: 6, capacity: 40 });
@@ -28,7 +28,7 @@ const adaptiveChanges: LimitChangeRecord[] = [
   { atMs: 1_500, previous: 25, limit: 14, reason: 'latency' },
   { atMs: 4_200, previous: 14, limit: 22, reason: 'grow' },
 ];
-const limitAt = (atMs: number): number =>
+const adaptiveLimitAt = (atMs: number): number =>
   adaptiveChanges.filter((change) => change.atMs <= atMs).at(-1)?.limit ?? 40;
 const samples = (limit: (atMs: number) => number): LimitPoint[] =>
   Array.from({ length: 60 }, (_, index) => ({ atMs: index * 100, limit: limit(index * 100) }));
@@ -41,7 +41,7 @@ function side(kind: 'adaptive' | 'fixed') {
       (atMs) => (degraded(atMs) ? (kind === 'adaptive' ? 140 : 400) : 100),
       (atMs) => degraded(atMs) && atMs % 20 === 0,
     ),
-    limits: samples(kind === 'adaptive' ? limitAt : () => 40),
+    limits: samples(kind === 'adaptive' ? adaptiveLimitAt : () => 40),
     changes: kind === 'adaptive' ? adaptiveChanges : [],
   };
   return { ...record, stats: summarizeAdaptiveSide(record, windows) };
@@ -79,6 +79,15 @@ describe('the adaptive phase in the terminal and the report', () => {
   it('finds when the limit came within twice the degraded capacity', () => {
     expect(secondsToFollow(run, run.sides[0]!)).toBe(0.5);
     expect(secondsToFollow(run, run.sides[1]!)).toBeUndefined();
+    // Already low when the service dropped (a stall had cut it while healthy): 0.
+    const early = {
+      ...run.sides[0]!,
+      limits: samples((atMs) => (atMs >= 500 ? 18 : 40)),
+      changes: [{ atMs: 450, previous: 40, limit: 18, reason: 'latency' as const }],
+    };
+    expect(secondsToFollow(run, early)).toBe(0);
+    expect(limitAt(early, 400)).toBe(40);
+    expect(limitAt(early, 1_000)).toBe(18);
   });
 
   it('draws the limit as steps, each change at the instant it happened', () => {

@@ -11,13 +11,22 @@ export function formatLimit(stats: AdaptiveSideStats): string {
     : `${stats.limitMedian} (${stats.limitMin}-${stats.limitMax})`;
 }
 
+/** The limit `side` had in force at `atMs`: the last change up to then, else the last sample, else `NaN`. */
+export function limitAt(side: Pick<AdaptiveSideRun, 'limits' | 'changes'>, atMs: number): number {
+  const change = side.changes.filter((entry) => entry.atMs <= atMs).at(-1);
+  const sample = side.limits.filter((entry) => entry.atMs <= atMs).at(-1);
+  if (change !== undefined && (sample === undefined || change.atMs >= sample.atMs)) return change.limit;
+  return sample?.limit ?? Number.NaN;
+}
+
 /**
  * Seconds from the start of the degraded part until the adaptive limit first came within twice the
- * degraded capacity; `undefined` when it never did.
+ * degraded capacity (0 when it already was); `undefined` when it never did.
  */
 export function secondsToFollow(run: AdaptiveRun, side: AdaptiveSideRun): number | undefined {
   const degraded = run.windows.find((window) => window.phase === 'degraded');
   if (degraded === undefined) return undefined;
+  if (limitAt(side, degraded.startMs) <= 2 * degraded.capacity) return 0;
   const reached = side.changes.find(
     (change) =>
       change.atMs >= degraded.startMs &&
@@ -84,7 +93,9 @@ export function renderAdaptiveTable(run: AdaptiveRun): string {
       `  ${adaptive.label}: ${adaptive.changes.length} limit changes; ` +
         (follow === undefined
           ? 'it did not come within 2x the degraded capacity'
-          : `within 2x the degraded capacity ${follow.toFixed(1)} s after the drop`) +
+          : follow === 0
+            ? 'already within 2x the degraded capacity when the service dropped'
+            : `within 2x the degraded capacity ${follow.toFixed(1)} s after the drop`) +
         (degraded === undefined ? '' : `, median ${degraded.limitMedian} while degraded`) +
         (recovered === undefined ? '' : `, up to ${recovered.limitMax} after recovery`),
     );
