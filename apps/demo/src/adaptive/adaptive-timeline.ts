@@ -1,9 +1,6 @@
 /** The three parts of the adaptive phase. */
 export type AdaptivePhaseName = 'healthy' | 'degraded' | 'recovered';
 
-/** Every part of the adaptive phase, in order. */
-export const ADAPTIVE_PHASE_NAMES: readonly AdaptivePhaseName[] = ['healthy', 'degraded', 'recovered'];
-
 /** Where a part of the adaptive phase lies on its time axis (ms since it started). */
 export interface AdaptiveWindow {
   readonly phase: AdaptivePhaseName;
