@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type AdaptiveRun, runAdaptivePhase } from './adaptive/adaptive-phase.js';
 import type { DemoConfig, GatewayMode, PhaseName } from './config.js';
 import { startDemoEnvironment } from './demo-environment.js';
-import { activateTier, type TierActivation } from './pro/activate-tier.js';
+import { activateTier, type TierActivation, wantsPro } from './pro/activate-tier.js';
 import { type ProSettingsFile, writeProSettingsFile } from './pro/pro-settings.js';
 import { type ProSide, startProSide } from './pro/pro-side.js';
 import { renderAdaptiveTable } from './report/adaptive-table.js';
@@ -61,8 +61,9 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
   const { config } = options;
   const log = options.log ?? (() => {});
   const env = options.env ?? process.env;
-  const wantsPro = config.pro || (env.BULKHEAD_LICENSE_KEY?.trim() ?? '') !== '';
-  const settings: ProSettingsFile | undefined = wantsPro ? await writeProSettingsFile(config) : undefined;
+  const settings: ProSettingsFile | undefined = wantsPro({ pro: config.pro, env })
+    ? await writeProSettingsFile(config)
+    : undefined;
   let pro: ProSide | undefined;
   let environment: Awaited<ReturnType<typeof startDemoEnvironment>> | undefined;
   const runs: ScenarioRun[] = [];

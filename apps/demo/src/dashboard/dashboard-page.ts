@@ -39,7 +39,7 @@ export function renderDashboardPage(): string {
 <body>
 <h1>Bulkhead demo - live compartments</h1>
 <div class="meta">mode <strong id="mode">-</strong> &middot; phase <strong id="phase">-</strong> &middot;
-  payment latency <strong id="payment-latency">-</strong> &middot; updated <span id="updated">never</span> <span id="error"></span></div>
+  payment latency <strong id="payment-latency">-</strong> &middot; payment breaker <strong id="breaker">none</strong> &middot; updated <span id="updated">never</span> <span id="error"></span></div>
 <div class="grid" id="compartments"><p class="empty">waiting for /bulkheads ...</p></div>
 <footer>Polls <code>/bulkheads</code> every 500 ms. Prometheus text at <a href="/metrics">/metrics</a>.</footer>
 <script>
@@ -69,6 +69,8 @@ async function refresh() {
     document.getElementById('phase').textContent = data.phase;
     const payment = data.faults && data.faults.payment;
     document.getElementById('payment-latency').textContent = payment ? payment.latencyMs + ' ms' : '-';
+    const breaker = (data.breakers || []).find((entry) => entry.policy === 'composed:payment');
+    document.getElementById('breaker').textContent = breaker ? breaker.state : 'none';
     const cards = data.compartments.map((s) =>
       card(s.name, s.type, s.activeCount, s.maxConcurrent, s.waitingCount, s.maxQueue, s.rejectedCount));
     if (data.pool) {

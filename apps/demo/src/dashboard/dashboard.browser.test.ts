@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoEnvironment, startDemoEnvironment } from '../demo-environment.js';
+import { activateTier } from '../pro/activate-tier.js';
+import { resetProForTesting, trustKeysForTesting } from '../pro/test-license.js';
 import { httpGet, waitUntil } from '../test-support/http-get.js';
 import { testConfig } from '../test-support/test-config.js';
 
@@ -33,6 +35,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  resetProForTesting();
+  trustKeysForTesting([]);
 });
 
 afterEach(async () => {
@@ -96,8 +100,37 @@ describe.skipIf(!hasChromium)('live dashboard in headless Chromium', () => {
       );
       expect(await payment.locator('[data-field="utilization"]').textContent()).toBe('100%');
       expect(await page.locator('#payment-latency').textContent()).toBe('3600000 ms');
+      expect(await page.locator('#breaker').textContent()).toBe('none');
       // No 404 (the favicon included) and no console error while the page polled under load.
       expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows the PRO payment breaker opening', { timeout: 60_000 }, async () => {
+    const tier = await activateTier({ pro: true, env: {}, log: () => {} });
+    if (tier.registry === undefined) throw new Error('PRO did not activate');
+    environment = await startDemoEnvironment(testConfig(), {
+      pro: { registry: tier.registry, breakerResetMs: 3_600_000 },
+    });
+    await environment.useMode('bulkheads');
+    const { gateway, downstreams } = environment;
+    const page = await (browser as Browser).newPage();
+    try {
+      await page.goto(`${gateway.url}/dashboard`);
+      await page.waitForFunction("document.getElementById('breaker')?.textContent === 'closed'", undefined, {
+        timeout: 30_000,
+      });
+      downstreams.setFaults('payment', { latencyMs: 1, errorRate: 1 });
+      let outcome: unknown;
+      for (let attempt = 0; attempt < 100 && outcome !== 'short_circuited'; attempt++) {
+        outcome = (await httpGet(`${gateway.url}/api/payment`)).headers['bulkhead-outcome'];
+      }
+      expect(outcome).toBe('short_circuited');
+      await page.waitForFunction("document.getElementById('breaker')?.textContent === 'open'", undefined, {
+        timeout: 30_000,
+      });
     } finally {
       await page.close();
     }

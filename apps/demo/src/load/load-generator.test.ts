@@ -85,10 +85,38 @@ describe('runLoad', () => {
       maxRequests: 2,
       timeoutMs: 3_600_000,
     });
-    expect(Object.fromEntries(samples.map((sample) => [sample.route, sample.outcome]))).toEqual({
-      payment: 'short_circuited',
-      user: 'rejected',
+    expect(samples.map((sample) => `${sample.route}:${sample.outcome}`).sort()).toEqual([
+      'payment:short_circuited',
+      'user:rejected',
+    ]);
+  });
+
+  it('shares a request bound round-robin between routes after a stall', async () => {
+    const baseUrl = await listen((_request, response) => response.writeHead(200).end());
+    let stalled = false;
+    const samples = await runLoad({
+      baseUrl,
+      routes: [
+        { route: 'user', rate: 1000 },
+        { route: 'payment', rate: 1000 },
+      ],
+      durationMs: 60_000,
+      maxRequests: 6,
+      timeoutMs: 3_600_000,
+      schedule: [
+        {
+          atMs: 0,
+          run: () => {
+            // Block the event loop for 50 ms: 50 requests per route are due at the next tick.
+            const until = performance.now() + 50;
+            while (performance.now() < until) stalled = true;
+          },
+        },
+      ],
     });
+    expect(stalled).toBe(true);
+    expect(samples.filter((sample) => sample.route === 'user')).toHaveLength(3);
+    expect(samples.filter((sample) => sample.route === 'payment')).toHaveLength(3);
   });
 
   it('stops at maxRequests and runs scheduled actions in order', async () => {

@@ -160,15 +160,19 @@ export async function runLoad(options: LoadOptions): Promise<RequestSample[]> {
       const end =
         elapsed >= options.durationMs || total >= options.maxRequests || options.signal?.aborted === true;
       if (!end) {
-        for (const load of options.routes) {
-          const due = Math.floor((elapsed * load.rate) / 1000);
-          let sent = sentPerRoute.get(load.route) ?? 0;
-          while (sent < due && total < options.maxRequests) {
+        // Catch up round-robin: after a stall every route gets its due requests in turn, so a
+        // request bound never goes to the first routes only.
+        let sentAny = true;
+        while (sentAny && total < options.maxRequests) {
+          sentAny = false;
+          for (const load of options.routes) {
+            const sent = sentPerRoute.get(load.route) ?? 0;
+            if (sent >= Math.floor((elapsed * load.rate) / 1000) || total >= options.maxRequests) continue;
             send(load.route);
-            sent++;
+            sentPerRoute.set(load.route, sent + 1);
             total++;
+            sentAny = true;
           }
-          sentPerRoute.set(load.route, sent);
         }
         return;
       }

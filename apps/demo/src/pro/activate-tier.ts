@@ -31,6 +31,11 @@ export interface TierActivation {
 
 const LICENSE_VARIABLE = 'BULKHEAD_LICENSE_KEY';
 
+/** True when the demo should try PRO: `--pro`, or a `BULKHEAD_LICENSE_KEY` in the environment. */
+export function wantsPro(options: Pick<ActivateTierOptions, 'pro' | 'env'>): boolean {
+  return options.pro || (options.env[LICENSE_VARIABLE]?.trim() ?? '') !== '';
+}
+
 function activationHint(): string {
   return `  To activate PRO: pnpm demo --pro (uses a key pair the demo generates, FOR TESTING), or set ${LICENSE_VARIABLE} to a vendor-issued license.`;
 }
@@ -54,18 +59,18 @@ function describePro(entitlement: Entitlement, licenseSource: LicenseSource): st
 export async function activateTier(options: ActivateTierOptions): Promise<TierActivation> {
   const environmentKey = options.env[LICENSE_VARIABLE]?.trim();
   const hasEnvironmentKey = environmentKey !== undefined && environmentKey !== '';
-  const wantsPro = options.pro || hasEnvironmentKey;
   // init()'s logger stays the process's bulkhead logger: PRO warnings show up as demo lines.
   const logger: EntitlementLogger = {
     info: () => {},
     warn: (object, message) => options.log(`  [${String(object.event ?? 'bulkhead')}] ${message ?? ''}`),
   };
-  if (wantsPro) {
+  const pro = wantsPro(options);
+  if (pro) {
     configureProRegistry(options.settingsFile === undefined ? {} : { settingsFile: options.settingsFile });
   }
   let licenseKey = hasEnvironmentKey ? environmentKey : undefined;
   let licenseSource: LicenseSource = hasEnvironmentKey ? 'environment' : 'none';
-  if (wantsPro && licenseKey === undefined) {
+  if (pro && licenseKey === undefined) {
     const license = await createTestLicense({ licensee: 'Bulkhead demo (generated test key)' });
     trustKeysForTesting([license.publicKey]);
     licenseKey = license.licenseKey;

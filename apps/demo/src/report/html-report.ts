@@ -206,6 +206,11 @@ svg { display: block; margin-bottom: 6px; }
 <h1>Bulkhead demo: a hanging payment service</h1>
 <p class="meta">${escapeHtml(options.environment)} &middot; phases ${config.healthySeconds} s healthy, ${config.hangSeconds} s payment hangs (${config.hangLatencyMs} ms), ${config.recoveredSeconds} s recovered &middot; ${config.rate} req/s per downstream route, ${config.cpuRate} req/s CPU route &middot; compartments payment ${config.paymentSize}, user ${config.userSize}, inventory ${config.inventorySize}, queue ${config.queueSize}, CPU workers ${config.cpuWorkers} &middot; one shared keep-alive pool of ${config.poolSize} sockets, downstream timeout ${config.downstreamTimeoutMs} ms</p>
 <p>Without bulkheads every downstream call shares one keep-alive <code>http.Agent</code> pool (all downstreams sit behind one origin). When payment hangs, its calls hold every socket; user and inventory calls queue behind them until they time out. With bulkheads, payment may hold at most ${config.paymentSize} sockets; the rest of its traffic gets a fast 503 with <code>Retry-After</code>, and the CPU route runs on worker threads instead of the event loop.</p>
+${
+  showsShortCircuits(runs)
+    ? '<p>PRO run: compartments from the PRO registry and its settings file, payment through the breaker composer (bulkhead + opossum circuit breaker + fallback; <em>short-circuited</em> calls are refused by the open breaker without taking a slot), and the operator&#39;s resizes through the admin API drawn as dashed lines.</p>'
+    : ''
+}
 ${statsTable(runs)}
 ${verdicts(runs)}
 ${ROUTE_NAMES.map((route) => routeSection(route, runs)).join('\n')}

@@ -142,6 +142,7 @@ describe('a PRO run', () => {
     expect(html).toContain('>admin API: payment 16 -&gt; 4</text>');
     expect(html).toContain('short-circuited/s');
     expect(html).toContain('<th>short-circuited</th>');
+    expect(html).toContain('<p>PRO run: compartments from the PRO registry and its settings file');
   });
 });
 

@@ -29,7 +29,10 @@ function startDemo(extra: readonly string[]): { output: () => string; exited: Pr
       '--payment-size=2',
       '--queue-size=2',
       '--queue-timeout=600000',
-      '--downstream-timeout=3000',
+      // Payment's 2 hung calls hold their slots for 8 s: until then its queue of 2 stays full and
+      // stable (later calls are refused), so the state the test observes is the state SIGTERM meets.
+      '--downstream-timeout=8000',
+      '--drain-timeout=60000',
       '--client-timeout=600000',
       '--cpu-rate=0',
       '--user-size=64',
@@ -89,7 +92,7 @@ describe('Ctrl-C / SIGTERM during the demo', () => {
       expect(output).toContain('SIGTERM received');
       const line = output.split('\n').find((candidate) => candidate.startsWith('drain ('));
       // payment's 2 queued calls were refused at once; every call in flight (payment's 2 hung ones
-      // included, ended by their 3 s downstream timeout) finished before the demo exited.
+      // included, ended by their 8 s downstream timeout) finished before the demo exited.
       expect(line).toMatch(
         new RegExp(
           `^drain \\(${via.replace(/[()]/g, '\\$&')}\\): drained in [\\d.]+ s; 2 queued calls rejected at once, (\\d+) of \\1 in-flight calls finished`,
