@@ -131,3 +131,18 @@ describe('the adaptive phase against a user service that drops to a quarter of i
     expect(adaptive.bulkhead.getState().activeCount).toBe(0);
   });
 });
+
+describe('ClientSide options', () => {
+  it('are validated, naming each', () => {
+    const valid = { name: 'users', limit: 4, call: async () => true, timeoutMs: 100, now: () => 0 };
+    expect(() => new ClientSide({ ...valid, timeoutMs: -1 })).toThrow(
+      new RangeError('options.timeoutMs must be >= 0, got -1'),
+    );
+    expect(() => new ClientSide({ ...valid, call: 'fetch' as never })).toThrow(
+      new TypeError('options.call must be a function, got string "fetch"'),
+    );
+    expect(() => new ClientSide({ ...valid, timeout: 5 } as never)).toThrow(
+      /options\.timeout is not a known option; did you mean timeoutMs\?/,
+    );
+  });
+});

@@ -46,4 +46,20 @@ describe('CapacityQueue: a service with a bounded number of workers', () => {
     expect(await queue.serve()).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('validates its options, naming each', () => {
+    expect(() => new CapacityQueue({ capacity: 0, latencyMs: 1, jitterMs: 0 })).toThrow(
+      new RangeError('options.capacity must be >= 1, got 0'),
+    );
+    expect(() => new CapacityQueue({ capacity: 1, latencyMs: -1, jitterMs: 0 })).toThrow(
+      new RangeError('options.latencyMs must be >= 0, got -1'),
+    );
+    expect(() => new CapacityQueue({ capacity: 1, latencyMs: 1, jitterMs: 0, latency: 5 } as never)).toThrow(
+      /options\.latency is not a known option/,
+    );
+    const queue = new CapacityQueue({ capacity: 1, latencyMs: 1, jitterMs: 0 });
+    expect(() => {
+      queue.capacity = 2.5;
+    }).toThrow(new RangeError('options.capacity must be an integer, got 2.5'));
+  });
 });

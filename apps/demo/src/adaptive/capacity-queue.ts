@@ -1,3 +1,10 @@
+import {
+  validateFunction,
+  validateInteger,
+  validateKnownKeys,
+  validateTimeout,
+} from '@x/bulkhead-core/extension';
+
 /** Options of `CapacityQueue`. */
 export interface CapacityQueueOptions {
   /** Requests served at once (the service's workers). */
@@ -40,11 +47,14 @@ export class CapacityQueue {
   readonly #timers = new Map<ReturnType<typeof setTimeout>, Job>();
   readonly #listeners: ((event: CapacityEvent) => void)[] = [];
 
+  /** @throws {TypeError | RangeError} naming the option, for an unknown key or an invalid value. */
   constructor(options: CapacityQueueOptions) {
-    this.#capacity = options.capacity;
-    this.latencyMs = options.latencyMs;
-    this.jitterMs = options.jitterMs;
-    this.#random = options.random ?? Math.random;
+    validateKnownKeys(options, ['capacity', 'latencyMs', 'jitterMs', 'random']);
+    this.#capacity = validateInteger('capacity', options.capacity, 1);
+    this.latencyMs = validateTimeout('latencyMs', options.latencyMs);
+    this.jitterMs = validateTimeout('jitterMs', options.jitterMs);
+    this.#random =
+      options.random === undefined ? Math.random : validateFunction('options.random', options.random);
   }
 
   /** Requests served at once. */
@@ -52,9 +62,12 @@ export class CapacityQueue {
     return this.#capacity;
   }
 
-  /** Changes the number of workers now: requests being served finish; waiting ones start below the new capacity. */
+  /**
+   * Changes the number of workers now: requests being served finish; waiting ones start below the new capacity.
+   * @throws {TypeError | RangeError} unless `capacity` is an integer >= 1.
+   */
   set capacity(capacity: number) {
-    this.#capacity = capacity;
+    this.#capacity = validateInteger('capacity', capacity, 1);
     this.#startWaiting();
   }
 

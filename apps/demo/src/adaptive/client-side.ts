@@ -5,6 +5,7 @@ import {
   adaptiveLimit,
   SemaphoreBulkhead,
 } from '@x/bulkhead-core';
+import { validateFunction, validateKnownKeys, validateTimeout } from '@x/bulkhead-core/extension';
 
 /** How one call of the adaptive phase ended. */
 export type AdaptiveCallOutcome = 'ok' | 'rejected' | 'timeout' | 'error';
@@ -65,7 +66,15 @@ export class ClientSide {
   readonly #options: ClientSideOptions;
   readonly #inFlight = new Set<Promise<void>>();
 
+  /**
+   * @throws {TypeError | RangeError} naming the option, for an unknown key or an invalid value (the
+   * bulkhead and `adaptiveLimit()` validate `name`, `limit` and `adaptive`).
+   */
   constructor(options: ClientSideOptions) {
+    validateKnownKeys(options, ['name', 'limit', 'adaptive', 'call', 'timeoutMs', 'now']);
+    validateFunction('options.call', options.call);
+    validateFunction('options.now', options.now);
+    validateTimeout('timeoutMs', options.timeoutMs);
     this.#options = options;
     this.name = options.name;
     this.bulkhead = new SemaphoreBulkhead(options.name, { maxConcurrent: options.limit, maxQueue: 0 });
