@@ -129,12 +129,13 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
     let adaptive: AdaptiveRun | undefined;
     if (config.adaptiveSeconds > 0 && !interrupted()) {
       log(
-        '\n▶ adaptive limit: the user service drops to a quarter of its capacity (adaptive vs fixed limit)',
+        '\n▶ adaptive limit: the user service drops to a quarter of its capacity (adaptive vs fixed limit;\n  users-adaptive and users-fixed are live on /dashboard, /bulkheads and /metrics)',
       );
       const phase = await runAdaptivePhase({
         config,
         onPhase: (part) => log(`  ${new Date().toISOString().slice(11, 19)}  part: ${part}`),
         onProgress: log,
+        registry: environment.registry,
         ...(signal === undefined ? {} : { signal }),
       });
       if (!interrupted()) adaptive = phase; // an interrupted phase is not reported

@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
-import type { AdaptiveLimitOptions } from '@x/bulkhead-core';
+import type { AdaptiveLimitOptions, BulkheadRegistryLike } from '@x/bulkhead-core';
 import type { DemoConfig } from '../config.js';
 import { formatMs } from '../report/format.js';
 import { percentile } from '../stats/percentile.js';
@@ -50,6 +50,11 @@ export interface AdaptivePhaseOptions {
   onProgress?: (line: string) => void;
   /** Stops the load early. */
   signal?: AbortSignal;
+  /**
+   * The gateway's registry: both compartments are registered in it while the phase runs, so `/bulkheads`,
+   * `/metrics` and `/dashboard` show the adaptive limit live.
+   */
+  registry?: BulkheadRegistryLike;
 }
 
 function httpCall(url: string, agent: Agent): UserServiceCall {
@@ -125,6 +130,7 @@ export async function runAdaptivePhase(options: AdaptivePhaseOptions): Promise<A
   const windows = adaptiveWindows({ seconds: config.adaptiveSeconds, capacity: config.userCapacity });
   const services: CapacityService[] = [];
   const agents: Agent[] = [];
+  const registered: string[] = [];
   let startedAt = performance.now();
   const now = (): number => performance.now() - startedAt;
   try {
@@ -165,6 +171,10 @@ export async function runAdaptivePhase(options: AdaptivePhaseOptions): Promise<A
         now,
       }),
     ];
+    for (const side of sides) {
+      options.registry?.register(side.bulkhead);
+      if (options.registry !== undefined) registered.push(side.name);
+    }
     startedAt = performance.now();
     await runAdaptiveLoad({
       windows,
@@ -181,6 +191,7 @@ export async function runAdaptivePhase(options: AdaptivePhaseOptions): Promise<A
     for (const side of sides) side.stop();
     return adaptiveRunOf({ windows, rate: config.adaptiveRate, capacity: config.userCapacity, sides });
   } finally {
+    for (const name of registered) options.registry?.unregister(name);
     for (const agent of agents) agent.destroy();
     await Promise.all(services.map((service) => service.close()));
   }
