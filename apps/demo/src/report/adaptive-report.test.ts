@@ -71,7 +71,7 @@ describe('the adaptive phase in the terminal and the report', () => {
       /^degraded\s+10\s+\|\s+14 \(14-40\)\s+51\.0\s+140 ms\s+140 ms\s+50\.0%\s+0\.0%\s+\|\s+40\s+46\.7\s+400 ms\s+400 ms\s+50\.0%/,
     );
     expect(table).toContain(
-      'adaptive (vegas): 3 limit changes; within 2x the degraded capacity 0.5 s after the drop, median 14 while degraded, up to 22 after recovery',
+      'adaptive (vegas): 3 limit changes (latency 2, grow 1); within 2x the degraded capacity 0.5 s after the drop, median 14 while degraded, up to 22 after recovery',
     );
     expect(table).toContain('while degraded: p50 140 ms adaptive vs 400 ms with the fixed limit 40 (2.9x)');
   });

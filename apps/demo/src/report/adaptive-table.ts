@@ -36,6 +36,14 @@ export function secondsToFollow(run: AdaptiveRun, side: AdaptiveSideRun): number
   return reached === undefined ? undefined : (reached.atMs - degraded.startMs) / 1000;
 }
 
+/** ` (grow 80, latency 86, timeout 2)`: how many changes had each reason, or nothing without changes. */
+export function describeReasons(side: Pick<AdaptiveSideRun, 'changes'>): string {
+  const counts = new Map<string, number>();
+  for (const change of side.changes) counts.set(change.reason, (counts.get(change.reason) ?? 0) + 1);
+  if (counts.size === 0) return '';
+  return ` (${[...counts].map(([reason, count]) => `${reason} ${count}`).join(', ')})`;
+}
+
 function sideCells(stats: AdaptiveSideStats | undefined): string[] {
   if (stats === undefined) return ['', '', '', '', '', ''];
   return [
@@ -90,7 +98,7 @@ export function renderAdaptiveTable(run: AdaptiveRun): string {
     const degraded = adaptive.stats[degradedIndex];
     const recovered = adaptive.stats[degradedIndex + 1];
     lines.push(
-      `  ${adaptive.label}: ${adaptive.changes.length} limit changes; ` +
+      `  ${adaptive.label}: ${adaptive.changes.length} limit changes${describeReasons(adaptive)}; ` +
         (follow === undefined
           ? 'it did not come within 2x the degraded capacity'
           : follow === 0
