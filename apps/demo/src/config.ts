@@ -76,6 +76,12 @@ export interface DemoConfig {
   breakerResetMs: number;
   /** Longest wait for in-flight calls when Ctrl-C or SIGTERM drains the demo, in ms. */
   drainTimeoutMs: number;
+  /** Seconds of the adaptive-limit phase (user service at a quarter of its capacity in its middle half); 0 skips it. */
+  adaptiveSeconds: number;
+  /** Calls per second to each user service copy during the adaptive phase. */
+  adaptiveRate: number;
+  /** Healthy capacity of the user service in the adaptive phase (requests at once), also the fixed limit. */
+  userCapacity: number;
 }
 
 /** Defaults of the full demo (about 90 seconds). */
@@ -106,6 +112,9 @@ export const DEFAULT_CONFIG: Readonly<DemoConfig> = Object.freeze<DemoConfig>({
   operatorPaymentSize: 4,
   breakerResetMs: 2_000,
   drainTimeoutMs: 10_000,
+  adaptiveSeconds: 30,
+  adaptiveRate: 200,
+  userCapacity: 40,
 });
 
 /** What `--quick` changes: the same story in about 20 seconds. */
@@ -116,4 +125,5 @@ export const QUICK_OVERRIDES: Readonly<Partial<DemoConfig>> = Object.freeze({
   hangLatencyMs: 4_000,
   downstreamTimeoutMs: 2_000,
   clientTimeoutMs: 4_000,
+  adaptiveSeconds: 12,
 });

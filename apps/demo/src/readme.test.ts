@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import {
+  ADAPTIVE_OPTIONS,
+  USER_CALL_TIMEOUT_MS,
+  USER_SERVICE_LATENCY_MS,
+} from './adaptive/adaptive-phase.js';
+import { adaptiveWindows } from './adaptive/adaptive-timeline.js';
 import { helpText } from './cli/parse-options.js';
 import { DEFAULT_CONFIG } from './config.js';
+import { describeAdaptiveSetup } from './report/adaptive-table.js';
 
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -14,5 +21,28 @@ describe('README', () => {
     expect(readme).toContain(`connections: ${DEFAULT_CONFIG.poolSize}`);
     expect(readme).toContain(`payment can hold at most ${DEFAULT_CONFIG.paymentSize} connections`);
     expect(readme).toContain(`(default ${DEFAULT_CONFIG.outputPath})`);
+  });
+
+  it('shows the adaptive phase with the controller options and the setup line of the defaults', () => {
+    const { algorithm, minLimit, maxLimit } = ADAPTIVE_OPTIONS;
+    expect(readme).toContain(
+      `adaptiveLimit(users, { algorithm: '${algorithm}', minLimit: ${minLimit}, maxLimit: ${maxLimit} })`,
+    );
+    const windows = adaptiveWindows({
+      seconds: DEFAULT_CONFIG.adaptiveSeconds,
+      capacity: DEFAULT_CONFIG.userCapacity,
+    });
+    const setup = describeAdaptiveSetup({
+      windows,
+      rate: DEFAULT_CONFIG.adaptiveRate,
+      capacity: DEFAULT_CONFIG.userCapacity,
+      serviceLatencyMs: USER_SERVICE_LATENCY_MS,
+      timeoutMs: USER_CALL_TIMEOUT_MS,
+      sides: [],
+      totalMs: DEFAULT_CONFIG.adaptiveSeconds * 1000,
+    });
+    expect(readme).toContain(`\`\`\`text\n${setup}\n`);
+    expect(windows.map((window) => (window.endMs - window.startMs) / 1000)).toEqual([5, 15, 10]);
+    expect(readme).toContain('5 s, 15 s and 10 s by default');
   });
 });

@@ -73,5 +73,17 @@ describe('runDemo (scenario shrunk to seconds)', () => {
     expect(result.reportPath).toBe(config.outputPath);
     expect(html).toContain('<svg');
     expect(html).toContain('Without bulkheads (shared pool)');
+
+    // Then the adaptive phase: adaptive and fixed limit side by side, in the table and the report.
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/part: degraded$/)]));
+    const sides = result.adaptive?.sides ?? [];
+    expect(sides.map((side) => side.label)).toEqual([
+      'adaptive (vegas)',
+      `fixed limit ${config.userCapacity}`,
+    ]);
+    for (const side of sides) expect(side.records.length, side.label).toBeGreaterThan(0);
+    expect(new Set(sides[1]?.limits.map((point) => point.limit))).toEqual(new Set([config.userCapacity]));
+    expect(result.summary).toContain('Adaptive limit vs fixed limit');
+    expect(html).toContain('<section id="adaptive">');
   });
 });

@@ -1,11 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { type AdaptiveRun, runAdaptivePhase } from './adaptive/adaptive-phase.js';
 import type { DemoConfig, GatewayMode, PhaseName } from './config.js';
 import { startDemoEnvironment } from './demo-environment.js';
 import { activateTier, type TierActivation, wantsPro } from './pro/activate-tier.js';
 import { type ProSettingsFile, writeProSettingsFile } from './pro/pro-settings.js';
 import { type ProSide, startProSide } from './pro/pro-side.js';
+import { renderAdaptiveTable } from './report/adaptive-table.js';
 import { renderHtmlReport } from './report/html-report.js';
 import { renderAcceptance, renderTerminalTable } from './report/terminal-table.js';
 import { runScenario, type ScenarioRun } from './run-scenario.js';
@@ -40,6 +42,8 @@ export interface DemoResult {
   readonly reportPath: string;
   /** Present when `signal` interrupted the demo: what draining did. */
   readonly drain?: DrainReport;
+  /** The adaptive-limit phase (absent when `adaptiveSeconds` is 0 or the demo was interrupted). */
+  readonly adaptive?: AdaptiveRun;
 }
 
 /** Date, platform and CPU of this machine, for the report. */
@@ -122,13 +126,43 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       if (interrupted()) break; // an interrupted run is not reported
       runs.push(run);
     }
+    let adaptive: AdaptiveRun | undefined;
+    if (config.adaptiveSeconds > 0 && !interrupted()) {
+      log(
+        '\n▶ adaptive limit: the user service drops to a quarter of its capacity (adaptive vs fixed limit;\n  users-adaptive and users-fixed are live on /dashboard, /bulkheads and /metrics)',
+      );
+      const phase = await runAdaptivePhase({
+        config,
+        onPhase: (part) => log(`  ${new Date().toISOString().slice(11, 19)}  part: ${part}`),
+        onProgress: log,
+        registry: environment.registry,
+        ...(signal === undefined ? {} : { signal }),
+      });
+      if (!interrupted()) adaptive = phase; // an interrupted phase is not reported
+    }
     const drain = await draining;
-    const summary = `${renderTerminalTable(runs)}\n\n${renderAcceptance(runs)}`;
+    const summary = `${renderTerminalTable(runs)}\n\n${renderAcceptance(runs)}${adaptive === undefined ? '' : `\n\n${renderAdaptiveTable(adaptive)}`}`;
     const reportPath = path.resolve(config.outputPath);
     if (runs.length > 0) {
-      await writeFile(reportPath, renderHtmlReport({ runs, config, environment: describeMachine() }), 'utf8');
+      await writeFile(
+        reportPath,
+        renderHtmlReport({
+          runs,
+          config,
+          environment: describeMachine(),
+          ...(adaptive === undefined ? {} : { adaptive }),
+        }),
+        'utf8',
+      );
     }
-    return { tier, runs, summary, reportPath, ...(drain === undefined ? {} : { drain }) };
+    return {
+      tier,
+      runs,
+      summary,
+      reportPath,
+      ...(drain === undefined ? {} : { drain }),
+      ...(adaptive === undefined ? {} : { adaptive }),
+    };
   } finally {
     signal?.removeEventListener('abort', startDrain);
     await environment?.close();

@@ -51,6 +51,9 @@ describe('parseCliOptions', () => {
       '--operator-payment-size=2',
       '--breaker-reset=500',
       '--drain-timeout=0',
+      '--adaptive-seconds=0',
+      '--adaptive-rate=50',
+      '--user-capacity=8',
     ]);
     expect(parsed).toEqual({
       healthySeconds: 2,
@@ -79,6 +82,9 @@ describe('parseCliOptions', () => {
       operatorPaymentSize: 2,
       breakerResetMs: 500,
       drainTimeoutMs: 0,
+      adaptiveSeconds: 0,
+      adaptiveRate: 50,
+      userCapacity: 8,
     });
   });
 

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
+import { ADAPTIVE_NUMERIC_OPTIONS } from '../adaptive/adaptive-options.js';
 import { DEFAULT_CONFIG, type DemoConfig, type GatewayMode, QUICK_OVERRIDES } from '../config.js';
 
 /** What the command line asked for. */
 export type CliRequest = { readonly kind: 'help' } | { readonly kind: 'run'; readonly config: DemoConfig };
 
-interface NumericOption {
+/** A `--flag <n>` option setting one numeric knob. */
+export interface NumericOption {
   readonly flag: string;
   readonly key: keyof DemoConfig;
   readonly help: string;
@@ -150,6 +152,7 @@ const NUMERIC_OPTIONS: readonly NumericOption[] = [
     integer: false,
     min: 0,
   },
+  ...ADAPTIVE_NUMERIC_OPTIONS,
 ];
 
 interface SwitchOption {
@@ -178,6 +181,7 @@ export function helpText(): string {
     'Runs the bulkhead demo on 127.0.0.1: payment, user and inventory services, a gateway, and a load',
     'generator driving the scenario  healthy -> payment hangs -> payment recovers,  once with bulkheads',
     'and once without. Prints a table per route and phase and writes an HTML report.',
+    'Then the adaptive-limit phase: the user service drops to a quarter of its capacity, adaptive vs fixed limit.',
     'While it runs: <gateway>/dashboard (live), /bulkheads (states JSON), /metrics (Prometheus text).',
     '',
     'Options:',
@@ -190,7 +194,7 @@ export function helpText(): string {
     `${'  --output <path>'.padEnd(30)}HTML report path (default ${DEFAULT_CONFIG.outputPath})`,
     `${'  --only <mode>'.padEnd(30)}run only "bulkheads" or only "shared" (without bulkheads)`,
     ...SWITCH_OPTIONS.map((option) => `${`  --${option.flag}`.padEnd(30)}${option.help}`),
-    `${'  --quick'.padEnd(30)}the same story in ~25 s: phases 3/5/3 s, payment hangs 4 s, timeouts 2/4 s`,
+    `${'  --quick'.padEnd(30)}the same story in ~40 s: phases 3/5/3 s, payment hangs 4 s, timeouts 2/4 s, adaptive 12 s`,
     `${'  -h, --help'.padEnd(30)}show this help`,
     '',
     'Explicit options win over --quick.',

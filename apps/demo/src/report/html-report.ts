@@ -1,7 +1,9 @@
+import type { AdaptiveRun } from '../adaptive/adaptive-phase.js';
 import { type DemoConfig, ROUTE_NAMES, type RouteName } from '../config.js';
 import type { ScenarioRun } from '../run-scenario.js';
 import { type SeriesPoint, timeSeries } from '../stats/time-series.js';
 import { ACCEPTANCE_BOUNDS, JUDGED_ROUTES, judgeRun } from './acceptance.js';
+import { renderAdaptiveSection } from './adaptive-section.js';
 import { escapeHtml } from './escape-html.js';
 import { formatMs, formatPercent, formatRate } from './format.js';
 import { type ChartBand, type ChartMarker, renderLineChart } from './svg-chart.js';
@@ -13,6 +15,8 @@ export interface HtmlReportOptions {
   readonly config: DemoConfig;
   /** When and where it ran, e.g. `2026-11-22T12:00:00Z, linux x64, 2 cores`. */
   readonly environment: string;
+  /** The adaptive-limit phase, shown after the routes. */
+  readonly adaptive?: AdaptiveRun;
 }
 
 const MODE_TITLES: Record<string, string> = {
@@ -210,6 +214,7 @@ ${
 ${statsTable(runs)}
 ${verdicts(runs)}
 ${ROUTE_NAMES.map((route) => routeSection(route, runs)).join('\n')}
+${options.adaptive === undefined ? '' : renderAdaptiveSection(options.adaptive)}
 </body></html>
 `;
 }

@@ -38,7 +38,8 @@ export function describePaymentBreakdown(payment: PaymentBreakdown): string {
   );
 }
 
-function renderGrid(rows: readonly (readonly string[])[], separators: ReadonlySet<number>): string {
+/** Aligns `rows` in columns (the first two left-aligned), with `| ` before the columns in `separators`. */
+export function renderGrid(rows: readonly (readonly string[])[], separators: ReadonlySet<number>): string {
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, index) => {

@@ -28,6 +28,9 @@ export function testConfig(overrides: Partial<DemoConfig> = {}): DemoConfig {
     downstreamTimeoutMs: 60_000,
     clientTimeoutMs: 60_000,
     port: 0,
+    adaptiveSeconds: 3,
+    adaptiveRate: 60,
+    userCapacity: 8,
     outputPath: path.join(os.tmpdir(), `bulkhead-demo-test-${process.pid}-${Date.now()}.html`),
     ...overrides,
   };
