@@ -41,7 +41,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     });
   };
   pool(
-    'Sockets of the shared keep-alive pool carrying a request.',
+    'Connections of the shared undici pool carrying a request.',
     (s) => s.activeSockets,
     'demo_pool_active_sockets',
   );
@@ -50,7 +50,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     (s) => s.queuedRequests,
     'demo_pool_queued_requests',
   );
-  pool('Bound on sockets of the shared pool.', (s) => s.maxSockets, 'demo_pool_max_sockets');
+  pool('Bound on connections of the shared pool.', (s) => s.maxSockets, 'demo_pool_max_sockets');
   return {
     registry,
     bulkheadMetrics,

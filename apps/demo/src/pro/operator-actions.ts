@@ -31,7 +31,7 @@ function resize(
 
 /**
  * What the operator does during the PRO run, over HTTP with the bearer token: halfway through the
- * hang, shrink payment (e.g. 16 -> 4) so its hung calls hold fewer sockets of the shared pool; when
+ * hang, shrink payment (e.g. 16 -> 4) so its hung calls hold fewer connections of the shared pool; when
  * payment has recovered, give it its size back.
  */
 export function operatorResizes(options: OperatorResizesOptions): OperatorAction[] {
