@@ -24,7 +24,6 @@ export {
   validateSignal,
   validateTimeout,
 } from './internal/validate.js';
-export { type QueueNode, WaiterQueue } from './internal/waiter-queue.js';
 export { PermitBase } from './permit-base.js';
 export { CallContext, callProtected, type Executor, protectFunction } from './protected-call.js';
 export { WaitEntry } from './waiting/wait-entry.js';
