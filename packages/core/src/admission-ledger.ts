@@ -1,6 +1,7 @@
 import { BulkheadClosedError, BulkheadFullError, constructError } from './errors.js';
 import type { BulkheadEventEmitter } from './events.js';
 import { now } from './internal/clock.js';
+import type { BulkheadStateInput } from './state.js';
 import type { BulkheadType, CallOutcome, RejectionReason } from './vocabulary.js';
 
 /** What a ledger reads from its bulkhead when it reports a verdict (read lazily, at the moment of the verdict). */
@@ -11,6 +12,12 @@ export interface AdmissionSubject {
   readonly activeCount: number;
   readonly waitingCount: number;
 }
+
+/** The call counters a ledger contributes to a bulkhead's state. */
+export type LedgerStateCounts = Pick<
+  BulkheadStateInput,
+  'rejectedCount' | 'admittedCount' | 'successfulCalls' | 'failedCalls' | 'lastRejectionTime'
+>;
 
 /** Options of `AdmissionLedger`. */
 export interface AdmissionLedgerOptions {
@@ -49,6 +56,17 @@ export class AdmissionLedger {
     this.#events = options.events;
     this.#captureStackTrace = options.captureStackTrace;
     this.#countRejection = options.countRejection;
+  }
+
+  /** The call counters of a `BulkheadStateInput` (rejections as this ledger counted them). */
+  stateCounts(): LedgerStateCounts {
+    return {
+      rejectedCount: this.rejectedCount,
+      admittedCount: this.admittedCount,
+      successfulCalls: this.successfulCount,
+      failedCalls: this.failedCount,
+      lastRejectionTime: this.lastRejectionTime,
+    };
   }
 
   /** Counts an admission and sends `permitted` when somebody listens to it. */

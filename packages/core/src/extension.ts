@@ -6,6 +6,7 @@ export {
   AdmissionLedger,
   type AdmissionLedgerOptions,
   type AdmissionSubject,
+  type LedgerStateCounts,
 } from './admission-ledger.js';
 export { constructError, constructWithoutStack } from './errors.js';
 export { IdleList, type IdleNode } from './idle/idle-list.js';

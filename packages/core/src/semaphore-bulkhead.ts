@@ -228,11 +228,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
       activeCount: this.#active,
       waitingCount: this.#waiters.size,
       maxQueue: this.#maxQueue,
-      rejectedCount: this.#ledger.rejectedCount,
-      admittedCount: this.#ledger.admittedCount,
-      successfulCalls: this.#ledger.successfulCount,
-      failedCalls: this.#ledger.failedCount,
-      lastRejectionTime: this.#ledger.lastRejectionTime,
+      ...this.#ledger.stateCounts(),
       closed: this.#closed,
     }) as SemaphoreBulkheadState;
   }

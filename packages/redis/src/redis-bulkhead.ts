@@ -249,11 +249,7 @@ export class RedisBulkhead implements ResizableBulkhead, ClosableBulkhead {
       activeCount: cluster.activeCount,
       waitingCount: cluster.waitingCount,
       maxQueue: this.#options.maxQueue,
-      rejectedCount: this.#ledger.rejectedCount,
-      admittedCount: this.#ledger.admittedCount,
-      successfulCalls: this.#ledger.successfulCount,
-      failedCalls: this.#ledger.failedCount,
-      lastRejectionTime: this.#ledger.lastRejectionTime,
+      ...this.#ledger.stateCounts(),
       closed: this.#closed,
     });
     return Object.freeze({

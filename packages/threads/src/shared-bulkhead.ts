@@ -313,11 +313,9 @@ export class SharedBulkhead implements ClosableBulkhead, SynchronousBulkhead {
       activeCount: table.active,
       waitingCount: table.waiting,
       maxQueue: this.#maxQueue,
+      // Admissions and outcomes are this thread's; rejections are counted across threads.
+      ...this.#ledger.stateCounts(),
       rejectedCount: table.rejected,
-      // Admissions and outcomes are this thread's (rejections are counted across threads).
-      admittedCount: this.#ledger.admittedCount,
-      successfulCalls: this.#ledger.successfulCount,
-      failedCalls: this.#ledger.failedCount,
       lastRejectionTime: table.lastRejectionTime,
       closed: table.closed,
     }) as SharedBulkheadState;

@@ -167,11 +167,7 @@ export class KeyedBulkhead {
       activeCount: this.#active,
       waitingCount: this.#waiting,
       maxQueue: this.#options.maxQueue * this.#compartments.size,
-      rejectedCount: this.#ledger.rejectedCount,
-      admittedCount: this.#ledger.admittedCount,
-      successfulCalls: this.#ledger.successfulCount,
-      failedCalls: this.#ledger.failedCount,
-      lastRejectionTime: this.#ledger.lastRejectionTime,
+      ...this.#ledger.stateCounts(),
       closed: this.#closed,
     });
     let keys: Record<string, KeyState> | undefined;

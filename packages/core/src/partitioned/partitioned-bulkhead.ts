@@ -280,11 +280,7 @@ export class PartitionedBulkhead<Names extends string = string>
       activeCount: this.#accounting.total,
       waitingCount: this.#waiting,
       maxQueue: this.#maxQueue,
-      rejectedCount: this.#ledger.rejectedCount,
-      admittedCount: this.#ledger.admittedCount,
-      successfulCalls: this.#ledger.successfulCount,
-      failedCalls: this.#ledger.failedCount,
-      lastRejectionTime: this.#ledger.lastRejectionTime,
+      ...this.#ledger.stateCounts(),
       closed: this.#closed,
     });
     return Object.freeze({
