@@ -1,5 +1,5 @@
 import { BulkheadClosedError, BulkheadFullError, constructError } from './errors.js';
-import type { BulkheadEventEmitter } from './events.js';
+import type { BulkheadEventEmitter, EventLabel } from './events.js';
 import { now } from './internal/clock.js';
 import type { BulkheadStateInput } from './state.js';
 import type { BulkheadType, CallOutcome, RejectionReason } from './vocabulary.js';
@@ -69,41 +69,53 @@ export class AdmissionLedger {
     };
   }
 
-  /** Counts an admission and sends `permitted` when somebody listens to it. */
-  permitted(waitTime: number): void {
+  /** Counts an admission and sends `permitted` (with `label`'s partition or key) when somebody listens to it. */
+  permitted(waitTime: number, label?: EventLabel): void {
     this.admittedCount++;
     if (!this.#events.listeningPermitted) return;
     const subject = this.#subject;
-    this.#events.emit('permitted', {
-      bulkheadName: subject.name,
-      bulkheadType: subject.type,
-      waitTime,
-      activeCount: subject.activeCount,
-    });
+    this.#events.emit(
+      'permitted',
+      labelled(
+        {
+          bulkheadName: subject.name,
+          bulkheadType: subject.type,
+          waitTime,
+          activeCount: subject.activeCount,
+        },
+        label,
+      ),
+    );
   }
 
   /**
    * Counts the outcome, and sends `finished` for a call admitted at `admittedAt` (ms, from `performance.now()`), when somebody
    * listens to it; `admittedAt` < 0 marks a call admitted while nobody listened (no event).
    */
-  finished(outcome: CallOutcome, admittedAt: number, waitTime: number): void {
+  finished(outcome: CallOutcome, admittedAt: number, waitTime: number, label?: EventLabel): void {
     if (outcome === 'success') this.successfulCount++;
     else {
       this.failedCount++;
       if (outcome === 'timeout') this.timedOutCount++;
     }
     if (admittedAt < 0 || !this.#events.listeningFinished) return;
-    this.#events.emit('finished', {
-      bulkheadName: this.#subject.name,
-      bulkheadType: this.#subject.type,
-      outcome,
-      duration: now() - admittedAt,
-      waitTime,
-    });
+    this.#events.emit(
+      'finished',
+      labelled(
+        {
+          bulkheadName: this.#subject.name,
+          bulkheadType: this.#subject.type,
+          outcome,
+          duration: now() - admittedAt,
+          waitTime,
+        },
+        label,
+      ),
+    );
   }
 
-  /** Counts a rejection and sends `rejected` when somebody listens to it. */
-  rejected(reason: RejectionReason, waitTime: number): void {
+  /** Counts a rejection and sends `rejected` (with `label`'s partition or key) when somebody listens to it. */
+  rejected(reason: RejectionReason, waitTime: number, label?: EventLabel): void {
     if (this.#countRejection === undefined) {
       this.rejectedCount++;
       this.lastRejectionTime = Date.now();
@@ -112,19 +124,32 @@ export class AdmissionLedger {
     }
     if (!this.#events.listeningRejected) return;
     const subject = this.#subject;
-    this.#events.emit('rejected', {
-      bulkheadName: subject.name,
-      bulkheadType: subject.type,
-      reason,
-      waitTime,
-      activeCount: subject.activeCount,
-      waitingCount: subject.waitingCount,
-    });
+    this.#events.emit(
+      'rejected',
+      labelled(
+        {
+          bulkheadName: subject.name,
+          bulkheadType: subject.type,
+          reason,
+          waitTime,
+          activeCount: subject.activeCount,
+          waitingCount: subject.waitingCount,
+        },
+        label,
+      ),
+    );
   }
 
-  /** Records a `queue_full`/`queue_timeout` rejection and returns its error. */
-  full(reason: 'queue_full' | 'queue_timeout', waitTime: number): BulkheadFullError {
-    this.rejected(reason, waitTime);
+  /**
+   * Records a `queue_full`/`queue_timeout` rejection, or a waiter shed by `onQueueFull: 'drop-oldest'`
+   * (`dropped`), and returns its `BulkheadFullError`.
+   */
+  full(
+    reason: 'queue_full' | 'queue_timeout' | 'dropped',
+    waitTime: number,
+    label?: EventLabel,
+  ): BulkheadFullError {
+    this.rejected(reason, waitTime, label);
     const subject = this.#subject;
     const details = {
       bulkheadName: subject.name,
@@ -137,15 +162,27 @@ export class AdmissionLedger {
   }
 
   /** Records a `shutdown` rejection and returns its error. */
-  closed(waitTime: number): BulkheadClosedError {
-    this.rejected('shutdown', waitTime);
+  closed(waitTime: number, label?: EventLabel): BulkheadClosedError {
+    this.rejected('shutdown', waitTime, label);
     const details = { bulkheadName: this.#subject.name };
     return constructError(this.#captureStackTrace, () => new BulkheadClosedError(details));
   }
 
   /** Records an `aborted` rejection and returns the signal's reason (what the caller is rejected with). */
-  aborted(signal: AbortSignal, waitTime: number): unknown {
-    this.rejected('aborted', waitTime);
+  aborted(signal: AbortSignal, waitTime: number, label?: EventLabel): unknown {
+    this.rejected('aborted', waitTime, label);
     return signal.reason;
   }
+}
+
+/** `payload` with the partition or key of `label` (when it has one). */
+function labelled<Payload extends object>(
+  payload: Payload,
+  label: EventLabel | undefined,
+): Payload & EventLabel {
+  if (label === undefined) return payload;
+  const result: Payload & { partition?: string; key?: string } = payload;
+  if (label.partition !== undefined) result.partition = label.partition;
+  if (label.key !== undefined) result.key = label.key;
+  return result;
 }

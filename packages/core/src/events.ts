@@ -1,8 +1,18 @@
 import { reportListenerFailure } from './internal/report-listener-failure.js';
 import type { BulkheadType, CallOutcome, RejectionReason } from './vocabulary.js';
 
+/**
+ * Where inside a compartment a call belongs: the partition of a `PartitionedBulkhead` call, the key of a
+ * `KeyedBulkhead` call (absent elsewhere, and on calls made without a partition). Adapters label metrics by
+ * partition; by key only when asked to (keys are unbounded).
+ */
+export interface EventLabel {
+  readonly partition?: string;
+  readonly key?: string;
+}
+
 /** Sent when a call gets a permit. */
-export interface PermittedEvent {
+export interface PermittedEvent extends EventLabel {
   readonly bulkheadName: string;
   readonly bulkheadType: BulkheadType;
   /** Milliseconds spent waiting in the queue (0 on the fast path). */
@@ -11,7 +21,7 @@ export interface PermittedEvent {
 }
 
 /** Sent when a call is not admitted. */
-export interface RejectedEvent {
+export interface RejectedEvent extends EventLabel {
   readonly bulkheadName: string;
   readonly bulkheadType: BulkheadType;
   readonly reason: RejectionReason;
@@ -22,7 +32,7 @@ export interface RejectedEvent {
 }
 
 /** Sent when an admitted call ends (permit released). */
-export interface FinishedEvent {
+export interface FinishedEvent extends EventLabel {
   readonly bulkheadName: string;
   readonly bulkheadType: BulkheadType;
   readonly outcome: CallOutcome;

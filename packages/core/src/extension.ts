@@ -15,6 +15,7 @@ export { globalExtensionState } from './internal/global-slot.js';
 export {
   describe as describeValue,
   validateBoolean,
+  validateChoice,
   validateFunction,
   validateInteger,
   validateIntegerOrInfinity,
@@ -27,5 +28,16 @@ export {
 } from './internal/validate.js';
 export { PermitBase } from './permit-base.js';
 export { CallContext, callProtected, type Executor, protectFunction } from './protected-call.js';
+export { OrderedWaitList, type SequencedEntry } from './waiting/ordered-wait-list.js';
+export {
+  type CallPriority,
+  PRIORITY_LEVELS,
+  priorityLevel,
+  QUEUE_FULL_POLICIES,
+  QUEUE_ORDERS,
+  type QueueFullPolicy,
+  type QueueOrder,
+  STARVATION_INTERVAL,
+} from './waiting/queue-policy.js';
 export { WaitEntry } from './waiting/wait-entry.js';
 export { WaitList, type WaitListOptions } from './waiting/wait-list.js';

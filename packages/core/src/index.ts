@@ -57,6 +57,7 @@ export {
   type BulkheadEventListener,
   type BulkheadEventMap,
   type BulkheadEventName,
+  type EventLabel,
   type FinishedEvent,
   type PermittedEvent,
   type RejectedEvent,
@@ -73,7 +74,6 @@ export { KeyedBulkhead, type KeyedCallOptions } from './keyed/keyed-bulkhead.js'
 export type { KeyedBulkheadOptions, PerKeyOptions } from './keyed/keyed-options.js';
 export type { KeyedBulkheadState, KeyState } from './keyed/keyed-state.js';
 export { getBulkheadLogger, jsonStderrLogger } from './logger.js';
-export type { CallPriority, QueueFullPolicy, QueueOrder } from './partitioned/ordered-waiters.js';
 export {
   type PartitionedAcquireOptions,
   PartitionedBulkhead,
@@ -109,3 +109,4 @@ export {
   type SemaphoreBulkheadState,
 } from './semaphore-bulkhead.js';
 export { type BulkheadState, type BulkheadStateInput, createBulkheadState } from './state.js';
+export type { CallPriority, QueueFullPolicy, QueueOrder } from './waiting/queue-policy.js';

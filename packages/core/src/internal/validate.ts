@@ -142,3 +142,19 @@ function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+/**
+ * `value` when it is one of `choices`, the first choice when undefined.
+ * @throws {TypeError} naming `option` and the choices otherwise.
+ */
+export function validateChoice<Choice extends string>(
+  option: string,
+  value: unknown,
+  choices: readonly Choice[],
+): Choice {
+  if (value === undefined) return choices[0]!;
+  if (!choices.includes(value as Choice)) {
+    throw new TypeError(`options.${option} must be one of ${choices.join(', ')}, got ${describe(value)}`);
+  }
+  return value as Choice;
+}

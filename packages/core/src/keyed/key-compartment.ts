@@ -1,5 +1,6 @@
 import type { IdleNode } from '../idle/idle-list.js';
-import type { OrderedWaiters } from '../partitioned/ordered-waiters.js';
+import type { OrderedWaitList } from '../waiting/ordered-wait-list.js';
+import type { QueuedCall } from '../waiting/queued-call.js';
 
 /** One key's compartment: a few counters, a queue made on first wait, and its place in the idle list. */
 export class KeyCompartment implements IdleNode {
@@ -16,7 +17,7 @@ export class KeyCompartment implements IdleNode {
   releaseAfterSuccess: ((value: unknown) => unknown) | undefined = undefined;
   releaseAfterFailure: ((error: unknown) => never) | undefined = undefined;
   /** The key's waiters (on core's `WaitList`), made on first wait and dropped when idle: an idle key costs none. */
-  queue: OrderedWaiters<KeyCompartment> | undefined = undefined;
+  queue: OrderedWaitList<QueuedCall<KeyCompartment>> | undefined = undefined;
 
   constructor(readonly key: string) {}
 

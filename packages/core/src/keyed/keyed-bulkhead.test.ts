@@ -151,6 +151,25 @@ describe('KeyedBulkhead', () => {
     expect(() => tenants.forKey('')).toThrow(RangeError);
   });
 
+  it('names the key in its events (adapters label by key only when asked to)', async () => {
+    const tenants = new KeyedBulkhead('tenants', { perKey: { maxConcurrent: 1, maxQueue: 0 } });
+    const trace: string[] = [];
+    tenants.on('permitted', (event) => trace.push(`permitted ${event.key} ${event.bulkheadName}`));
+    tenants.on('rejected', (event) => trace.push(`rejected ${event.key} ${event.reason}`));
+    tenants.on('finished', (event) => trace.push(`finished ${event.key} ${event.outcome}`));
+    const held = await tenants.acquire('acme');
+    await expect(tenants.acquire('acme')).rejects.toMatchObject({ reason: 'queue_full' });
+    held.release();
+    await tenants.execute('globex', () => 'served');
+    expect(trace).toEqual([
+      'permitted acme tenants',
+      'rejected acme queue_full',
+      'finished acme success',
+      'permitted globex tenants',
+      'finished globex success',
+    ]);
+  });
+
   it('lists each key in state only when opted in', async () => {
     const tenants = new KeyedBulkhead('tenants', { perKey: { maxConcurrent: 2 }, perKeyState: true });
     const permit = await tenants.acquire('acme');

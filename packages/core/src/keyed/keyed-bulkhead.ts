@@ -7,11 +7,13 @@ import type {
   ExecutionContext,
   ProtectedFunction,
 } from '../bulkhead.js';
-import { BulkheadClosedError, BulkheadFullError, constructError } from '../errors.js';
+import { BulkheadClosedError, BulkheadFullError } from '../errors.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from '../events.js';
 import { IdleList } from '../idle/idle-list.js';
 import { IdleSweeper } from '../idle/idle-sweeper.js';
 import { now } from '../internal/clock.js';
+import { runWithPermit } from '../internal/run-with-permit.js';
+import { type SlotOwner, SlotPermit } from '../internal/slot-permit.js';
 import {
   describe,
   validateKnownKeys,
@@ -20,13 +22,12 @@ import {
   validateSignal,
   validateTimeout,
 } from '../internal/validate.js';
-import { type CallPriority, OrderedWaiters, priorityLevel } from '../partitioned/ordered-waiters.js';
-import { QueuedCall } from '../partitioned/queued-call.js';
-import { runWithPermit } from '../partitioned/run-with-permit.js';
-import { type SlotOwner, SlotPermit } from '../partitioned/slot-permit.js';
 import type { Permit } from '../permit.js';
 import { CallContext } from '../protected-call.js';
 import { type BulkheadState, createBulkheadState } from '../state.js';
+import { OrderedWaitList } from '../waiting/ordered-wait-list.js';
+import { type CallPriority, priorityLevel } from '../waiting/queue-policy.js';
+import { QueuedCall } from '../waiting/queued-call.js';
 import type { WaitListOptions } from '../waiting/wait-list.js';
 import { KeyBulkhead } from './key-bulkhead.js';
 import { KeyCompartment } from './key-compartment.js';
@@ -83,9 +84,10 @@ export class KeyedBulkhead {
       this.#evict(compartment),
     );
     this.#waitListOptions = {
-      onExpired: (call) => this.#rejectWaiter(call, this.#full('queue_timeout', this.#waitTimeOf(call))),
+      onExpired: (call) =>
+        this.#rejectWaiter(call, this.#ledger.full('queue_timeout', this.#waitTimeOf(call), call.home)),
       onAborted: (call) =>
-        this.#rejectWaiter(call, this.#ledger.aborted(call.signal!, this.#waitTimeOf(call))),
+        this.#rejectWaiter(call, this.#ledger.aborted(call.signal!, this.#waitTimeOf(call), call.home)),
     };
     this.#ledger = new AdmissionLedger({
       subject: this,
@@ -239,7 +241,7 @@ export class KeyedBulkhead {
       this.#waiting = 0;
       for (const call of detached) {
         call.home.rejected++;
-        call.reject(this.#ledger.closed(this.#waitTimeOf(call)));
+        call.reject(this.#ledger.closed(this.#waitTimeOf(call), call.home));
       }
       this.#sweeper.stop();
     }
@@ -271,19 +273,14 @@ export class KeyedBulkhead {
         if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
         if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
         level = priorityLevel(options.priority);
-        if (level < 0) {
-          throw new TypeError(
-            `options.priority must be one of low, normal, high, got ${describe(options.priority)}`,
-          );
-        }
       }
     } catch (error) {
       return Promise.reject(error);
     }
-    if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
-    if (this.#closed) return Promise.reject(this.#ledger.closed(0));
+    if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0, { key }));
+    if (this.#closed) return Promise.reject(this.#ledger.closed(0, { key }));
     const compartment = this.#compartmentOf(key);
-    if (compartment === undefined) return Promise.reject(this.#full('queue_full', 0));
+    if (compartment === undefined) return Promise.reject(this.#ledger.full('queue_full', 0, { key }));
     const timed = (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) || this.#events.listening;
     if (compartment.active < this.#options.maxConcurrent && compartment.waiting === 0) {
       this.#takeKey(compartment);
@@ -296,24 +293,24 @@ export class KeyedBulkhead {
     }
     if (timeout === undefined || timeout === 0) {
       compartment.rejected++;
-      return Promise.reject(this.#full('queue_full', 0));
+      return Promise.reject(this.#ledger.full('queue_full', 0, compartment));
     }
     if (compartment.waiting >= this.#options.maxQueue) {
       const oldest = this.#options.onQueueFull === 'drop-oldest' ? compartment.queue?.oldest() : undefined;
       if (oldest === undefined) {
         compartment.rejected++;
-        return Promise.reject(this.#full('queue_full', 0));
+        return Promise.reject(this.#ledger.full('queue_full', 0, compartment));
       }
       // drop-oldest sheds the key's own oldest waiter so the new one can wait.
       compartment.queue!.remove(oldest);
       this.#waiting--;
       compartment.rejected++;
-      oldest.reject(this.#dropped(this.#waitTimeOf(oldest)));
+      oldest.reject(this.#ledger.full('dropped', this.#waitTimeOf(oldest), compartment));
     }
     const start = timed ? now() : -1;
     const call = new QueuedCall(compartment, this.#sequence++, start, signal);
     call.timeout = timeout;
-    compartment.queue ??= new OrderedWaiters(this.#options.queueOrder, this.#waitListOptions);
+    compartment.queue ??= new OrderedWaitList(this.#options.queueOrder, this.#waitListOptions);
     compartment.queue.enqueue(call, level, timeout);
     this.#waiting++;
     if (task === undefined) return call.promise;
@@ -356,7 +353,7 @@ export class KeyedBulkhead {
       return runWithPermit(task, context, this.#grant(compartment, waitTime, undefined));
     }
     compartment.admitted++;
-    this.#ledger.permitted(waitTime);
+    this.#ledger.permitted(waitTime, compartment);
     let result: unknown;
     try {
       result = task(context);
@@ -392,13 +389,13 @@ export class KeyedBulkhead {
     const inner = (context: ExecutionContext): unknown => {
       if (this.#closed) {
         stage = 'refused';
-        throw this.#ledger.closed(start >= 0 ? now() - start : 0);
+        throw this.#ledger.closed(start >= 0 ? now() - start : 0, compartment);
       }
       stage = 'admitted';
       waitTime = start >= 0 && this.#events.listening ? now() - start : 0;
       admittedAt = this.#events.listeningFinished ? now() : -1;
       compartment.admitted++;
-      this.#ledger.permitted(waitTime);
+      this.#ledger.permitted(waitTime, compartment);
       return task(context);
     };
     const options = this.#globalOptions(timeout, signal, start);
@@ -413,7 +410,11 @@ export class KeyedBulkhead {
           this.#giveBackKey(compartment);
           if (stage === 'waiting') {
             compartment.rejected++;
-            this.#ledger.rejected(rejectionReasonOf(error, signal), start >= 0 ? now() - start : 0);
+            this.#ledger.rejected(
+              rejectionReasonOf(error, signal),
+              start >= 0 ? now() - start : 0,
+              compartment,
+            );
           }
         }
         throw error;
@@ -465,7 +466,7 @@ export class KeyedBulkhead {
   #grant(compartment: KeyCompartment, waitTime: number, globalPermit: Permit | undefined): Permit {
     const admittedAt = this.#events.listeningFinished ? now() : -1;
     compartment.admitted++;
-    this.#ledger.permitted(waitTime);
+    this.#ledger.permitted(waitTime, compartment);
     return new SlotPermit(this.#owner, compartment, admittedAt, waitTime, globalPermit);
   }
 
@@ -486,13 +487,13 @@ export class KeyedBulkhead {
     } catch (error) {
       this.#giveBackKey(compartment);
       compartment.rejected++;
-      this.#ledger.rejected(rejectionReasonOf(error, signal), start >= 0 ? now() - start : 0);
+      this.#ledger.rejected(rejectionReasonOf(error, signal), start >= 0 ? now() - start : 0, compartment);
       throw error;
     }
     if (this.#closed) {
       globalPermit.release();
       this.#giveBackKey(compartment);
-      throw this.#ledger.closed(start >= 0 ? now() - start : 0);
+      throw this.#ledger.closed(start >= 0 ? now() - start : 0, compartment);
     }
     return this.#grant(compartment, start >= 0 && this.#events.listening ? now() - start : 0, globalPermit);
   }
@@ -502,7 +503,7 @@ export class KeyedBulkhead {
     this.#active--;
     if (outcome === 'success') compartment.successful++;
     else compartment.failed++;
-    this.#ledger.finished(outcome, admittedAt, waitTime);
+    this.#ledger.finished(outcome, admittedAt, waitTime, compartment);
     this.#afterRelease(compartment);
   }
 
@@ -558,22 +559,6 @@ export class KeyedBulkhead {
     for (let oldest = this.#idle.oldest; oldest !== undefined; oldest = this.#idle.oldest)
       this.#idle.remove(oldest);
     this.#compartments.clear();
-  }
-
-  #dropped(waitTime: number): BulkheadFullError {
-    this.#ledger.rejected('dropped', waitTime);
-    const details = {
-      bulkheadName: this.name,
-      bulkheadType: this.type,
-      maxConcurrent: this.maxConcurrent,
-      activeCount: this.#active,
-      reason: 'dropped' as const,
-    };
-    return constructError(this.#options.captureStackTrace, () => new BulkheadFullError(details));
-  }
-
-  #full(reason: 'queue_full' | 'queue_timeout', waitTime: number): BulkheadFullError {
-    return this.#ledger.full(reason, waitTime);
   }
 
   #waitTimeOf(call: QueuedCall<KeyCompartment>): number {

@@ -2,6 +2,7 @@ import type { Bulkhead } from '../bulkhead.js';
 import {
   describe,
   validateBoolean,
+  validateChoice,
   validateInteger,
   validateIntegerOrInfinity,
   validateKnownKeys,
@@ -9,8 +10,12 @@ import {
   validateTimeout,
 } from '../internal/validate.js';
 import { isBulkhead } from '../is-bulkhead.js';
-import type { QueueFullPolicy, QueueOrder } from '../partitioned/ordered-waiters.js';
-import { validateChoice } from '../partitioned/partitioned-options.js';
+import {
+  QUEUE_FULL_POLICIES,
+  QUEUE_ORDERS,
+  type QueueFullPolicy,
+  type QueueOrder,
+} from '../waiting/queue-policy.js';
 
 /** The limits every key's compartment gets. */
 export interface PerKeyOptions {
@@ -97,8 +102,8 @@ export function resolveKeyedOptions(options: unknown): ResolvedKeyedOptions {
     idleTimeout: input.idleTimeout === undefined ? 60_000 : validateTimeout('idleTimeout', input.idleTimeout),
     global,
     perKeyState: input.perKeyState === undefined ? false : validateBoolean('perKeyState', input.perKeyState),
-    queueOrder: validateChoice('queueOrder', input.queueOrder, ['fifo', 'lifo'] as const),
-    onQueueFull: validateChoice('onQueueFull', input.onQueueFull, ['reject-new', 'drop-oldest'] as const),
+    queueOrder: validateChoice('queueOrder', input.queueOrder, QUEUE_ORDERS),
+    onQueueFull: validateChoice('onQueueFull', input.onQueueFull, QUEUE_FULL_POLICIES),
     captureStackTrace:
       input.captureStackTrace === undefined
         ? false

@@ -195,13 +195,24 @@ describe('PartitionedBulkhead', () => {
     expect(closed.status).toBe('fulfilled');
   });
 
-  it('reports rejections and admissions through the ledger events, with its type', async () => {
+  it('reports rejections and admissions through the ledger events, with its type and partition', async () => {
     const bulkhead = liveAndBatch(2);
     const rejected: RejectedEvent[] = [];
     bulkhead.on('rejected', (event) => rejected.push(event));
     take(bulkhead, 'live', 2);
     await expect(bulkhead.acquire({ partition: 'batch' })).rejects.toBeInstanceOf(BulkheadFullError);
+    await expect(bulkhead.acquire()).rejects.toBeInstanceOf(BulkheadFullError);
     expect(rejected).toEqual([
+      {
+        bulkheadName: 'api',
+        bulkheadType: 'partitioned',
+        reason: 'queue_full',
+        waitTime: 0,
+        activeCount: 2,
+        waitingCount: 0,
+        partition: 'batch',
+      },
+      // A call without a partition carries none.
       {
         bulkheadName: 'api',
         bulkheadType: 'partitioned',
@@ -211,7 +222,7 @@ describe('PartitionedBulkhead', () => {
         waitingCount: 0,
       },
     ]);
-    expect(bulkhead.getState()).toMatchObject({ type: 'partitioned', totalCalls: 3, rejectedCount: 1 });
+    expect(bulkhead.getState()).toMatchObject({ type: 'partitioned', totalCalls: 4, rejectedCount: 2 });
   });
 
   it('releases a permit exactly once however often release() is called', () => {

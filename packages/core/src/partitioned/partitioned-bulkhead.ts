@@ -9,9 +9,15 @@ import type {
   ResizableBulkhead,
   SynchronousBulkhead,
 } from '../bulkhead.js';
-import { BulkheadFullError, constructError } from '../errors.js';
-import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from '../events.js';
+import {
+  BulkheadEventEmitter,
+  type BulkheadEventListener,
+  type BulkheadEventName,
+  type EventLabel,
+} from '../events.js';
 import { now } from '../internal/clock.js';
+import { runWithPermit } from '../internal/run-with-permit.js';
+import { type SlotOwner, SlotPermit } from '../internal/slot-permit.js';
 import {
   describe,
   validateInteger,
@@ -24,14 +30,13 @@ import {
 import type { Permit } from '../permit.js';
 import { CallContext, protectFunction } from '../protected-call.js';
 import { createBulkheadState } from '../state.js';
+import { OrderedWaitList } from '../waiting/ordered-wait-list.js';
+import { type CallPriority, priorityLevel, type QueueFullPolicy } from '../waiting/queue-policy.js';
+import { QueuedCall } from '../waiting/queued-call.js';
 import type { WaitListOptions } from '../waiting/wait-list.js';
-import { type CallPriority, OrderedWaiters, priorityLevel, type QueueFullPolicy } from './ordered-waiters.js';
 import { type PartitionedBulkheadOptions, resolvePartitionedOptions } from './partitioned-options.js';
 import type { PartitionedBulkheadState, PartitionState } from './partitioned-state.js';
-import { QueuedCall } from './queued-call.js';
-import { runWithPermit } from './run-with-permit.js';
 import { NO_GRANT, ShareAccounting, type WaitingView } from './share-accounting.js';
-import { type SlotOwner, SlotPermit } from './slot-permit.js';
 
 /** Options of `PartitionedBulkhead.acquire()`. */
 export interface PartitionedAcquireOptions<Names extends string = string> extends AcquireOptions {
@@ -78,9 +83,10 @@ export class PartitionedBulkhead<Names extends string = string>
   readonly #maxQueue: number;
   readonly #partitionMaxQueues: readonly number[];
   readonly #accounting: ShareAccounting;
-  readonly #queues: OrderedWaiters<Slot>[];
+  readonly #queues: OrderedWaitList<QueuedCall<Slot>>[];
   readonly #onQueueFull: QueueFullPolicy;
-  readonly #captureStackTrace: boolean;
+  /** Per slot, what its events carry: `{ partition }` (`undefined` for calls without a partition). */
+  readonly #labels: ReadonlyArray<EventLabel | undefined>;
   readonly #rejected: number[];
   #sequence = 0;
   /** True while `#grantWaiters` runs: a re-entrant call (from a listener) leaves the work to the running loop. */
@@ -120,15 +126,15 @@ export class PartitionedBulkhead<Names extends string = string>
       onAborted: (call) => {
         this.#waiting--;
         this.#rejected[call.home]!++;
-        call.reject(this.#ledger.aborted(call.signal!, this.#waitTimeOf(call)));
+        call.reject(this.#ledger.aborted(call.signal!, this.#waitTimeOf(call), this.#labels[call.home]));
       },
     };
     this.#queues = Array.from(
       { length: slotCount },
-      () => new OrderedWaiters(resolved.queueOrder, waitListOptions),
+      () => new OrderedWaitList(resolved.queueOrder, waitListOptions),
     );
     this.#onQueueFull = resolved.onQueueFull;
-    this.#captureStackTrace = resolved.captureStackTrace;
+    this.#labels = [...resolved.names.map((partition) => ({ partition })), undefined];
     this.#rejected = new Array<number>(slotCount).fill(0);
     this.#releaseAfterSuccess = this.#queues.map((_, slot) => (value: unknown) => {
       this.#release(slot, -1, 0, 'success');
@@ -255,7 +261,7 @@ export class PartitionedBulkhead<Names extends string = string>
       this.#waiting = 0;
       for (const call of detached) {
         this.#rejected[call.home]!++;
-        call.reject(this.#ledger.closed(this.#waitTimeOf(call)));
+        call.reject(this.#ledger.closed(this.#waitTimeOf(call), this.#labels[call.home]));
       }
     }
     if (this.#accounting.total === 0) return Promise.resolve();
@@ -302,7 +308,7 @@ export class PartitionedBulkhead<Names extends string = string>
   /** Gives a permit back (called once per permit by `SlotPermit`). */
   #release(slot: Slot, admittedAt: number, waitTime: number, outcome: CallOutcome): void {
     this.#accounting.give(slot);
-    this.#ledger.finished(outcome, admittedAt, waitTime);
+    this.#ledger.finished(outcome, admittedAt, waitTime, this.#labels[slot]);
     if (this.#waiting > 0) this.#grantWaiters();
     if (this.#accounting.total === 0 && this.#idleWaiters.length > 0) {
       const idle = this.#idleWaiters;
@@ -347,21 +353,16 @@ export class PartitionedBulkhead<Names extends string = string>
       if (options?.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
       if (options?.signal !== undefined) signal = validateSignal('signal', options.signal);
       level = priorityLevel(options?.priority);
-      if (level < 0) {
-        throw new TypeError(
-          `options.priority must be one of low, normal, high, got ${describe(options?.priority)}`,
-        );
-      }
     } catch (error) {
       return Promise.reject(error);
     }
     if (signal?.aborted) {
       this.#rejected[slot]!++;
-      return Promise.reject(this.#ledger.aborted(signal, 0));
+      return Promise.reject(this.#ledger.aborted(signal, 0, this.#labels[slot]));
     }
     if (this.#closed) {
       this.#rejected[slot]!++;
-      return Promise.reject(this.#ledger.closed(0));
+      return Promise.reject(this.#ledger.closed(0, this.#labels[slot]));
     }
     // Check and take in one synchronous step: no interleaving can over-admit.
     if (this.#waiting === 0 && this.#accounting.take(slot)) {
@@ -377,7 +378,7 @@ export class PartitionedBulkhead<Names extends string = string>
       queue.remove(oldest);
       this.#waiting--;
       this.#rejected[slot]!++;
-      oldest.reject(this.#dropped(this.#waitTimeOf(oldest)));
+      oldest.reject(this.#ledger.full('dropped', this.#waitTimeOf(oldest), this.#labels[slot]));
     }
     const start = timeout !== Number.POSITIVE_INFINITY || this.#events.listening ? now() : -1;
     const call = new QueuedCall(slot, this.#sequence++, start, signal);
@@ -393,7 +394,7 @@ export class PartitionedBulkhead<Names extends string = string>
   /** Runs an admitted call; without a `finished` listener no Permit is made (prebound per-slot releases). */
   #start(slot: Slot, task: ProtectedFunction<unknown>, context: ExecutionContext): Promise<unknown> {
     if (this.#events.listeningFinished) return runWithPermit(task, context, this.#grant(slot, 0));
-    this.#ledger.permitted(0);
+    this.#ledger.permitted(0, this.#labels[slot]);
     let result: unknown;
     try {
       result = task(context);
@@ -428,7 +429,7 @@ export class PartitionedBulkhead<Names extends string = string>
 
   #grant(slot: Slot, waitTime: number): Permit {
     const admittedAt = this.#events.listeningFinished ? now() : -1;
-    this.#ledger.permitted(waitTime);
+    this.#ledger.permitted(waitTime, this.#labels[slot]);
     return new SlotPermit(this.#owner, slot, admittedAt, waitTime);
   }
 
@@ -455,7 +456,7 @@ export class PartitionedBulkhead<Names extends string = string>
       const waitTime = this.#waitTimeOf(call);
       if (call.task === undefined) call.resolve(this.#grant(slot, waitTime));
       else {
-        this.#ledger.permitted(waitTime);
+        this.#ledger.permitted(waitTime, this.#labels[slot]);
         call.admittedAt = this.#events.listeningFinished ? now() : -1;
         call.waitTime = waitTime;
         call.resolve(call);
@@ -465,24 +466,12 @@ export class PartitionedBulkhead<Names extends string = string>
 
   #full(slot: Slot, reason: 'queue_full' | 'queue_timeout', waitTime: number): Error {
     this.#rejected[slot]!++;
-    return this.#ledger.full(reason, waitTime);
-  }
-
-  #dropped(waitTime: number): BulkheadFullError {
-    this.#ledger.rejected('dropped', waitTime);
-    const details = {
-      bulkheadName: this.name,
-      bulkheadType: this.type,
-      maxConcurrent: this.#accounting.limit,
-      activeCount: this.#accounting.total,
-      reason: 'dropped' as const,
-    };
-    return constructError(this.#captureStackTrace, () => new BulkheadFullError(details));
+    return this.#ledger.full(reason, waitTime, this.#labels[slot]);
   }
 
   #countRejection(slot: Slot, reason: 'queue_full' | 'shutdown'): void {
     this.#rejected[slot]!++;
-    this.#ledger.rejected(reason, 0);
+    this.#ledger.rejected(reason, 0, this.#labels[slot]);
   }
 
   #waitTimeOf(call: QueuedCall<Slot>): number {

@@ -1,12 +1,18 @@
 import {
   describe,
   validateBoolean,
+  validateChoice,
   validateInteger,
   validateIntegerOrInfinity,
   validateKnownKeys,
   validateOptionsObject,
 } from '../internal/validate.js';
-import type { QueueFullPolicy, QueueOrder } from './ordered-waiters.js';
+import {
+  QUEUE_FULL_POLICIES,
+  QUEUE_ORDERS,
+  type QueueFullPolicy,
+  type QueueOrder,
+} from '../waiting/queue-policy.js';
 
 /** One partition of a `PartitionedBulkhead`. */
 export interface PartitionOptions {
@@ -115,23 +121,7 @@ export function resolvePartitionedOptions(options: unknown): ResolvedPartitioned
     shares,
     partitionMaxQueues,
     captureStackTrace,
-    queueOrder: validateChoice('queueOrder', input.queueOrder, ['fifo', 'lifo'] as const),
-    onQueueFull: validateChoice('onQueueFull', input.onQueueFull, ['reject-new', 'drop-oldest'] as const),
+    queueOrder: validateChoice('queueOrder', input.queueOrder, QUEUE_ORDERS),
+    onQueueFull: validateChoice('onQueueFull', input.onQueueFull, QUEUE_FULL_POLICIES),
   };
-}
-
-/**
- * `value` when it is one of `choices`, the first choice when undefined.
- * @throws {TypeError} naming `option` and the choices otherwise.
- */
-export function validateChoice<Choice extends string>(
-  option: string,
-  value: unknown,
-  choices: readonly Choice[],
-): Choice {
-  if (value === undefined) return choices[0]!;
-  if (!choices.includes(value as Choice)) {
-    throw new TypeError(`options.${option} must be one of ${choices.join(', ')}, got ${describe(value)}`);
-  }
-  return value as Choice;
 }

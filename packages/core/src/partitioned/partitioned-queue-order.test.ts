@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BulkheadFullError } from '../errors.js';
 import type { Permit } from '../permit.js';
 import { flush, type Tracked, track } from '../test-support/async-helpers.js';
-import { STARVATION_INTERVAL } from './ordered-waiters.js';
+import { STARVATION_INTERVAL } from '../waiting/queue-policy.js';
 import { PartitionedBulkhead } from './partitioned-bulkhead.js';
 import type { PartitionedBulkheadOptions } from './partitioned-options.js';
 

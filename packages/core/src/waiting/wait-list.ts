@@ -53,6 +53,11 @@ export class WaitList<Entry extends WaitEntry> {
     return this.#head;
   }
 
+  /** The newest entry, without removing it. */
+  peekNewest(): Entry | undefined {
+    return this.#tail;
+  }
+
   /**
    * Appends `entry` at the tail. A finite `timeout` > 0 (ms after `entry.enqueuedAt`) schedules its expiry;
    * `Infinity` waits without a timer. With `entry.signal`, aborting removes it (check `signal.aborted` before

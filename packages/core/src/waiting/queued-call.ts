@@ -1,6 +1,6 @@
 import type { ProtectedFunction } from '../bulkhead.js';
 import type { Permit } from '../permit.js';
-import { WaitEntry } from '../waiting/wait-entry.js';
+import { WaitEntry } from './wait-entry.js';
 
 /**
  * A call waiting in core's `WaitList` for a permit of the compartment `home` (a partition slot or a key's
