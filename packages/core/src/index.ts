@@ -75,6 +75,11 @@ export type { KeyedBulkheadOptions, PerKeyOptions } from './keyed/keyed-options.
 export type { KeyedBulkheadState, KeyState } from './keyed/keyed-state.js';
 export { getBulkheadLogger, jsonStderrLogger } from './logger.js';
 export {
+  PartitionBulkhead,
+  type PartitionBulkheadParts,
+  type PartitionCallOptions,
+} from './partitioned/partition-bulkhead.js';
+export {
   type PartitionedAcquireOptions,
   PartitionedBulkhead,
   type PartitionedExecuteOptions,

@@ -1,5 +1,6 @@
 import type { AcquireOptions, Bulkhead, ExecuteOptions, ProtectedFunction } from '../bulkhead.js';
 import type { BulkheadEventListener, BulkheadEventName } from '../events.js';
+import { validateFunction } from '../internal/validate.js';
 import type { Permit } from '../permit.js';
 import { protectFunction } from '../protected-call.js';
 import type { BulkheadState } from '../state.js';
@@ -52,8 +53,16 @@ export class KeyBulkhead implements Bulkhead {
     return this.#keyed.keyState(this.#key, this.name);
   }
 
-  /** Subscribes to the keyed bulkhead's events (aggregated over keys, named after the keyed bulkhead). */
+  /**
+   * Subscribes to the events of this key's calls (named after the keyed bulkhead, with `key` set); returns a
+   * disposer.
+   * @throws {TypeError} for an unknown event name or a listener that is not a function.
+   */
   on<Name extends BulkheadEventName>(event: Name, listener: BulkheadEventListener<Name>): () => void {
-    return this.#keyed.on(event, listener);
+    validateFunction('listener', listener);
+    const key = this.#key;
+    return this.#keyed.on(event, (payload) => {
+      if (payload.key === key) listener(payload);
+    });
   }
 }

@@ -245,3 +245,39 @@ describe('KeyedBulkhead queue order, priorities and shedding', () => {
     expect(started).toEqual(['high', 'normal']);
   });
 });
+
+describe('KeyedBulkhead as a Bulkhead', () => {
+  it('takes the key from the options in execute(fn, { key }) and acquire({ key })', async () => {
+    const tenants = new KeyedBulkhead('tenants', { perKey: { maxConcurrent: 1, maxQueue: 0 } });
+    expect(isBulkhead(tenants)).toBe(true);
+    const held = await tenants.acquire({ key: 'acme' });
+    await expect(tenants.execute(() => 'again', { key: 'acme' })).rejects.toMatchObject({
+      reason: 'queue_full',
+    });
+    await expect(tenants.execute(() => 'served', { key: 'globex' })).resolves.toBe('served');
+    const wrapped = tenants.wrap((greeting: string) => `${greeting} initech`, { key: 'initech' });
+    await expect(wrapped('hello')).resolves.toBe('hello initech');
+    expect(tenants.getState()).toMatchObject({ keyCount: 3, activeCount: 1, rejectedCount: 1 });
+    held.release();
+  });
+
+  it('rejects a Bulkhead-form call without a key, naming it', async () => {
+    const tenants = new KeyedBulkhead('tenants', { perKey: { maxConcurrent: 1 } });
+    await expect(tenants.execute(() => 'no key', {})).rejects.toThrow(/key/);
+    await expect(tenants.acquire({ timeout: 10 })).rejects.toThrow(/key/);
+    await expect(
+      tenants.execute(() => 'typo', { key: 'acme', timeotu: 5 } as unknown as { key: string }),
+    ).rejects.toThrow(/timeotu/);
+  });
+});
+
+describe('KeyedBulkhead.forKey() events', () => {
+  it('sends only the events of its own key', async () => {
+    const tenants = new KeyedBulkhead('tenants', { perKey: { maxConcurrent: 1 } });
+    const acmeTrace: string[] = [];
+    tenants.forKey('acme').on('finished', (event) => acmeTrace.push(`${event.key} ${event.outcome}`));
+    await tenants.execute('globex', () => 'globex');
+    await tenants.forKey('acme').execute(() => 'acme');
+    expect(acmeTrace).toEqual(['acme success']);
+  });
+});

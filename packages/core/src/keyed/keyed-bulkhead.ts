@@ -3,6 +3,7 @@ import type {
   AcquireOptions,
   Bulkhead,
   CallOutcome,
+  ClosableBulkhead,
   ExecuteOptions,
   ExecutionContext,
   ProtectedFunction,
@@ -23,7 +24,7 @@ import {
   validateTimeout,
 } from '../internal/validate.js';
 import type { Permit } from '../permit.js';
-import { CallContext } from '../protected-call.js';
+import { CallContext, type Executor, protectFunction } from '../protected-call.js';
 import { type BulkheadState, createBulkheadState } from '../state.js';
 import { OrderedWaitList } from '../waiting/ordered-wait-list.js';
 import { type CallPriority, priorityLevel } from '../waiting/queue-policy.js';
@@ -38,12 +39,14 @@ import {
 } from './keyed-options.js';
 import type { KeyedBulkheadState, KeyState } from './keyed-state.js';
 
-const CALL_OPTION_KEYS = ['timeout', 'signal', 'priority'] as const;
+const CALL_OPTION_KEYS = ['timeout', 'signal', 'priority', 'key'] as const;
 
 /** Options of `KeyedBulkhead.acquire()` and `execute()`. */
 export interface KeyedCallOptions extends AcquireOptions {
   /** Order among the key's waiters (default `normal`; every 4th admission goes to the key's oldest waiter). */
   priority?: CallPriority;
+  /** The key, for the `Bulkhead` forms `execute(fn, { key })` and `acquire({ key })` (ignored in the keyed forms). */
+  key?: string;
 }
 
 /**
@@ -54,7 +57,7 @@ export interface KeyedCallOptions extends AcquireOptions {
  * back at once. Events and state are aggregated over keys (cardinality-safe).
  * @throws {TypeError | RangeError} at construction when an option is invalid (the message names it).
  */
-export class KeyedBulkhead {
+export class KeyedBulkhead implements Bulkhead, ClosableBulkhead {
   readonly name: string;
   readonly type = 'keyed' as const;
   readonly #options: ResolvedKeyedOptions;
@@ -123,15 +126,37 @@ export class KeyedBulkhead {
    * @throws {BulkheadFullError} (rejection) `queue_full`/`queue_timeout`; {BulkheadClosedError} after `close()`;
    * the global bulkhead's rejection as it is.
    */
-  acquire(key: string, options?: KeyedCallOptions): Promise<Permit> {
-    return this.#admit(key, options, undefined) as Promise<Permit>;
+  acquire(key: string, options?: KeyedCallOptions): Promise<Permit>;
+  /** The `Bulkhead` form: `acquire({ key, ... })`; a missing key is a `TypeError` rejection. */
+  acquire(options: KeyedCallOptions): Promise<Permit>;
+  acquire(keyOrOptions: string | KeyedCallOptions | undefined, options?: KeyedCallOptions): Promise<Permit> {
+    if (typeof keyOrOptions === 'string')
+      return this.#admit(keyOrOptions, options, undefined) as Promise<Permit>;
+    return this.#admit(keyOf(keyOrOptions), keyOrOptions, undefined) as Promise<Permit>;
   }
 
   /**
    * Runs `fn({ signal })` inside a permit of `key` (and of `global`) and always releases both.
    * @throws the same rejections as `acquire()`; errors of `fn` propagate unchanged.
    */
-  execute<T>(key: string, fn: ProtectedFunction<T>, options?: KeyedCallOptions & ExecuteOptions): Promise<T> {
+  execute<T>(key: string, fn: ProtectedFunction<T>, options?: KeyedCallOptions & ExecuteOptions): Promise<T>;
+  /** The `Bulkhead` form: `execute(fn, { key, ... })`; a missing key is a `TypeError` rejection. */
+  execute<T>(fn: ProtectedFunction<T>, options: KeyedCallOptions & ExecuteOptions): Promise<T>;
+  execute<T>(
+    keyOrFn: string | ProtectedFunction<T>,
+    fnOrOptions?: ProtectedFunction<T> | (KeyedCallOptions & ExecuteOptions),
+    options?: KeyedCallOptions & ExecuteOptions,
+  ): Promise<T> {
+    if (typeof keyOrFn === 'function') {
+      const callOptions = fnOrOptions as (KeyedCallOptions & ExecuteOptions) | undefined;
+      return this.#admit(
+        keyOf(callOptions),
+        callOptions,
+        keyOrFn as ProtectedFunction<unknown>,
+      ) as Promise<T>;
+    }
+    const key = keyOrFn;
+    const fn = fnOrOptions;
     if (typeof fn !== 'function') {
       return Promise.reject(new TypeError(`fn must be a function, got ${describe(fn)}`));
     }
@@ -148,6 +173,17 @@ export class KeyedBulkhead {
       }
     }
     return this.#admit(key, options, fn) as Promise<T>;
+  }
+
+  /**
+   * Returns `fn` protected by the compartment of `options.key` (`forKey(key).wrap(fn)` is the same).
+   * @throws {TypeError} when `fn` is not a function.
+   */
+  wrap<Arguments extends unknown[], T>(
+    fn: (...args: Arguments) => T | PromiseLike<T>,
+    options?: KeyedCallOptions & ExecuteOptions,
+  ): (...args: Arguments) => Promise<T> {
+    return protectFunction(this as Executor<KeyedCallOptions & ExecuteOptions>, fn, options);
   }
 
   /**
@@ -266,7 +302,7 @@ export class KeyedBulkhead {
       if (options !== undefined) {
         validateOptionsObject('options', options);
         for (const option in options) {
-          if (option !== 'timeout' && option !== 'signal' && option !== 'priority') {
+          if (option !== 'timeout' && option !== 'signal' && option !== 'priority' && option !== 'key') {
             validateKnownKeys(options, CALL_OPTION_KEYS);
           }
         }
@@ -572,4 +608,9 @@ function rejectionReasonOf(error: unknown, signal: AbortSignal | undefined) {
   if (BulkheadClosedError.isInstance(error)) return 'shutdown' as const;
   if (BulkheadFullError.isInstance(error)) return error.reason;
   return 'unavailable' as const;
+}
+
+/** The key of the `Bulkhead` forms (validated by `#admit`, which names `key`). */
+function keyOf(options: KeyedCallOptions | undefined): string {
+  return (typeof options === 'object' && options !== null ? options.key : undefined) as string;
 }

@@ -29,11 +29,12 @@ import {
 } from '../internal/validate.js';
 import type { Permit } from '../permit.js';
 import { CallContext, protectFunction } from '../protected-call.js';
-import { createBulkheadState } from '../state.js';
+import { type BulkheadState, createBulkheadState } from '../state.js';
 import { OrderedWaitList } from '../waiting/ordered-wait-list.js';
 import { type CallPriority, priorityLevel, type QueueFullPolicy } from '../waiting/queue-policy.js';
 import { QueuedCall } from '../waiting/queued-call.js';
 import type { WaitListOptions } from '../waiting/wait-list.js';
+import { PartitionBulkhead } from './partition-bulkhead.js';
 import { type PartitionedBulkheadOptions, resolvePartitionedOptions } from './partitioned-options.js';
 import type { PartitionedBulkheadState, PartitionState } from './partitioned-state.js';
 import { NO_GRANT, ShareAccounting, type WaitingView } from './share-accounting.js';
@@ -88,6 +89,10 @@ export class PartitionedBulkhead<Names extends string = string>
   /** Per slot, what its events carry: `{ partition }` (`undefined` for calls without a partition). */
   readonly #labels: ReadonlyArray<EventLabel | undefined>;
   readonly #rejected: number[];
+  /** Per slot: admitted calls, and admitted calls that ended in success / otherwise (for `partition()` views). */
+  readonly #admitted: number[];
+  readonly #successful: number[];
+  readonly #failed: number[];
   #sequence = 0;
   /** True while `#grantWaiters` runs: a re-entrant call (from a listener) leaves the work to the running loop. */
   #granting = false;
@@ -136,6 +141,9 @@ export class PartitionedBulkhead<Names extends string = string>
     this.#onQueueFull = resolved.onQueueFull;
     this.#labels = [...resolved.names.map((partition) => ({ partition })), undefined];
     this.#rejected = new Array<number>(slotCount).fill(0);
+    this.#admitted = new Array<number>(slotCount).fill(0);
+    this.#successful = new Array<number>(slotCount).fill(0);
+    this.#failed = new Array<number>(slotCount).fill(0);
     this.#releaseAfterSuccess = this.#queues.map((_, slot) => (value: unknown) => {
       this.#release(slot, -1, 0, 'success');
       return value;
@@ -240,6 +248,20 @@ export class PartitionedBulkhead<Names extends string = string>
   }
 
   /**
+   * The `Bulkhead` of one partition (for registries, policies, the decorator, the HTTP guard): its calls are
+   * this bulkhead's calls with `partition` set; its state is the partition's.
+   * @throws {TypeError} for an unknown partition name.
+   */
+  partition(partition: Names): PartitionBulkhead {
+    const slot = this.#slotOf(partition);
+    return new PartitionBulkhead({
+      partitioned: this as PartitionedBulkhead,
+      partition,
+      state: (name) => this.#viewState(name, slot),
+    });
+  }
+
+  /**
    * Changes the limit and recomputes the guarantees. Growing admits waiters at once; shrinking never
    * cancels running work: no permit is handed out until `activeCount` < the new limit.
    * @throws {TypeError | RangeError} unless an integer >= 1 and >= the number of partitions with a share > 0.
@@ -308,6 +330,8 @@ export class PartitionedBulkhead<Names extends string = string>
   /** Gives a permit back (called once per permit by `SlotPermit`). */
   #release(slot: Slot, admittedAt: number, waitTime: number, outcome: CallOutcome): void {
     this.#accounting.give(slot);
+    if (outcome === 'success') this.#successful[slot]!++;
+    else this.#failed[slot]!++;
     this.#ledger.finished(outcome, admittedAt, waitTime, this.#labels[slot]);
     if (this.#waiting > 0) this.#grantWaiters();
     if (this.#accounting.total === 0 && this.#idleWaiters.length > 0) {
@@ -324,6 +348,23 @@ export class PartitionedBulkhead<Names extends string = string>
       waiting: this.#queues[slot]!.size,
       rejected: this.#rejected[slot]!,
       borrowed: this.#accounting.borrowed(slot),
+    });
+  }
+
+  #viewState(name: string, slot: Slot): BulkheadState {
+    return createBulkheadState({
+      name,
+      type: this.type,
+      maxConcurrent: this.#accounting.limit,
+      activeCount: this.#accounting.active(slot),
+      waitingCount: this.#queues[slot]!.size,
+      maxQueue: Math.min(this.#maxQueue, this.#partitionMaxQueues[slot]!),
+      rejectedCount: this.#rejected[slot]!,
+      admittedCount: this.#admitted[slot]!,
+      successfulCalls: this.#successful[slot]!,
+      failedCalls: this.#failed[slot]!,
+      lastRejectionTime: null,
+      closed: this.#closed,
     });
   }
 
@@ -394,6 +435,7 @@ export class PartitionedBulkhead<Names extends string = string>
   /** Runs an admitted call; without a `finished` listener no Permit is made (prebound per-slot releases). */
   #start(slot: Slot, task: ProtectedFunction<unknown>, context: ExecutionContext): Promise<unknown> {
     if (this.#events.listeningFinished) return runWithPermit(task, context, this.#grant(slot, 0));
+    this.#admitted[slot]!++;
     this.#ledger.permitted(0, this.#labels[slot]);
     let result: unknown;
     try {
@@ -429,6 +471,7 @@ export class PartitionedBulkhead<Names extends string = string>
 
   #grant(slot: Slot, waitTime: number): Permit {
     const admittedAt = this.#events.listeningFinished ? now() : -1;
+    this.#admitted[slot]!++;
     this.#ledger.permitted(waitTime, this.#labels[slot]);
     return new SlotPermit(this.#owner, slot, admittedAt, waitTime);
   }
@@ -456,6 +499,7 @@ export class PartitionedBulkhead<Names extends string = string>
       const waitTime = this.#waitTimeOf(call);
       if (call.task === undefined) call.resolve(this.#grant(slot, waitTime));
       else {
+        this.#admitted[slot]!++;
         this.#ledger.permitted(waitTime, this.#labels[slot]);
         call.admittedAt = this.#events.listeningFinished ? now() : -1;
         call.waitTime = waitTime;
