@@ -1,6 +1,7 @@
 import type { Bulkhead, FinishedEvent, RejectedEvent } from '@x/bulkhead-core';
 import { HistogramTally } from './histogram-tally.js';
 import { REJECTION_REASONS, reasonIndex } from './outcome-index.js';
+import type { PartitionTallies } from './partition-tallies.js';
 
 /** Bucket bounds of the two histograms of a tally. */
 export interface TallyBuckets {
@@ -38,10 +39,19 @@ export class CallTally {
     this.rejections[index] = (this.rejections[index] as number) + 1;
   }
 
-  /** Subscribes this tally to `bulkhead`'s events; returns the disposer. */
-  attach(bulkhead: Bulkhead): () => void {
-    const offFinished = bulkhead.on('finished', (event) => this.recordFinished(event));
-    const offRejected = bulkhead.on('rejected', (event) => this.recordRejected(event));
+  /**
+   * Subscribes this tally to `bulkhead`'s events, and `partitions` (if given) to each event's partition,
+   * with one listener per event; returns the disposer.
+   */
+  attach(bulkhead: Bulkhead, partitions?: PartitionTallies): () => void {
+    const offFinished = bulkhead.on('finished', (event) => {
+      this.recordFinished(event);
+      partitions?.of(event.partition)?.recordFinished(event);
+    });
+    const offRejected = bulkhead.on('rejected', (event) => {
+      this.recordRejected(event);
+      partitions?.of(event.partition)?.recordRejected(event);
+    });
     return () => {
       offFinished();
       offRejected();

@@ -1,12 +1,32 @@
-import type { BulkheadState } from '@x/bulkhead-core';
+import type { BulkheadState, KeyState, PartitionState } from '@x/bulkhead-core';
 import { Counter, Gauge } from 'prom-client';
 import { callsByOutcome } from '../internal/call-statistics.js';
 import type { CallTally } from '../internal/call-tally.js';
+import { isKeyedState } from '../internal/compartment-labels.js';
 import { CALL_OUTCOMES, REJECTION_REASONS } from '../internal/outcome-index.js';
+import { createCompartmentCollectors } from './compartment-collectors.js';
 import { PROMETHEUS_METRIC_HELP, type PrometheusMetricKey } from './metric-names.js';
 import { ScrapeHistogram } from './scrape-histogram.js';
 
-type Labels = Readonly<Record<string, string>>;
+/** Label values of one series. */
+export type Labels = Readonly<Record<string, string>>;
+
+/** One bulkhead's state in a scrape, with its partitions' and (opt-in) keys' rows. */
+export interface StateSample {
+  readonly labels: Labels;
+  readonly state: BulkheadState;
+  /** Partitioned bulkheads: each partition's counters, under labels with `partition`. */
+  readonly partitions: ReadonlyArray<{ readonly labels: Labels; readonly state: PartitionState }>;
+  /** Keyed bulkheads with `perKeySeries`: the chosen keys' counters, under labels with `key`. */
+  readonly keys: ReadonlyArray<{ readonly labels: Labels; readonly state: KeyState }>;
+}
+
+/** One bulkhead's event tallies, with its partitions' (labels with `partition`). */
+export interface TallySample {
+  readonly labels: Labels;
+  readonly tally: CallTally;
+  readonly partitions: ReadonlyArray<{ readonly labels: Labels; readonly tally: CallTally }>;
+}
 
 /** What the collectors read at scrape time. */
 export interface CollectorSources {
@@ -14,16 +34,24 @@ export interface CollectorSources {
   readonly name: (key: PrometheusMetricKey) => string;
   /** `bulkhead`, `type` and the constant label names. */
   readonly labelNames: readonly string[];
+  /** Whether the `key`-labelled families are registered (`perKeySeries`). */
+  readonly perKeySeries: boolean;
   /** States of the tracked bulkheads for this scrape. */
-  readonly states: () => Iterable<{ readonly labels: Labels; readonly state: BulkheadState }>;
+  readonly states: () => Iterable<StateSample>;
   /** Tallies of the tracked bulkheads. */
-  readonly tallies: () => Iterable<{ readonly labels: Labels; readonly tally: CallTally }>;
+  readonly tallies: () => Iterable<TallySample>;
 }
 
-type GaugeKey = Exclude<
-  PrometheusMetricKey,
-  'callsTotal' | 'requestedCallsTotal' | 'rejectionsTotal' | 'waitSeconds' | 'callDurationSeconds'
->;
+type GaugeKey =
+  | 'activeCalls'
+  | 'maxConcurrentCalls'
+  | 'waitingCalls'
+  | 'availablePermits'
+  | 'utilizationRatio'
+  | 'queueCapacity'
+  | 'poolSize'
+  | 'liveKeys'
+  | 'maxKeys';
 
 const GAUGE_VALUES: ReadonlyArray<readonly [GaugeKey, (state: BulkheadState) => number | undefined]> = [
   ['activeCalls', (state) => state.activeCount],
@@ -33,6 +61,8 @@ const GAUGE_VALUES: ReadonlyArray<readonly [GaugeKey, (state: BulkheadState) => 
   ['utilizationRatio', (state) => state.utilizationPercent / 100],
   ['queueCapacity', (state) => state.queueCapacity],
   ['poolSize', (state) => state.poolSize],
+  ['liveKeys', (state) => (isKeyedState(state) ? state.keyCount : undefined)],
+  ['maxKeys', (state) => (isKeyedState(state) ? state.maxKeys : undefined)],
 ];
 
 function gauge(sources: CollectorSources, key: GaugeKey, pick: (state: BulkheadState) => number | undefined) {
@@ -118,7 +148,7 @@ function histogram(sources: CollectorSources, key: 'waitSeconds' | 'callDuration
 }
 
 /**
- * Builds every metric family, keyed by full name: prom-client gauges and counters filled in
+ * Builds every metric family (the partition and key families of `compartment-collectors.ts` included), keyed by full name: prom-client gauges and counters filled in
  * `collect()`, and scrape-time histograms, all reading `sources` only when scraped.
  */
 export function createBulkheadCollectors(sources: CollectorSources): Array<readonly [string, object]> {
@@ -130,6 +160,7 @@ export function createBulkheadCollectors(sources: CollectorSources): Array<reado
     [sources.name('rejectionsTotal'), rejectionCounter(sources)],
     [sources.name('waitSeconds'), histogram(sources, 'waitSeconds')],
     [sources.name('callDurationSeconds'), histogram(sources, 'callDurationSeconds')],
+    ...createCompartmentCollectors(sources),
   );
   return metrics;
 }

@@ -3,6 +3,7 @@ import type { OpenMetricsContentType, PrometheusContentType, Registry } from 'pr
 import { type BulkheadSource, type ResolvedSource, resolveSource } from '../internal/bulkhead-source.js';
 import type { TallyBuckets } from '../internal/call-tally.js';
 import { DEFAULT_DURATION_BUCKETS, DEFAULT_WAIT_BUCKETS } from '../internal/default-buckets.js';
+import { type PerKeySeriesOption, validatePerKeySeries } from '../internal/per-key-series.js';
 import { validateBuckets, validateOptions, validateStringRecord } from '../internal/validate-options.js';
 
 /** A prom-client registry (text or OpenMetrics content type). */
@@ -28,6 +29,12 @@ export interface RegisterBulkheadMetricsOptions {
    * want sampled values.
    */
   refresh?: 'scrape' | 'update';
+  /**
+   * Keyed bulkheads: also export `bulkhead_key_*` series labelled `key` (default false: aggregated over
+   * keys only, cardinality-safe). `true` caps them at 100 keys per bulkhead, `{ maxKeys }` at your cap;
+   * evicted keys lose their series. Needs `perKeyState: true` on the `KeyedBulkhead`.
+   */
+  perKeySeries?: PerKeySeriesOption;
 }
 
 /** Options after validation, defaults applied. */
@@ -37,6 +44,8 @@ export interface ResolvedPrometheusOptions {
   readonly constantLabels: Readonly<Record<string, string>>;
   readonly buckets: TallyBuckets;
   readonly refresh: 'scrape' | 'update';
+  /** Cap on keyed series per keyed bulkhead; 0: no per-key series. */
+  readonly perKeySeriesMaxKeys: number;
   readonly source: ResolvedSource;
 }
 
@@ -48,11 +57,12 @@ const OPTION_KEYS = [
   'waitBuckets',
   'durationBuckets',
   'refresh',
+  'perKeySeries',
 ] as const satisfies ReadonlyArray<keyof RegisterBulkheadMetricsOptions>;
 
 const METRIC_NAME_PATTERN = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME_PATTERN = /^(?!__)[a-zA-Z_][a-zA-Z0-9_]*$/;
-const RESERVED_LABELS = ['bulkhead', 'type', 'outcome', 'reason', 'le'] as const;
+const RESERVED_LABELS = ['bulkhead', 'type', 'outcome', 'reason', 'partition', 'key', 'le'] as const;
 
 function validateRegistry(value: unknown): PrometheusRegistry {
   const candidate = value as Partial<Registry> | null | undefined;
@@ -105,5 +115,14 @@ export function resolvePrometheusOptions(options: RegisterBulkheadMetricsOptions
     duration: validateBuckets('durationBuckets', options.durationBuckets ?? DEFAULT_DURATION_BUCKETS),
   };
   const refresh = validateRefresh(options.refresh);
-  return { registry, prefix, constantLabels, buckets, refresh, source: resolveSource(options.source) };
+  const perKeySeriesMaxKeys = validatePerKeySeries(options.perKeySeries);
+  return {
+    registry,
+    prefix,
+    constantLabels,
+    buckets,
+    refresh,
+    perKeySeriesMaxKeys,
+    source: resolveSource(options.source),
+  };
 }

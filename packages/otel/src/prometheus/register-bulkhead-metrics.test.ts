@@ -223,7 +223,7 @@ describe('registerBulkheadMetrics', () => {
     bulkheads.register(pool);
     const handle = registerBulkheadMetrics({ registry, source: bulkheads });
     expect(pool.events.listening).toBe(true);
-    expect(handle.metricNames).toHaveLength(12);
+    expect(handle.metricNames).toHaveLength(23);
     handle.unregister();
     handle.unregister();
     expect(pool.events.listening).toBe(false);

@@ -1,10 +1,18 @@
-import { BulkheadError, type BulkheadState } from '@x/bulkhead-core';
+import { type Bulkhead, BulkheadError } from '@x/bulkhead-core';
 import type { Metric } from 'prom-client';
 import { BulkheadTracker } from '../internal/bulkhead-source.js';
-import { CallTally } from '../internal/call-tally.js';
-import { createBulkheadCollectors } from './bulkhead-collectors.js';
+import { CallTally, type TallyBuckets } from '../internal/call-tally.js';
+import { isKeyedState, isPartitionedState, partitionRows } from '../internal/compartment-labels.js';
+import { PartitionTallies } from '../internal/partition-tallies.js';
+import { KeySeriesSelection } from '../internal/per-key-series.js';
+import {
+  createBulkheadCollectors,
+  type Labels,
+  type StateSample,
+  type TallySample,
+} from './bulkhead-collectors.js';
 import { liveRegistrations } from './live-registrations.js';
-import { PROMETHEUS_METRIC_NAMES, type PrometheusMetricKey } from './metric-names.js';
+import { PER_KEY_METRIC_KEYS, PROMETHEUS_METRIC_NAMES, type PrometheusMetricKey } from './metric-names.js';
 import {
   type PrometheusRegistry,
   type RegisterBulkheadMetricsOptions,
@@ -23,15 +31,43 @@ export interface BulkheadMetrics {
   unregister(): void;
 }
 
-interface TrackedBulkhead {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly tally: CallTally;
+interface TrackedBulkhead extends TallySample {
+  /** Labels of each partition (with `partition`), fixed with the partitions. */
+  readonly partitionLabels: ReadonlyMap<string, Labels>;
+  /** Keyed bulkheads with `perKeySeries`: which keys get series. */
+  readonly keySelection: KeySeriesSelection | undefined;
   readonly detach: () => void;
 }
 
-interface StateSample {
-  readonly labels: Readonly<Record<string, string>>;
-  readonly state: BulkheadState;
+function track(
+  bulkhead: Bulkhead,
+  labels: Labels,
+  buckets: TallyBuckets,
+  perKeySeriesMaxKeys: number,
+): TrackedBulkhead {
+  const state = bulkhead.getState();
+  const tally = new CallTally(buckets);
+  const partitionTallies = isPartitionedState(state)
+    ? new PartitionTallies(Object.keys(state.partitions), buckets)
+    : undefined;
+  const partitionLabels = new Map<string, Labels>();
+  const partitions: Array<{ labels: Labels; tally: CallTally }> = [];
+  for (const [partition, partitionTally] of partitionTallies?.entries() ?? []) {
+    const withPartition = Object.freeze({ ...labels, partition });
+    partitionLabels.set(partition, withPartition);
+    partitions.push({ labels: withPartition, tally: partitionTally });
+  }
+  return {
+    labels,
+    tally,
+    partitions,
+    partitionLabels,
+    keySelection:
+      perKeySeriesMaxKeys > 0 && isKeyedState(state)
+        ? new KeySeriesSelection(perKeySeriesMaxKeys)
+        : undefined,
+    detach: tally.attach(bulkhead, partitionTallies),
+  };
 }
 
 const registrations = new WeakMap<object, PrometheusRegistration>();
@@ -47,7 +83,8 @@ class PrometheusRegistration implements BulkheadMetrics {
   #registered = true;
 
   constructor(options: RegisterBulkheadMetricsOptions) {
-    const { registry, prefix, constantLabels, buckets, refresh, source } = resolvePrometheusOptions(options);
+    const { registry, prefix, constantLabels, buckets, refresh, perKeySeriesMaxKeys, source } =
+      resolvePrometheusOptions(options);
     this.registry = registry;
     this.#refresh = refresh;
     if (registrations.has(registry)) {
@@ -57,7 +94,9 @@ class PrometheusRegistration implements BulkheadMetrics {
       );
     }
     const name = (key: PrometheusMetricKey): string => `${prefix}${PROMETHEUS_METRIC_NAMES[key]}`;
-    const names = (Object.keys(PROMETHEUS_METRIC_NAMES) as PrometheusMetricKey[]).map(name);
+    const names = (Object.keys(PROMETHEUS_METRIC_NAMES) as PrometheusMetricKey[])
+      .filter((key) => perKeySeriesMaxKeys > 0 || !PER_KEY_METRIC_KEYS.includes(key))
+      .map(name);
     for (const fullName of names) {
       if (registry.getSingleMetric(fullName) !== undefined) {
         throw new BulkheadError(
@@ -70,18 +109,18 @@ class PrometheusRegistration implements BulkheadMetrics {
     this.#metrics = createBulkheadCollectors({
       name,
       labelNames: ['bulkhead', 'type', ...Object.keys(constantLabels)],
+      perKeySeries: perKeySeriesMaxKeys > 0,
       states: () => this.#samples(),
       tallies: () => this.#tracker.values(),
     });
     this.#tracker = new BulkheadTracker<TrackedBulkhead>(source, {
-      create: (bulkhead) => {
-        const tally = new CallTally(buckets);
-        return {
-          labels: Object.freeze({ bulkhead: bulkhead.name, type: bulkhead.type, ...constantLabels }),
-          tally,
-          detach: tally.attach(bulkhead),
-        };
-      },
+      create: (bulkhead) =>
+        track(
+          bulkhead,
+          Object.freeze({ bulkhead: bulkhead.name, type: bulkhead.type, ...constantLabels }),
+          buckets,
+          perKeySeriesMaxKeys,
+        ),
       dispose: (entry) => entry.detach(),
     });
     for (const [, metric] of this.#metrics) registry.registerMetric(metric as Metric);
@@ -120,7 +159,21 @@ class PrometheusRegistration implements BulkheadMetrics {
   #sampleNow(): StateSample[] {
     const samples: StateSample[] = [];
     for (const [bulkhead, entry] of this.#tracker.entries()) {
-      samples.push({ labels: entry.labels, state: bulkhead.getState() });
+      const state = bulkhead.getState();
+      const partitions = isPartitionedState(state)
+        ? partitionRows(state).flatMap(([partition, partitionState]) => {
+            const labels = entry.partitionLabels.get(partition);
+            return labels === undefined ? [] : [{ labels, state: partitionState }];
+          })
+        : [];
+      const keys =
+        entry.keySelection !== undefined && isKeyedState(state)
+          ? entry.keySelection.select(state).map(([key, keyState]) => ({
+              labels: { ...entry.labels, key },
+              state: keyState,
+            }))
+          : [];
+      samples.push({ labels: entry.labels, state, partitions, keys });
     }
     return samples;
   }
