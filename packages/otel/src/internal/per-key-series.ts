@@ -1,4 +1,4 @@
-import type { KeyedBulkheadState } from '@x/bulkhead-core';
+import type { KeyedBulkheadState, KeyState } from '@x/bulkhead-core';
 import { describeValue, validateInteger, validateKnownKeys } from '@x/bulkhead-core/extension';
 import type { KeyRow } from './compartment-labels.js';
 
@@ -26,18 +26,28 @@ export function validatePerKeySeries(value: unknown): number {
   return validateInteger('perKeySeries.maxKeys', maxKeys, 1);
 }
 
+/** What happens to the series of an evicted key. */
+export type EvictedKeySeries = 'drop' | 'zero';
+
+const IDLE: KeyState = Object.freeze({ active: 0, waiting: 0, rejected: 0 });
+
 /**
- * Chooses which live keys of one keyed bulkhead get their own series, at most `maxKeys`: a key keeps its
- * series while it lives (no flapping), a key `getState()` no longer lists (evicted) loses it and frees the
- * slot, and free slots go to the other live keys in the order state lists them (oldest compartment first).
+ * Chooses which keys of one keyed bulkhead get their own series, at most `maxKeys`: a key keeps its series
+ * while it lives (no flapping) and free slots go to live keys in the order state lists them (oldest
+ * compartment first). A key `getState()` no longer lists (evicted) either loses its series and frees the
+ * slot (`drop`: Prometheus, whose series vanish when not collected), or keeps it for good with
+ * `active` = `waiting` = 0 and its last `rejected` (`zero`: OpenTelemetry, whose JS SDK keeps exporting an
+ * attribute set it saw once under cumulative temporality, so a freed slot would only add stale points).
  */
 export class KeySeriesSelection {
   readonly #maxKeys: number;
-  readonly #chosen = new Set<string>();
+  readonly #evicted: EvictedKeySeries;
+  readonly #chosen = new Map<string, KeyState>();
   #warned = false;
 
-  constructor(maxKeys: number) {
+  constructor(maxKeys: number, evicted: EvictedKeySeries) {
     this.#maxKeys = maxKeys;
+    this.#evicted = evicted;
   }
 
   /**
@@ -50,16 +60,24 @@ export class KeySeriesSelection {
       this.#warnOnce(state.name);
       return [];
     }
-    for (const key of this.#chosen) if (!Object.hasOwn(keys, key)) this.#chosen.delete(key);
+    for (const [key, last] of this.#chosen) {
+      if (Object.hasOwn(keys, key)) continue;
+      if (this.#evicted === 'drop') this.#chosen.delete(key);
+      else if (last.active !== 0 || last.waiting !== 0)
+        this.#chosen.set(key, { ...IDLE, rejected: last.rejected });
+    }
     for (const key in keys) {
       if (this.#chosen.size >= this.#maxKeys) break;
-      this.#chosen.add(key);
+      if (!this.#chosen.has(key)) this.#chosen.set(key, IDLE);
     }
     const rows: KeyRow[] = [];
-    for (const key of this.#chosen) rows.push([key, keys[key] as NonNullable<(typeof keys)[string]>]);
+    for (const [key, last] of this.#chosen) {
+      const live = keys[key];
+      if (live !== undefined) this.#chosen.set(key, live);
+      rows.push([key, live ?? last]);
+    }
     return rows;
   }
-
   #warnOnce(name: string): void {
     if (this.#warned) return;
     this.#warned = true;

@@ -2,6 +2,7 @@ import { type Meter, metrics } from '@opentelemetry/api';
 import { describeValue, validateBoolean } from '@x/bulkhead-core/extension';
 import { type BulkheadSource, type ResolvedSource, resolveSource } from '../internal/bulkhead-source.js';
 import { DEFAULT_DURATION_BUCKETS, DEFAULT_WAIT_BUCKETS } from '../internal/default-buckets.js';
+import { type PerKeySeriesOption, validatePerKeySeries } from '../internal/per-key-series.js';
 import { validateBuckets, validateOptions, validateStringRecord } from '../internal/validate-options.js';
 import { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
 import { INSTRUMENTATION_SCOPE } from './instrumentation-scope.js';
@@ -23,6 +24,12 @@ export interface RegisterBulkheadOtelMetricsOptions {
    * the OpenTelemetry API has no way to hand over pre-aggregated buckets, so each call records.
    */
   histograms?: boolean;
+  /**
+   * Keyed bulkheads: also report `bulkhead.key.*` points with `bulkhead.key` (default false: aggregated
+   * over keys only, cardinality-safe). `true` caps them at 100 keys per bulkhead, `{ maxKeys }` at your
+   * cap; evicted keys stop being reported. Needs `perKeyState: true` on the `KeyedBulkhead`.
+   */
+  perKeySeries?: PerKeySeriesOption;
 }
 
 /** Options after validation, defaults applied. */
@@ -32,6 +39,8 @@ export interface ResolvedOtelMetricsOptions {
   readonly waitBuckets: Float64Array;
   readonly durationBuckets: Float64Array;
   readonly recordHistograms: boolean;
+  /** Cap on keyed points per keyed bulkhead; 0: no per-key points. */
+  readonly perKeySeriesMaxKeys: number;
   readonly source: ResolvedSource;
 }
 
@@ -42,6 +51,7 @@ const OPTION_KEYS = [
   'waitBuckets',
   'durationBuckets',
   'histograms',
+  'perKeySeries',
 ] as const satisfies ReadonlyArray<keyof RegisterBulkheadOtelMetricsOptions>;
 
 const ATTRIBUTE_NAME_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_.-]*$/;
@@ -83,6 +93,15 @@ export function resolveOtelMetricsOptions(
     options.durationBuckets ?? DEFAULT_DURATION_BUCKETS,
   );
   const recordHistograms = validateBoolean('histograms', options.histograms ?? true);
+  const perKeySeriesMaxKeys = validatePerKeySeries(options.perKeySeries);
   const source = resolveSource(options.source);
-  return { meter, constantAttributes, waitBuckets, durationBuckets, recordHistograms, source };
+  return {
+    meter,
+    constantAttributes,
+    waitBuckets,
+    durationBuckets,
+    recordHistograms,
+    perKeySeriesMaxKeys,
+    source,
+  };
 }

@@ -12,6 +12,7 @@ import { BulkheadTracker } from '../internal/bulkhead-source.js';
 import { callsByOutcome } from '../internal/call-statistics.js';
 import { CALL_OUTCOMES, REJECTION_REASONS, reasonIndex } from '../internal/outcome-index.js';
 import { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
+import { CompartmentInstruments, type CompartmentTracking } from './compartment-instruments.js';
 import { OTEL_METRIC_NAMES } from './metric-names.js';
 import {
   type RegisterBulkheadOtelMetricsOptions,
@@ -31,6 +32,8 @@ interface TrackedBulkhead {
   readonly outcomeAttributes: readonly Attributes[];
   readonly reasonAttributes: readonly Attributes[];
   readonly rejections: Float64Array;
+  /** Partitioned bulkheads, and keyed ones with `perKeySeries`. */
+  readonly compartment: CompartmentTracking | undefined;
   readonly detach: () => void;
 }
 
@@ -71,8 +74,15 @@ const DISABLED: BulkheadOtelMetrics = Object.freeze({ enabled: false, unregister
 export function registerBulkheadOtelMetrics(
   options: RegisterBulkheadOtelMetricsOptions = {},
 ): BulkheadOtelMetrics {
-  const { meter, constantAttributes, waitBuckets, durationBuckets, recordHistograms, source } =
-    resolveOtelMetricsOptions(options);
+  const {
+    meter,
+    constantAttributes,
+    waitBuckets,
+    durationBuckets,
+    recordHistograms,
+    perKeySeriesMaxKeys,
+    source,
+  } = resolveOtelMetricsOptions(options);
   if (meter === createNoopMeter()) return DISABLED;
 
   const gauges = GAUGES.map(
@@ -113,6 +123,13 @@ export function registerBulkheadOtelMetrics(
     durationBuckets,
   );
 
+  const compartments = new CompartmentInstruments(meter, {
+    recordHistograms,
+    waitBuckets,
+    durationBuckets,
+    perKeySeriesMaxKeys,
+  });
+
   const tracker = new BulkheadTracker<TrackedBulkhead>(source, {
     create: (bulkhead) => {
       const attributes: Attributes = Object.freeze({
@@ -129,7 +146,10 @@ export function registerBulkheadOtelMetrics(
           Object.freeze({ ...attributes, [BULKHEAD_ATTRIBUTES.rejectionReason]: reason }),
         ),
         rejections: new Float64Array(REJECTION_REASONS.length),
+        compartment: compartments.track(bulkhead.getState(), attributes),
       };
+      const { compartment } = tracked;
+      const partitioned = compartment !== undefined && compartment.partitions.size > 0;
       // Calls by outcome come from getState(); only the histograms need `finished` events.
       const offFinished =
         waitHistogram === undefined || durationHistogram === undefined
@@ -137,10 +157,12 @@ export function registerBulkheadOtelMetrics(
           : bulkhead.on('finished', (event) => {
               waitHistogram.record(event.waitTime / 1000, attributes);
               durationHistogram.record(event.duration / 1000, attributes);
+              if (partitioned) compartments.recordFinished(compartment, event);
             });
       const offRejected = bulkhead.on('rejected', (event) => {
         const index = reasonIndex(event.reason);
         tracked.rejections[index] = (tracked.rejections[index] as number) + 1;
+        if (partitioned) compartments.recordRejected(compartment, event);
       });
       return {
         ...tracked,
@@ -158,6 +180,7 @@ export function registerBulkheadOtelMetrics(
     calls,
     requestedCalls,
     rejections,
+    ...compartments.observables,
   ];
   const callback: BatchObservableCallback = (result) => {
     for (const [bulkhead, entry] of tracker.entries()) {
@@ -174,6 +197,7 @@ export function registerBulkheadOtelMetrics(
       for (let index = 0; index < entry.rejections.length; index++) {
         result.observe(rejections, entry.rejections[index] as number, entry.reasonAttributes[index]);
       }
+      compartments.observe(result, entry.compartment, state, entry.attributes);
     }
   };
   meter.addBatchObservableCallback(callback, observables);

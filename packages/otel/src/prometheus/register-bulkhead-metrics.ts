@@ -64,7 +64,7 @@ function track(
     partitionLabels,
     keySelection:
       perKeySeriesMaxKeys > 0 && isKeyedState(state)
-        ? new KeySeriesSelection(perKeySeriesMaxKeys)
+        ? new KeySeriesSelection(perKeySeriesMaxKeys, 'drop')
         : undefined,
     detach: tally.attach(bulkhead, partitionTallies),
   };
