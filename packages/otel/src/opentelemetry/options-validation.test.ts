@@ -27,6 +27,20 @@ describe('registerBulkheadOtelMetrics option validation', () => {
       new TypeError('options.attributes.region must be a string, got number 5'),
     );
   });
+  it('options.perKeySeries must be a boolean or { maxKeys } with an integer >= 1', () => {
+    expect(() => registerBulkheadOtelMetrics({ perKeySeries: 1 as never, source: [] })).toThrow(
+      new TypeError('options.perKeySeries must be a boolean or an object { maxKeys }, got number 1'),
+    );
+    expect(() => registerBulkheadOtelMetrics({ perKeySeries: { max: 5 } as never, source: [] })).toThrow(
+      /^options\.perKeySeries\.max is not a known option/,
+    );
+    expect(() => registerBulkheadOtelMetrics({ perKeySeries: { maxKeys: 2.5 }, source: [] })).toThrow(
+      new RangeError('options.perKeySeries.maxKeys must be an integer, got 2.5'),
+    );
+    expect(() =>
+      registerBulkheadOtelMetrics({ attributes: { 'bulkhead.partition': 'x' }, source: [] }),
+    ).toThrow(/reserved name 'bulkhead\.partition'/);
+  });
   it('options.source must be a registry or a list', () => {
     expect(() => registerBulkheadOtelMetrics({ source: 'db' as never })).toThrow(
       new TypeError('options.source must be a bulkhead registry or a list of bulkheads, got string "db"'),

@@ -73,4 +73,32 @@ describe('registerBulkheadMetrics option validation', () => {
       new RangeError(`options.refresh must be 'scrape' or 'update', got string "push"`),
     );
   });
+  it('options.perKeySeries must be a boolean or { maxKeys } with an integer >= 1', () => {
+    expect(attempt({ perKeySeries: 'yes' })).toThrow(
+      new TypeError('options.perKeySeries must be a boolean or an object { maxKeys }, got string "yes"'),
+    );
+    expect(attempt({ perKeySeries: { maxKey: 5 } })).toThrow(
+      new TypeError('options.perKeySeries.maxKey is not a known option; did you mean maxKeys?'),
+    );
+    expect(attempt({ perKeySeries: { maxKeys: 0 } })).toThrow(
+      new RangeError('options.perKeySeries.maxKeys must be >= 1, got 0'),
+    );
+    expect(attempt({ perKeySeries: { maxKeys: Number.POSITIVE_INFINITY } })).toThrow(
+      new RangeError('options.perKeySeries.maxKeys must be an integer, got Infinity'),
+    );
+    expect(attempt({ labels: { partition: 'a' } })).toThrow(/reserved name 'partition'/);
+    expect(attempt({ labels: { key: 'a' } })).toThrow(/reserved name 'key'/);
+  });
+  it('registers the key-labelled families only with perKeySeries', () => {
+    const off = registerBulkheadMetrics({ registry: new Registry(), source: [] });
+    const on = registerBulkheadMetrics({ registry: new Registry(), source: [], perKeySeries: true });
+    expect(off.metricNames.filter((name) => name.startsWith('bulkhead_key_'))).toEqual([]);
+    expect(on.metricNames.filter((name) => name.startsWith('bulkhead_key_'))).toEqual([
+      'bulkhead_key_active_calls',
+      'bulkhead_key_waiting_calls',
+      'bulkhead_key_rejected_calls_total',
+    ]);
+    off.unregister();
+    on.unregister();
+  });
 });
