@@ -1,8 +1,10 @@
-import type { Tracer } from '@opentelemetry/api';
+import type { Attributes, Tracer } from '@opentelemetry/api';
 import { type Bulkhead, BulkheadError, type ExecuteOptions, type ProtectedFunction } from '@x/bulkhead-core';
 import { describeValue } from '@x/bulkhead-core/extension';
 import { type BulkheadSource, BulkheadTracker, resolveSource } from '../internal/bulkhead-source.js';
+import { UNPARTITIONED_LABEL } from '../internal/compartment-labels.js';
 import { validateOptions } from '../internal/validate-options.js';
+import { BULKHEAD_ATTRIBUTES } from './attribute-names.js';
 import { type PassageSettings, type TracingMode, tracedPassage } from './traced-passage.js';
 import { resolveTracer } from './tracer-resolution.js';
 
@@ -54,6 +56,34 @@ function validateTracer(value: unknown): Tracer | undefined {
   return value as Tracer;
 }
 
+function stringProperty(value: unknown, property: 'partition' | 'key'): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const found = (value as Record<string, unknown>)[property];
+  return typeof found === 'string' ? found : undefined;
+}
+
+/**
+ * `bulkhead.partition` and `bulkhead.key` of one call: from the options (`execute(fn, { partition })`,
+ * `execute(fn, { key })`), the keyed form's key, or a partition/key view's own; a partitioned bulkhead's
+ * call without a partition is `(unpartitioned)`.
+ */
+function callLabel(
+  bulkhead: Bulkhead,
+  key: string | undefined,
+  options: ExecuteOptions | undefined,
+): Attributes {
+  const label: Attributes = {};
+  if (bulkhead.type === 'partitioned') {
+    label[BULKHEAD_ATTRIBUTES.partition] =
+      stringProperty(options, 'partition') ?? stringProperty(bulkhead, 'partition') ?? UNPARTITIONED_LABEL;
+  }
+  if (bulkhead.type === 'keyed') {
+    const callKey = key ?? stringProperty(options, 'key') ?? stringProperty(bulkhead, 'key');
+    if (callKey !== undefined) label[BULKHEAD_ATTRIBUTES.key] = callKey;
+  }
+  return label;
+}
+
 function patch(bulkhead: Bulkhead, settings: PassageSettings, isLive: () => boolean): Patch | undefined {
   if (patched.get(bulkhead)?.enabled === true) {
     process.emitWarning(
@@ -76,9 +106,33 @@ function patch(bulkhead: Bulkhead, settings: PassageSettings, isLive: () => bool
     instrumented: original,
     hadOwnExecute: Object.hasOwn(bulkhead, 'execute'),
   };
-  const instrumented = function execute<T>(fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T> {
-    if (!entry.enabled || !isLive()) return original.call(bulkhead, fn, options) as Promise<T>;
-    return tracedPassage(settings, bulkhead, original, fn, options);
+  const untraced = original as (...args: unknown[]) => Promise<unknown>;
+  const instrumented = function execute(...args: unknown[]): Promise<unknown> {
+    if (!entry.enabled || !isLive()) return untraced.apply(bulkhead, args);
+    const [first, second, third] = args;
+    // KeyedBulkhead's own form: execute(key, fn, options).
+    if (typeof first === 'string' && typeof second === 'function') {
+      const options = third as ExecuteOptions | undefined;
+      return tracedPassage(
+        settings,
+        bulkhead,
+        (traced) => untraced.call(bulkhead, first, traced, options),
+        second as ProtectedFunction<unknown>,
+        options,
+        callLabel(bulkhead, first, options),
+      );
+    }
+    // Anything but execute(fn, options) is core's to reject, untraced.
+    if (typeof first !== 'function') return untraced.apply(bulkhead, args);
+    const options = second as ExecuteOptions | undefined;
+    return tracedPassage(
+      settings,
+      bulkhead,
+      (traced) => untraced.call(bulkhead, traced, options),
+      first as ProtectedFunction<unknown>,
+      options,
+      callLabel(bulkhead, undefined, options),
+    );
   } as Bulkhead['execute'];
   entry.instrumented = instrumented;
   Object.defineProperty(bulkhead, 'execute', { value: instrumented, writable: true, configurable: true });

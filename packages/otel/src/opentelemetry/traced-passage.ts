@@ -29,7 +29,8 @@ export interface PassageSettings {
   readonly mode: TracingMode;
 }
 
-type Execute = Bulkhead['execute'];
+/** Runs the bulkhead's own `execute` with the traced function in place of the caller's. */
+export type ExecuteTraced<T> = (traced: ProtectedFunction<T>) => Promise<T>;
 
 interface OpenPassage {
   readonly span: Span;
@@ -56,12 +57,17 @@ function warn(bulkhead: Bulkhead, error: unknown): void {
 }
 
 /** The span a call records on, or `undefined` when nothing is recorded (no active span, sampled out). */
-function openPassage(settings: PassageSettings, bulkhead: Bulkhead): OpenPassage | undefined {
+function openPassage(
+  settings: PassageSettings,
+  bulkhead: Bulkhead,
+  label: Attributes,
+): OpenPassage | undefined {
   const parentContext = context.active();
   const baseAttributes: Attributes = {
     [BULKHEAD_ATTRIBUTES.name]: bulkhead.name,
     [BULKHEAD_ATTRIBUTES.type]: bulkhead.type,
     [BULKHEAD_ATTRIBUTES.maxConcurrent]: maxConcurrentOf(bulkhead),
+    ...label,
   };
   if (settings.mode === 'child-span') {
     const span = settings.tracer.startSpan(
@@ -90,11 +96,7 @@ function closePassage(
   },
 ): void {
   const { span, baseAttributes } = passage;
-  const attributes: Attributes = {
-    [BULKHEAD_ATTRIBUTES.name]: baseAttributes[BULKHEAD_ATTRIBUTES.name],
-    [BULKHEAD_ATTRIBUTES.type]: baseAttributes[BULKHEAD_ATTRIBUTES.type],
-    [BULKHEAD_ATTRIBUTES.maxConcurrent]: baseAttributes[BULKHEAD_ATTRIBUTES.maxConcurrent],
-  };
+  const attributes: Attributes = { ...baseAttributes };
   if (facts.waitTime !== undefined) attributes[BULKHEAD_ATTRIBUTES.waitTimeMs] = facts.waitTime;
   if (facts.reason !== undefined) {
     attributes[BULKHEAD_ATTRIBUTES.outcome] = 'rejected';
@@ -130,25 +132,26 @@ function closePassage(
 }
 
 /**
- * Runs `execute(fn)` of `bulkhead` traced: on the active span (an event `bulkhead`) or in a
- * child span `bulkhead <name>`. `fn` runs in the caller's context even when it waited in the
+ * Runs `execute(fn)` of `bulkhead` traced (through `executeTraced`): on the active span (an event
+ * `bulkhead`) or in a child span `bulkhead <name>`, `label` (partition, key) among the attributes. `fn` runs in the caller's context even when it waited in the
  * queue; thread pools' functions are passed through untouched (no wait time then). A failure
  * of the tracing itself becomes a process warning and never changes the call's result.
  */
 export function tracedPassage<T>(
   settings: PassageSettings,
   bulkhead: Bulkhead,
-  execute: Execute,
+  executeTraced: ExecuteTraced<T>,
   fn: ProtectedFunction<T>,
   options: ExecuteOptions | undefined,
+  label: Attributes,
 ): Promise<T> {
   let passage: OpenPassage | undefined;
   try {
-    passage = openPassage(settings, bulkhead);
+    passage = openPassage(settings, bulkhead, label);
   } catch (error) {
     warn(bulkhead, error);
   }
-  if (passage === undefined) return execute.call(bulkhead, fn, options) as Promise<T>;
+  if (passage === undefined) return executeTraced(fn);
   const { runContext } = passage;
 
   const startedAt = performance.now();
@@ -181,7 +184,7 @@ export function tracedPassage<T>(
 
   let result: Promise<T>;
   try {
-    result = execute.call(bulkhead, traced, options) as Promise<T>;
+    result = executeTraced(traced);
   } catch (error) {
     finish(true, error);
     throw error;
