@@ -41,6 +41,31 @@ describe('Grafana dashboard', () => {
     }
   });
 
+  it('shows per partition: active calls vs guaranteed share, borrowed permits, rejections by reason', () => {
+    const partitionPanels = dashboard.panels.filter((panel) =>
+      (panel.targets ?? []).some((target) => target.expr.includes('bulkhead_partition_')),
+    );
+    const partitionExpressions = partitionPanels.flatMap((panel) =>
+      (panel.targets ?? []).map((target) => target.expr),
+    );
+    for (const metric of [
+      'bulkhead_partition_active_calls',
+      'bulkhead_partition_guaranteed_permits',
+      'bulkhead_partition_borrowed_permits',
+    ]) {
+      expect(partitionExpressions).toContainEqual(
+        expect.stringMatching(new RegExp(`by \\(bulkhead, partition\\) \\(${metric}`)),
+      );
+    }
+    expect(partitionExpressions).toContainEqual(
+      expect.stringMatching(
+        /sum by \(bulkhead, partition, reason\) \(rate\(bulkhead_partition_rejections_total/,
+      ),
+    );
+    // Keyed bulkheads appear aggregated only: no panel groups by key.
+    expect(expressions.some((expression) => /\bkey\b/.test(expression))).toBe(false);
+  });
+
   it('is importable: a Prometheus data source input and a bulkhead variable', () => {
     expect(dashboard.__inputs.map((input) => input.pluginId)).toEqual(['prometheus']);
     expect(dashboard.templating.list.map((variable) => variable.name)).toEqual(['datasource', 'bulkhead']);
