@@ -1,5 +1,5 @@
 import { metrics } from '@opentelemetry/api';
-import { getBulkheadRegistry } from '@x/bulkhead-core';
+import { getBulkheadRegistry, KeyedBulkhead, PartitionedBulkhead } from '@x/bulkhead-core';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { instrumentBulkheads, registerBulkheadOtelMetrics } from './opentelemetry/index.js';
@@ -30,6 +30,36 @@ describe('README examples', () => {
     );
     handle.unregister();
     expect(await registry.metrics()).not.toContain('bulkhead_');
+  });
+
+  it('Prometheus: partitioned and keyed bulkheads', async () => {
+    const database = new PartitionedBulkhead('database', {
+      maxConcurrent: 10,
+      partitions: { live: { share: 0.9 }, batch: { share: 0.1 } },
+    });
+    const tenants = new KeyedBulkhead('tenants', { perKey: { maxConcurrent: 2 }, perKeyState: true });
+    cleanups.push(
+      () => tenants.close(),
+      () => database.close(),
+    );
+    const registry = new Registry();
+    const handle = registerBulkheadMetrics({
+      registry,
+      source: [database, tenants],
+      perKeySeries: { maxKeys: 50 },
+    });
+    cleanups.push(() => handle.unregister());
+    await database.execute(() => 'rows', { partition: 'batch' });
+    await tenants.execute('acme', () => 'report');
+    const body = (await registry.metrics()).split('\n');
+    expect(body).toEqual(
+      expect.arrayContaining([
+        'bulkhead_partition_guaranteed_permits{bulkhead="database",type="partitioned",partition="live"} 9',
+        'bulkhead_partition_wait_seconds_count{bulkhead="database",type="partitioned",partition="batch"} 1',
+        'bulkhead_keys{bulkhead="tenants",type="keyed"} 1',
+        'bulkhead_key_active_calls{bulkhead="tenants",type="keyed",key="acme"} 0',
+      ]),
+    );
   });
 
   it('push setups: the metrics updater', async () => {
