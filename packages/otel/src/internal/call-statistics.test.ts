@@ -1,5 +1,10 @@
 import type { MetricData } from '@opentelemetry/sdk-metrics';
-import { type BulkheadState, createBulkheadState, SemaphoreBulkhead } from '@x/bulkhead-core';
+import {
+  type BulkheadState,
+  createBulkheadState,
+  PartitionedBulkhead,
+  SemaphoreBulkhead,
+} from '@x/bulkhead-core';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -49,8 +54,20 @@ function readOtel(collected: MetricData[]): Exported {
   };
 }
 
+/** A bulkhead of one permit and one queue slot: a semaphore, or a partitioned one whose calls (no partition) use its spare capacity. */
+type OnePermit = SemaphoreBulkhead | PartitionedBulkhead;
+function onePermit(kind: 'semaphore' | 'partitioned'): OnePermit {
+  return kind === 'semaphore'
+    ? new SemaphoreBulkhead('mixed', { maxConcurrent: 1, maxQueue: 1 })
+    : new PartitionedBulkhead('mixed', {
+        maxConcurrent: 1,
+        maxQueue: 1,
+        partitions: { reserved: { share: 0 } },
+      });
+}
+
 /** Runs one operation to its end on a bulkhead of one permit; rejections happen while a holder has it. */
-async function run(bulkhead: SemaphoreBulkhead, operation: Operation): Promise<void> {
+async function run(bulkhead: OnePermit, operation: Operation): Promise<void> {
   if (operation === 'success') {
     await bulkhead.execute(() => 'ok');
     return;
@@ -125,7 +142,7 @@ describe('callsByOutcome', () => {
 });
 
 describe('Prometheus and OpenTelemetry exporters report the call statistics of getState()', () => {
-  it('match state, and what the calls did, after a mixed run (property, real prom-client and OTel SDK)', async () => {
+  it('match state, and what the calls did, after a mixed run of a semaphore or partitioned bulkhead (property, real prom-client and OTel SDK)', async () => {
     const operation = fc.constantFrom<Operation>(
       'success',
       'failure',
@@ -134,43 +151,47 @@ describe('Prometheus and OpenTelemetry exporters report the call statistics of g
       'aborted',
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(operation, { maxLength: 20 }), async (operations) => {
-        const bulkhead = new SemaphoreBulkhead('mixed', { maxConcurrent: 1, maxQueue: 1 });
-        const registry = new Registry();
-        const prometheus = registerBulkheadMetrics({ registry, source: [bulkhead] });
-        const sdk = createMetricsSdk();
-        const otel = registerBulkheadOtelMetrics({
-          meter: sdk.provider.getMeter('test'),
-          source: [bulkhead],
-        });
-        try {
-          for (const step of operations) await run(bulkhead, step);
-          await bulkhead.close();
-          await bulkhead.execute(() => 'late').catch(() => undefined);
+      fc.asyncProperty(
+        fc.constantFrom('semaphore' as const, 'partitioned' as const),
+        fc.array(operation, { maxLength: 20 }),
+        async (kind, operations) => {
+          const bulkhead = onePermit(kind);
+          const registry = new Registry();
+          const prometheus = registerBulkheadMetrics({ registry, source: [bulkhead] });
+          const sdk = createMetricsSdk();
+          const otel = registerBulkheadOtelMetrics({
+            meter: sdk.provider.getMeter('test'),
+            source: [bulkhead],
+          });
+          try {
+            for (const step of operations) await run(bulkhead, step);
+            await bulkhead.close();
+            await bulkhead.execute(() => 'late').catch(() => undefined);
 
-          const state = bulkhead.getState();
-          const count = (name: Operation) => operations.filter((step) => step === name).length;
-          const holders = operations.length - count('success') - count('failure');
-          expect(state.successfulCalls).toBe(count('success') + holders);
-          expect(state.failedCalls).toBe(count('failure'));
-          expect(state.rejectedCount).toBe(holders + 1);
+            const state = bulkhead.getState();
+            const count = (name: Operation) => operations.filter((step) => step === name).length;
+            const holders = operations.length - count('success') - count('failure');
+            expect(state.successfulCalls).toBe(count('success') + holders);
+            expect(state.failedCalls).toBe(count('failure'));
+            expect(state.rejectedCount).toBe(holders + 1);
 
-          const scraped = await scrapePrometheus(registry);
-          const collected = readOtel(await sdk.collect());
-          for (const exported of [scraped, collected]) {
-            expectMatchesState(exported, state);
-            for (const reason of ['queue_full', 'queue_timeout', 'aborted'] as const) {
-              expect(exported.byReason[reason]).toBe(count(reason));
+            const scraped = await scrapePrometheus(registry);
+            const collected = readOtel(await sdk.collect());
+            for (const exported of [scraped, collected]) {
+              expectMatchesState(exported, state);
+              for (const reason of ['queue_full', 'queue_timeout', 'aborted'] as const) {
+                expect(exported.byReason[reason]).toBe(count(reason));
+              }
+              expect(exported.byReason.shutdown).toBe(1);
+              expect(Object.keys(exported.byReason).sort()).toEqual([...REJECTION_REASONS].sort());
             }
-            expect(exported.byReason.shutdown).toBe(1);
-            expect(Object.keys(exported.byReason).sort()).toEqual([...REJECTION_REASONS].sort());
+          } finally {
+            prometheus.unregister();
+            otel.unregister();
+            await sdk.shutdown();
           }
-        } finally {
-          prometheus.unregister();
-          otel.unregister();
-          await sdk.shutdown();
-        }
-      }),
+        },
+      ),
       { numRuns: 25 },
     );
   });

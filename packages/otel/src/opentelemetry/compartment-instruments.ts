@@ -80,11 +80,11 @@ export class CompartmentInstruments {
           '{call}',
           'Calls of the partition holding a permit now.',
         ),
-        (s) => s.active,
+        (state) => state.active,
       ],
       [
         gauge(OTEL_METRIC_NAMES.partitionWaitingCalls, '{call}', 'Calls of the partition waiting now.'),
-        (s) => s.waiting,
+        (state) => state.waiting,
       ],
       [
         gauge(
@@ -92,7 +92,7 @@ export class CompartmentInstruments {
           '{permit}',
           'Permits guaranteed to the partition at the current limit.',
         ),
-        (s) => s.guaranteed,
+        (state) => state.guaranteed,
       ],
       [
         gauge(
@@ -100,11 +100,11 @@ export class CompartmentInstruments {
           '{permit}',
           'Permits the partition holds beyond its guarantee.',
         ),
-        (s) => s.borrowed,
+        (state) => state.borrowed,
       ],
       [
         counter(OTEL_METRIC_NAMES.partitionRejectedCalls, 'Calls of the partition refused (getState()).'),
-        (s) => s.rejected,
+        (state) => state.rejected,
       ],
     ];
     this.#partitionRejections = counter(
@@ -112,14 +112,14 @@ export class CompartmentInstruments {
       'Calls of the partition refused, by reason.',
     );
     this.#keyedGauges = [
-      [gauge(OTEL_METRIC_NAMES.liveKeys, '{key}', 'Keys with a compartment now.'), (s) => s.keyCount],
-      [gauge(OTEL_METRIC_NAMES.maxKeys, '{key}', 'Bound on live keys.'), (s) => s.maxKeys],
+      [gauge(OTEL_METRIC_NAMES.liveKeys, '{key}', 'Keys with a compartment now.'), (state) => state.keyCount],
+      [gauge(OTEL_METRIC_NAMES.maxKeys, '{key}', 'Bound on live keys.'), (state) => state.maxKeys],
       [
         meter.createObservableCounter(OTEL_METRIC_NAMES.evictedKeys, {
           unit: '{key}',
           description: 'Compartments evicted.',
         }),
-        (s) => s.evictedKeys,
+        (state) => state.evictedKeys,
       ],
     ];
     this.#perKeySeriesMaxKeys = settings.perKeySeriesMaxKeys;
@@ -129,18 +129,18 @@ export class CompartmentInstruments {
         : [
             [
               gauge(OTEL_METRIC_NAMES.keyActiveCalls, '{call}', 'Calls of the key holding a permit now.'),
-              (s) => s.active,
+              (state) => state.active,
             ],
             [
               gauge(OTEL_METRIC_NAMES.keyWaitingCalls, '{call}', 'Calls of the key waiting now.'),
-              (s) => s.waiting,
+              (state) => state.waiting,
             ],
             [
               counter(
                 OTEL_METRIC_NAMES.keyRejectedCalls,
                 'Calls of the key refused since its compartment was created.',
               ),
-              (s) => s.rejected,
+              (state) => state.rejected,
             ],
           ];
     const histogram = (name: string, description: string, buckets: Float64Array) =>
