@@ -80,6 +80,25 @@ describe('registerBulkheadMetrics: partitioned bulkheads', () => {
     ]);
   });
 
+  it('samples the partition gauges only on update() with refresh: update', async () => {
+    const registry = new Registry();
+    const database = new PartitionedBulkhead('database', {
+      maxConcurrent: 2,
+      partitions: { live: { share: 1 } },
+    });
+    const handle = register({ registry, source: [database], refresh: 'update' });
+    const gate = deferred();
+    const running = database.execute(() => gate.promise, { partition: 'live' });
+    expect(lines(await registry.metrics(), 'bulkhead_partition_active_calls')).toEqual([]);
+    handle.update();
+    gate.resolve();
+    await running;
+    expect(lines(await registry.metrics(), 'bulkhead_partition_active_calls')).toEqual([
+      'bulkhead_partition_active_calls{bulkhead="database",type="partitioned",partition="live"} 1',
+      'bulkhead_partition_active_calls{bulkhead="database",type="partitioned",partition="(unpartitioned)"} 0',
+    ]);
+  });
+
   it('exports no partition series for other bulkheads, nor for a partition view (its own aggregate)', async () => {
     const registry = new Registry();
     const database = new PartitionedBulkhead('database', {
