@@ -44,14 +44,24 @@ export class CallTally {
    * with one listener per event; returns the disposer.
    */
   attach(bulkhead: Bulkhead, partitions?: PartitionTallies): () => void {
-    const offFinished = bulkhead.on('finished', (event) => {
-      this.recordFinished(event);
-      partitions?.of(event.partition)?.recordFinished(event);
-    });
-    const offRejected = bulkhead.on('rejected', (event) => {
-      this.recordRejected(event);
-      partitions?.of(event.partition)?.recordRejected(event);
-    });
+    const offFinished = bulkhead.on(
+      'finished',
+      partitions === undefined
+        ? (event) => this.recordFinished(event)
+        : (event) => {
+            this.recordFinished(event);
+            partitions.of(event.partition)?.recordFinished(event);
+          },
+    );
+    const offRejected = bulkhead.on(
+      'rejected',
+      partitions === undefined
+        ? (event) => this.recordRejected(event)
+        : (event) => {
+            this.recordRejected(event);
+            partitions.of(event.partition)?.recordRejected(event);
+          },
+    );
     return () => {
       offFinished();
       offRejected();

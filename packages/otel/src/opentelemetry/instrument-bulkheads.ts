@@ -56,6 +56,8 @@ function validateTracer(value: unknown): Tracer | undefined {
   return value as Tracer;
 }
 
+const NO_LABEL: Attributes = Object.freeze({});
+
 function stringProperty(value: unknown, property: 'partition' | 'key'): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const found = (value as Record<string, unknown>)[property];
@@ -72,6 +74,7 @@ function callLabel(
   key: string | undefined,
   options: ExecuteOptions | undefined,
 ): Attributes {
+  if (bulkhead.type !== 'partitioned' && bulkhead.type !== 'keyed') return NO_LABEL;
   const label: Attributes = {};
   if (bulkhead.type === 'partitioned') {
     label[BULKHEAD_ATTRIBUTES.partition] =
@@ -106,10 +109,10 @@ function patch(bulkhead: Bulkhead, settings: PassageSettings, isLive: () => bool
     instrumented: original,
     hadOwnExecute: Object.hasOwn(bulkhead, 'execute'),
   };
-  const untraced = original as (...args: unknown[]) => Promise<unknown>;
-  const instrumented = function execute(...args: unknown[]): Promise<unknown> {
-    if (!entry.enabled || !isLive()) return untraced.apply(bulkhead, args);
-    const [first, second, third] = args;
+  const untraced = original as (first: unknown, second?: unknown, third?: unknown) => Promise<unknown>;
+  // Three plain parameters, no rest array: the path without an SDK stays one property read.
+  const instrumented = function execute(first: unknown, second?: unknown, third?: unknown): Promise<unknown> {
+    if (!entry.enabled || !isLive()) return untraced.call(bulkhead, first, second, third);
     // KeyedBulkhead's own form: execute(key, fn, options).
     if (typeof first === 'string' && typeof second === 'function') {
       const options = third as ExecuteOptions | undefined;
@@ -123,7 +126,7 @@ function patch(bulkhead: Bulkhead, settings: PassageSettings, isLive: () => bool
       );
     }
     // Anything but execute(fn, options) is core's to reject, untraced.
-    if (typeof first !== 'function') return untraced.apply(bulkhead, args);
+    if (typeof first !== 'function') return untraced.call(bulkhead, first, second, third);
     const options = second as ExecuteOptions | undefined;
     return tracedPassage(
       settings,
