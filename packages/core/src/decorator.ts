@@ -48,7 +48,7 @@ export function bulkhead<Arguments extends unknown[] = unknown[], T = unknown>(
   if (typeof nameOrBulkhead !== 'string' && !isBulkhead(nameOrBulkhead)) {
     throw new TypeError('bulkhead() needs a bulkhead name or a Bulkhead');
   }
-  if (typeof nameOrBulkhead !== 'string') refuseKeyedBulkhead(nameOrBulkhead);
+  if (typeof nameOrBulkhead !== 'string') refuseKeyedBulkhead('bulkhead', nameOrBulkhead);
   validateOptionsObject('options', options);
   validateKnownKeys(options, DECORATOR_OPTION_KEYS);
   const executeOptions =

@@ -36,7 +36,7 @@ export class BulkheadPolicy {
     if (!isBulkhead(bulkhead)) {
       throw new TypeError('bulkhead must implement the Bulkhead contract');
     }
-    refuseKeyedBulkhead(bulkhead);
+    refuseKeyedBulkhead('bulkhead', bulkhead);
     validateOptionsObject('options', options);
     validateKnownKeys(options, POLICY_OPTION_KEYS);
     this.bulkhead = bulkhead;
@@ -82,14 +82,14 @@ export class BulkheadPolicy {
 }
 
 /**
- * Refuses a `KeyedBulkhead` itself (it has `forKey()`): a policy or decorator passes no key, so every call
- * would be a `TypeError`. Its per-key views are accepted.
- * @throws {TypeError} naming the bulkhead and the view to use instead.
+ * Refuses a `KeyedBulkhead` itself (it has `forKey()`) where calls carry no key (policies, the decorator, the
+ * HTTP guard): every call would be a `TypeError`. Its per-key views are accepted.
+ * @throws {TypeError} naming `parameter`, the bulkhead and the view to use instead.
  */
-export function refuseKeyedBulkhead(bulkhead: Bulkhead): void {
+export function refuseKeyedBulkhead(parameter: string, bulkhead: Bulkhead): void {
   if (bulkhead.type === 'keyed' && typeof (bulkhead as { forKey?: unknown }).forKey === 'function') {
     throw new TypeError(
-      `bulkhead '${bulkhead.name}' is a KeyedBulkhead: each call needs a key; protect a key's view, forKey(key), instead`,
+      `${parameter} '${bulkhead.name}' is a KeyedBulkhead: each call needs a key; protect a key's view, forKey(key), instead`,
     );
   }
 }
