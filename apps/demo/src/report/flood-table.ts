@@ -47,17 +47,29 @@ export function describeFloodSide(side: FloodSideRun, connections: number): stri
   );
 }
 
+/** `grid` with a line above it naming each column group, from each `| ` of its header line on. */
+function withGroupLine(grid: string, labels: readonly string[]): string {
+  const [header = ''] = grid.split('\n');
+  let line = '';
+  let from = 0;
+  for (const label of labels) {
+    const at = header.indexOf('| ', from);
+    if (at < 0) break;
+    line = `${line.padEnd(at)}| ${label}`;
+    from = at + 2;
+  }
+  return `${line}\n${grid}`;
+}
+
 /** The batch-flood phase in the terminal: per part, live and batch figures for each side; then one line per side. */
 export function renderFloodTable(run: FloodRun): string {
-  const groups = ['', ''];
   const header = ['part', 'batch workers'];
   const separators = new Set<number>();
-  for (const side of run.sides) {
+  for (const _side of run.sides) {
     separators.add(header.length);
-    groups.push(side.label, ...FLOOD_COLUMNS.slice(1).map(() => ''));
     header.push(...FLOOD_COLUMNS);
   }
-  const rows: string[][] = [groups, header];
+  const rows: string[][] = [header];
   for (const [index, window] of run.windows.entries()) {
     const workers = window.phase === 'flood' ? String(run.workers) : '0';
     rows.push([window.phase, workers, ...run.sides.flatMap((side) => floodCells(side.stats[index]))]);
@@ -65,7 +77,10 @@ export function renderFloodTable(run: FloodRun): string {
   return [
     describeFloodSetup(run),
     '',
-    renderGrid(rows, separators),
+    withGroupLine(
+      renderGrid(rows, separators),
+      run.sides.map((side) => side.label),
+    ),
     '',
     '(live p50/p99: every live call, a call that gave up at the time it did; batch held while live waits: most batch',
     ' permits at an instant a live call waited, sampled every 50 ms)',
