@@ -1,12 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runFloodLoad } from './flood-load.js';
-import {
-  DATABASE_CONNECTIONS,
-  FLOOD_PARTITIONS,
-  floodRunOf,
-  floodSides,
-  LIVE_TIMEOUT_MS,
-} from './flood-phase.js';
+import { DATABASE_CONNECTIONS, floodRunOf, floodSides, LIVE_TIMEOUT_MS } from './flood-phase.js';
 import { FloodSide } from './flood-side.js';
 import { floodWindows } from './flood-timeline.js';
 

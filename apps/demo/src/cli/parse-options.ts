@@ -197,7 +197,7 @@ export function helpText(): string {
     `${'  --output <path>'.padEnd(30)}HTML report path (default ${DEFAULT_CONFIG.outputPath})`,
     `${'  --only <mode>'.padEnd(30)}run only "bulkheads" or only "shared" (without bulkheads)`,
     ...SWITCH_OPTIONS.map((option) => `${`  --${option.flag}`.padEnd(30)}${option.help}`),
-    `${'  --quick'.padEnd(30)}the same story in ~40 s: phases 3/5/3 s, payment hangs 4 s, timeouts 2/4 s, adaptive 12 s, flood 6 s`,
+    `${'  --quick'.padEnd(30)}the same story in ~45 s: phases 3/5/3 s, payment hangs 4 s, timeouts 2/4 s, adaptive 12 s, flood 6 s`,
     `${'  -h, --help'.padEnd(30)}show this help`,
     '',
     'Explicit options win over --quick.',
