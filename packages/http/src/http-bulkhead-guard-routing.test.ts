@@ -60,6 +60,8 @@ describe('createHttpBulkheadGuard({ bulkheadFor })', () => {
       bulkheadFor: (request) => (request.url === '/health' ? undefined : api.partition('live')),
     });
     const { request, response } = exchange('/health');
+    expect(guard.bulkheadFor(request)).toBeUndefined();
+    expect(guard.bulkheadFor(exchange('/search').request)?.name).toBe('api/live');
     const admission = await guard.admit(request, response);
     expect(admission).toMatchObject({ admitted: true, bulkhead: undefined });
     expect(api.getState().totalCalls).toBe(0);
