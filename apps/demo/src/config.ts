@@ -82,6 +82,12 @@ export interface DemoConfig {
   adaptiveRate: number;
   /** Healthy capacity of the user service in the adaptive phase (requests at once), also the fixed limit. */
   userCapacity: number;
+  /** Seconds of the batch-flood phase (live traffic alone for its first quarter, then the flood); 0 skips it. */
+  floodSeconds: number;
+  /** Batch-flood phase: workers of the batch job, each calling again as soon as its call returns. */
+  floodWorkers: number;
+  /** Batch-flood phase: live calls per second to the reports database, per side. */
+  liveRate: number;
 }
 
 /** Defaults of the full demo (about 90 seconds). */
@@ -115,6 +121,9 @@ export const DEFAULT_CONFIG: Readonly<DemoConfig> = Object.freeze<DemoConfig>({
   adaptiveSeconds: 30,
   adaptiveRate: 200,
   userCapacity: 40,
+  floodSeconds: 12,
+  floodWorkers: 100,
+  liveRate: 100,
 });
 
 /** What `--quick` changes: the same story in about 20 seconds. */
@@ -126,4 +135,5 @@ export const QUICK_OVERRIDES: Readonly<Partial<DemoConfig>> = Object.freeze({
   downstreamTimeoutMs: 2_000,
   clientTimeoutMs: 4_000,
   adaptiveSeconds: 12,
+  floodSeconds: 6,
 });

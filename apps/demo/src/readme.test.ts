@@ -6,9 +6,17 @@ import {
   USER_SERVICE_LATENCY_MS,
 } from './adaptive/adaptive-phase.js';
 import { adaptiveWindows } from './adaptive/adaptive-timeline.js';
+import {
+  DATABASE_CONNECTIONS,
+  FLOOD_PARTITIONS,
+  LIVE_TIMEOUT_MS,
+  QUERY_LATENCY_MS,
+} from './batch-flood/flood-phase.js';
+import { floodWindows } from './batch-flood/flood-timeline.js';
 import { helpText } from './cli/parse-options.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { describeAdaptiveSetup } from './report/adaptive-table.js';
+import { describeFloodSetup } from './report/flood-table.js';
 
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -44,5 +52,26 @@ describe('README', () => {
     expect(readme).toContain(`\`\`\`text\n${setup}\n`);
     expect(windows.map((window) => (window.endMs - window.startMs) / 1000)).toEqual([5, 15, 10]);
     expect(readme).toContain('5 s, 15 s and 10 s by default');
+  });
+
+  it('shows the batch-flood phase with the compartment it runs and the setup line of the defaults', () => {
+    const { live, batch } = FLOOD_PARTITIONS;
+    expect(readme).toContain(
+      `new PartitionedBulkhead('reports-partitioned', {\n    maxConcurrent: ${DATABASE_CONNECTIONS},\n    partitions: { live: { share: ${live.share} }, batch: { share: ${batch.share} } },`,
+    );
+    expect(readme).toContain(`Each query takes ${QUERY_LATENCY_MS} ms`);
+    expect(readme).toContain(`waiting\n  ${LIVE_TIMEOUT_MS} ms for one`);
+    const setup = describeFloodSetup({
+      windows: floodWindows(DEFAULT_CONFIG.floodSeconds),
+      liveRate: DEFAULT_CONFIG.liveRate,
+      workers: DEFAULT_CONFIG.floodWorkers,
+      connections: DATABASE_CONNECTIONS,
+      queryLatencyMs: QUERY_LATENCY_MS,
+      liveTimeoutMs: LIVE_TIMEOUT_MS,
+      guaranteed: {},
+      sides: [],
+      totalMs: DEFAULT_CONFIG.floodSeconds * 1000,
+    });
+    expect(readme).toContain(`\`\`\`text\n${setup}\n`);
   });
 });

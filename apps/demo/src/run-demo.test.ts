@@ -85,5 +85,20 @@ describe('runDemo (scenario shrunk to seconds)', () => {
     expect(new Set(sides[1]?.limits.map((point) => point.limit))).toEqual(new Set([config.userCapacity]));
     expect(result.summary).toContain('Adaptive limit vs fixed limit');
     expect(html).toContain('<section id="adaptive">');
+
+    // Then the batch flood: the plain semaphore and the partitioned compartment side by side.
+    expect(lines).toEqual(expect.arrayContaining([expect.stringMatching(/part: flood$/)]));
+    const floodSides = result.flood?.sides ?? [];
+    expect(floodSides.map((side) => side.label)).toEqual([
+      'plain SemaphoreBulkhead',
+      'PartitionedBulkhead live 0.9 / batch 0.1',
+    ]);
+    for (const side of floodSides) {
+      expect(side.liveRecords.length, side.label).toBeGreaterThan(0);
+      expect(side.batchDone.length, side.label).toBeGreaterThan(0);
+    }
+    expect(result.flood?.guaranteed).toEqual({ live: 9, batch: 1 });
+    expect(result.summary).toContain('Batch flood: a reports database of 10 connections');
+    expect(html).toContain('<section id="batch-flood">');
   });
 });

@@ -2,12 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type AdaptiveRun, runAdaptivePhase } from './adaptive/adaptive-phase.js';
+import { type FloodRun, runBatchFloodPhase } from './batch-flood/flood-phase.js';
 import type { DemoConfig, GatewayMode, PhaseName } from './config.js';
 import { startDemoEnvironment } from './demo-environment.js';
 import { activateTier, type TierActivation, wantsPro } from './pro/activate-tier.js';
 import { type ProSettingsFile, writeProSettingsFile } from './pro/pro-settings.js';
 import { type ProSide, startProSide } from './pro/pro-side.js';
 import { renderAdaptiveTable } from './report/adaptive-table.js';
+import { renderFloodTable } from './report/flood-table.js';
 import { renderHtmlReport } from './report/html-report.js';
 import { renderAcceptance, renderTerminalTable } from './report/terminal-table.js';
 import { runScenario, type ScenarioRun } from './run-scenario.js';
@@ -44,6 +46,8 @@ export interface DemoResult {
   readonly drain?: DrainReport;
   /** The adaptive-limit phase (absent when `adaptiveSeconds` is 0 or the demo was interrupted). */
   readonly adaptive?: AdaptiveRun;
+  /** The batch-flood phase (absent when `floodSeconds` is 0 or the demo was interrupted). */
+  readonly flood?: FloodRun;
 }
 
 /** Date, platform and CPU of this machine, for the report. */
@@ -140,8 +144,22 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       });
       if (!interrupted()) adaptive = phase; // an interrupted phase is not reported
     }
+    let flood: FloodRun | undefined;
+    if (config.floodSeconds > 0 && !interrupted()) {
+      log(
+        '\n▶ batch flood: a batch job floods the reports database live calls need (plain semaphore vs\n  PartitionedBulkhead live 0.9 / batch 0.1; reports-plain and reports-partitioned are live on /dashboard and /bulkheads)',
+      );
+      const phase = await runBatchFloodPhase({
+        config,
+        onPhase: (part) => log(`  ${new Date().toISOString().slice(11, 19)}  part: ${part}`),
+        onProgress: log,
+        registry: environment.registry,
+        ...(signal === undefined ? {} : { signal }),
+      });
+      if (!interrupted()) flood = phase; // an interrupted phase is not reported
+    }
     const drain = await draining;
-    const summary = `${renderTerminalTable(runs)}\n\n${renderAcceptance(runs)}${adaptive === undefined ? '' : `\n\n${renderAdaptiveTable(adaptive)}`}`;
+    const summary = `${renderTerminalTable(runs)}\n\n${renderAcceptance(runs)}${adaptive === undefined ? '' : `\n\n${renderAdaptiveTable(adaptive)}`}${flood === undefined ? '' : `\n\n${renderFloodTable(flood)}`}`;
     const reportPath = path.resolve(config.outputPath);
     if (runs.length > 0) {
       await writeFile(
@@ -151,6 +169,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
           config,
           environment: describeMachine(),
           ...(adaptive === undefined ? {} : { adaptive }),
+          ...(flood === undefined ? {} : { flood }),
         }),
         'utf8',
       );
@@ -162,6 +181,7 @@ export async function runDemo(options: RunDemoOptions): Promise<DemoResult> {
       reportPath,
       ...(drain === undefined ? {} : { drain }),
       ...(adaptive === undefined ? {} : { adaptive }),
+      ...(flood === undefined ? {} : { flood }),
     };
   } finally {
     signal?.removeEventListener('abort', startDrain);

@@ -6,7 +6,7 @@ import {
   validateTimeout,
 } from './internal/validate.js';
 import { isBulkhead } from './is-bulkhead.js';
-import { isRejection } from './policy.js';
+import { isRejection, refuseKeyedBulkhead } from './policy.js';
 import { getBulkheadRegistry } from './registry.js';
 
 /** Options of `bulkhead()`. */
@@ -39,7 +39,7 @@ export interface BulkheadDecorator {
  * Protects a function or method with a bulkhead given directly or by registry name (resolved on each
  * call, so a compartment registered later is found). The fallback runs only on rejection.
  * @throws {BulkheadNotFoundError} (rejection) on a call when the name is not registered, before any fallback;
- * {TypeError | RangeError} at once for invalid or unknown options.
+ * {TypeError | RangeError} at once for invalid or unknown options, or a `KeyedBulkhead` itself (use `forKey(key)`).
  */
 export function bulkhead<Arguments extends unknown[] = unknown[], T = unknown>(
   nameOrBulkhead: string | Bulkhead,
@@ -48,6 +48,7 @@ export function bulkhead<Arguments extends unknown[] = unknown[], T = unknown>(
   if (typeof nameOrBulkhead !== 'string' && !isBulkhead(nameOrBulkhead)) {
     throw new TypeError('bulkhead() needs a bulkhead name or a Bulkhead');
   }
+  if (typeof nameOrBulkhead !== 'string') refuseKeyedBulkhead('bulkhead', nameOrBulkhead);
   validateOptionsObject('options', options);
   validateKnownKeys(options, DECORATOR_OPTION_KEYS);
   const executeOptions =

@@ -27,6 +27,7 @@ export {
   validateTimeout,
 } from './internal/validate.js';
 export { PermitBase } from './permit-base.js';
+export { refuseKeyedBulkhead } from './policy.js';
 export { CallContext, callProtected, type Executor, protectFunction } from './protected-call.js';
 export { OrderedWaitList, type SequencedEntry } from './waiting/ordered-wait-list.js';
 export {

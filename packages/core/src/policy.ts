@@ -25,7 +25,8 @@ const FACTORY_OPTION_KEYS = ['maxConcurrent', 'maxQueue', 'type', 'timeout'] as 
 /**
  * Runs functions in a bulkhead and reports the verdict as a `PolicyResult`: rejections
  * (`rejected`) and timeouts (`timeout`) are absorbed, business errors propagate unchanged.
- * @throws {TypeError | RangeError} at construction for an invalid bulkhead, an invalid timeout or an unknown option.
+ * @throws {TypeError | RangeError} at construction for an invalid bulkhead (a `KeyedBulkhead` itself included: use
+ * its `forKey(key)` view), an invalid timeout or an unknown option.
  */
 export class BulkheadPolicy {
   readonly bulkhead: Bulkhead;
@@ -35,6 +36,7 @@ export class BulkheadPolicy {
     if (!isBulkhead(bulkhead)) {
       throw new TypeError('bulkhead must implement the Bulkhead contract');
     }
+    refuseKeyedBulkhead('bulkhead', bulkhead);
     validateOptionsObject('options', options);
     validateKnownKeys(options, POLICY_OPTION_KEYS);
     this.bulkhead = bulkhead;
@@ -76,6 +78,19 @@ export class BulkheadPolicy {
       if (BulkheadTimeoutError.isInstance(error)) return { outcome: 'timeout', error, policyName: this.name };
       throw error;
     }
+  }
+}
+
+/**
+ * Refuses a `KeyedBulkhead` itself (it has `forKey()`) where calls carry no key (policies, the decorator, the
+ * HTTP guard): every call would be a `TypeError`. Its per-key views are accepted.
+ * @throws {TypeError} naming `parameter`, the bulkhead and the view to use instead.
+ */
+export function refuseKeyedBulkhead(parameter: string, bulkhead: Bulkhead): void {
+  if (bulkhead.type === 'keyed' && typeof (bulkhead as { forKey?: unknown }).forKey === 'function') {
+    throw new TypeError(
+      `${parameter} '${bulkhead.name}' is a KeyedBulkhead: each call needs a key; protect a key's view, forKey(key), instead`,
+    );
   }
 }
 

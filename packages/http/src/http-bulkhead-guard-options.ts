@@ -1,9 +1,21 @@
+import type { IncomingMessage } from 'node:http';
 import type { Bulkhead } from '@x/bulkhead-core';
 
-/** Options shared by the guard and every adapter. */
+/**
+ * Picks the compartment of one request (a partition, a tenant's key, a route's compartment); `undefined`
+ * lets the request through unguarded. Called once per request, before it waits.
+ */
+export type BulkheadSelector = (request: IncomingMessage) => Bulkhead | undefined;
+
+/** Options shared by the guard and every adapter. Give exactly one of `bulkhead` and `bulkheadFor`. */
 export interface HttpBulkheadGuardOptions {
-  /** The compartment that protects the routes. */
-  bulkhead: Bulkhead;
+  /** The compartment that protects every request. */
+  bulkhead?: Bulkhead;
+  /**
+   * Routes each request to its own compartment, e.g. `(request) => api.partition(isBatch(request) ? 'batch' :
+   * 'live')` or `(request) => tenants.forKey(tenantOf(request))`.
+   */
+  bulkheadFor?: BulkheadSelector;
   /**
    * Milliseconds a request may wait for a permit (FIFO; a client that disconnects leaves the queue).
    * Default 0: fail fast with 503. `Infinity` waits without a timer.

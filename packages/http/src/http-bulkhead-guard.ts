@@ -8,7 +8,12 @@ import {
 } from '@x/bulkhead-core';
 import type { HttpBulkheadGuardOptions } from './http-bulkhead-guard-options.js';
 import { trackResponse } from './internal/response-lifecycle.js';
-import { validateGuardOptions } from './internal/validate-options.js';
+import { ServiceTimesByCompartment } from './internal/service-times-by-compartment.js';
+import {
+  type GuardSettings,
+  validateGuardedBulkhead,
+  validateGuardOptions,
+} from './internal/validate-options.js';
 import {
   type BulkheadProblemDetails,
   createProblemDetails,
@@ -31,6 +36,8 @@ export interface HttpRejection {
 export type HttpAdmission =
   | {
       readonly admitted: true;
+      /** The compartment that admitted the request; `undefined` when `bulkheadFor` let it through unguarded. */
+      readonly bulkhead: Bulkhead | undefined;
       /** Aborted when the client disconnects before the response finished. */
       readonly signal: AbortSignal;
     }
@@ -42,51 +49,104 @@ export type HttpAdmission =
 
 /** Admits requests into a compartment and releases each permit exactly once when its response ends. */
 export interface HttpBulkheadGuard {
-  /** The protected compartment. */
-  readonly bulkhead: Bulkhead;
+  /** The compartment of every request (`options.bulkhead`); `undefined` when `bulkheadFor` routes them. */
+  readonly bulkhead: Bulkhead | undefined;
   /**
-   * Takes a permit for this request (waiting up to `waitTimeout`), released exactly once on the
-   * response's `finish`, `close` (client disconnect) or `error`.
-   * @throws only unexpected errors of the bulkhead (never a rejection: that becomes `rejection`).
+   * The compartment of `request`: `options.bulkhead`, or what `options.bulkheadFor` returns (`undefined`:
+   * unguarded).
+   * @throws {TypeError} when `bulkheadFor` returns something else than a Bulkhead (a `KeyedBulkhead` itself
+   * included) or `undefined`; whatever `bulkheadFor` throws.
+   */
+  bulkheadFor(request: IncomingMessage): Bulkhead | undefined;
+  /**
+   * Takes a permit for this request in its compartment (waiting up to `waitTimeout`), released exactly once
+   * on the response's `finish`, `close` (client disconnect) or `error`.
+   * @throws only unexpected errors of the bulkhead or of `bulkheadFor` (never a rejection: that becomes
+   * `rejection`).
    */
   admit(request: IncomingMessage, response: ServerResponse): Promise<HttpAdmission>;
-  /** The `Retry-After` value (seconds) a rejection would carry now. */
-  retryAfterSeconds(): number;
-  /** EWMA of recent call durations in ms (`initialServiceTime` before the first sample). */
-  serviceTimeEstimate(): number;
-  /** Stops listening to the bulkhead's `finished` events. */
+  /**
+   * The `Retry-After` value (seconds) a rejection by `bulkhead` would carry now.
+   * @throws {TypeError} without `bulkhead` when the guard routes with `bulkheadFor`.
+   */
+  retryAfterSeconds(bulkhead?: Bulkhead): number;
+  /**
+   * EWMA of recent call durations of `bulkhead` in ms (`initialServiceTime` before the first sample).
+   * @throws {TypeError} without `bulkhead` when the guard routes with `bulkheadFor`.
+   */
+  serviceTimeEstimate(bulkhead?: Bulkhead): number;
+  /** Stops listening to the bulkhead's `finished` events (with `bulkheadFor`: forgets the estimates). */
   dispose(): void;
 }
 
+/** Where the service-time averages come from (see `createHttpBulkheadGuard`). */
+interface ServiceTimeSource {
+  estimate(bulkhead: Bulkhead): number | undefined;
+  /** Set when the guard measures admitted requests itself (routing mode). */
+  record: ((bulkhead: Bulkhead, duration: number) => void) | undefined;
+  dispose(): void;
+}
+
+function serviceTimeSource(settings: GuardSettings): ServiceTimeSource {
+  const { bulkhead } = settings;
+  if (bulkhead !== undefined) {
+    const estimator = new ServiceTimeEstimator({ smoothing: settings.smoothing });
+    const unsubscribe = bulkhead.on('finished', (event) => estimator.record(event.duration));
+    return { estimate: () => estimator.estimate, record: undefined, dispose: unsubscribe };
+  }
+  const byName = new ServiceTimesByCompartment(settings.smoothing);
+  return {
+    estimate: (compartment) => byName.estimate(compartment.name),
+    record: (compartment, duration) => byName.record(compartment.name, duration),
+    dispose: () => byName.clear(),
+  };
+}
+
 /**
- * Creates the framework-neutral guard used by the Express, Fastify and `node:http` adapters.
+ * Creates the framework-neutral guard used by the Express, Fastify and `node:http` adapters. With `bulkhead`
+ * the service time comes from its `finished` events; with `bulkheadFor` the guard times each admitted
+ * request (admission to end of response) and keeps one average per compartment name.
  * @throws {TypeError | RangeError} when an option is invalid (the message names it).
  */
 export function createHttpBulkheadGuard(options: HttpBulkheadGuardOptions): HttpBulkheadGuard {
   const settings = validateGuardOptions(options);
-  const { bulkhead } = settings;
-  const estimator = new ServiceTimeEstimator({ smoothing: settings.smoothing });
-  const unsubscribe = bulkhead.on('finished', (event) => estimator.record(event.duration));
+  const serviceTimes = serviceTimeSource(settings);
+  const select = settings.bulkheadFor;
 
-  const serviceTimeEstimate = (): number => estimator.estimate ?? settings.initialServiceTime;
-  const retryAfterSeconds = (): number => {
-    const state = bulkhead.getState();
+  const bulkheadFor = (request: IncomingMessage): Bulkhead | undefined => {
+    if (select === undefined) return settings.bulkhead;
+    const selected = select(request);
+    return selected === undefined
+      ? undefined
+      : validateGuardedBulkhead('the bulkhead of options.bulkheadFor', selected);
+  };
+  const compartmentOf = (bulkhead: Bulkhead | undefined, method: string): Bulkhead => {
+    const compartment = bulkhead ?? settings.bulkhead;
+    if (compartment === undefined) {
+      throw new TypeError(`${method}(bulkhead) needs the bulkhead when the guard routes with bulkheadFor`);
+    }
+    return compartment;
+  };
+  const estimateOf = (compartment: Bulkhead): number =>
+    serviceTimes.estimate(compartment) ?? settings.initialServiceTime;
+  const retryAfterOf = (compartment: Bulkhead): number => {
+    const state = compartment.getState();
     return estimateRetryAfterSeconds({
-      serviceTime: serviceTimeEstimate(),
+      serviceTime: estimateOf(compartment),
       waitingCount: state.waitingCount,
       maxConcurrent: state.maxConcurrent,
       minSeconds: settings.minRetryAfter,
       maxSeconds: settings.maxRetryAfter,
     });
   };
-  const reject = (error: unknown, url: string | undefined): HttpRejection => {
-    const retryAfter = retryAfterSeconds();
+  const reject = (compartment: Bulkhead, error: unknown, url: string | undefined): HttpRejection => {
+    const retryAfter = retryAfterOf(compartment);
     const reason = BulkheadClosedError.isInstance(error)
       ? 'shutdown'
       : ((error as { reason?: HttpRejection['problem']['reason'] }).reason ?? 'queue_full');
     const problem = createProblemDetails({
       type: settings.problemType,
-      compartment: bulkhead.name,
+      compartment: compartment.name,
       reason,
       retryAfter,
       url,
@@ -104,28 +164,38 @@ export function createHttpBulkheadGuard(options: HttpBulkheadGuardOptions): Http
   };
 
   return {
-    bulkhead,
+    bulkhead: settings.bulkhead,
+    bulkheadFor,
     async admit(request, response) {
+      const compartment = bulkheadFor(request);
       const lifecycle = trackResponse(response);
+      if (compartment === undefined) return { admitted: true, bulkhead: undefined, signal: lifecycle.signal };
       const acquireOptions: AcquireOptions =
         settings.waitTimeout === 0
           ? { signal: lifecycle.signal }
           : { signal: lifecycle.signal, timeout: settings.waitTimeout };
       let permit: Permit;
       try {
-        permit = await bulkhead.acquire(acquireOptions);
+        permit = await compartment.acquire(acquireOptions);
       } catch (error) {
         lifecycle.detach();
-        if (isRejection(error)) return { admitted: false, rejection: reject(error, request.url) };
+        if (isRejection(error)) {
+          return { admitted: false, rejection: reject(compartment, error, request.url) };
+        }
         if (lifecycle.signal.aborted) return { admitted: false, rejection: undefined };
         throw error;
       }
-      lifecycle.onEnd((outcome) => permit.release(outcome));
-      return { admitted: true, signal: lifecycle.signal };
+      const record = serviceTimes.record;
+      const admittedAt = record === undefined ? 0 : performance.now();
+      lifecycle.onEnd((outcome) => {
+        permit.release(outcome);
+        record?.(compartment, performance.now() - admittedAt);
+      });
+      return { admitted: true, bulkhead: compartment, signal: lifecycle.signal };
     },
-    retryAfterSeconds,
-    serviceTimeEstimate,
-    dispose: unsubscribe,
+    retryAfterSeconds: (bulkhead) => retryAfterOf(compartmentOf(bulkhead, 'retryAfterSeconds')),
+    serviceTimeEstimate: (bulkhead) => estimateOf(compartmentOf(bulkhead, 'serviceTimeEstimate')),
+    dispose: () => serviceTimes.dispose(),
   };
 }
 

@@ -15,7 +15,7 @@ export {
   type HttpRejection,
   writeRejection,
 } from './http-bulkhead-guard.js';
-export type { HttpBulkheadGuardOptions } from './http-bulkhead-guard-options.js';
+export type { BulkheadSelector, HttpBulkheadGuardOptions } from './http-bulkhead-guard-options.js';
 export {
   type ProtectedRequestContext,
   type ProtectedRequestHandler,

@@ -54,6 +54,9 @@ describe('parseCliOptions', () => {
       '--adaptive-seconds=0',
       '--adaptive-rate=50',
       '--user-capacity=8',
+      '--flood-seconds=0',
+      '--flood-workers=20',
+      '--live-rate=40',
     ]);
     expect(parsed).toEqual({
       healthySeconds: 2,
@@ -85,6 +88,9 @@ describe('parseCliOptions', () => {
       adaptiveSeconds: 0,
       adaptiveRate: 50,
       userCapacity: 8,
+      floodSeconds: 0,
+      floodWorkers: 20,
+      liveRate: 40,
     });
   });
 
@@ -112,6 +118,9 @@ describe('parseCliOptions', () => {
     ['--operator-payment-size', '0', RangeError, '--operator-payment-size must be >= 1, got 0'],
     ['--breaker-reset', '0', RangeError, '--breaker-reset must be >= 1, got 0'],
     ['--drain-timeout', '-1', RangeError, '--drain-timeout must be >= 0, got -1'],
+    ['--flood-seconds', '-1', RangeError, '--flood-seconds must be >= 0, got -1'],
+    ['--flood-workers', '2.5', TypeError, '--flood-workers must be an integer, got "2.5"'],
+    ['--live-rate', '0', RangeError, '--live-rate must be >= 1, got 0'],
   ])('validates %s', (flag, value, type, message) => {
     expect(() => parseCliOptions([`${flag}=${value}`])).toThrow(new type(message));
   });

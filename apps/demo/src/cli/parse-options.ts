@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ADAPTIVE_NUMERIC_OPTIONS } from '../adaptive/adaptive-options.js';
+import { FLOOD_NUMERIC_OPTIONS } from '../batch-flood/flood-options.js';
 import { DEFAULT_CONFIG, type DemoConfig, type GatewayMode, QUICK_OVERRIDES } from '../config.js';
 
 /** What the command line asked for. */
@@ -153,6 +154,7 @@ const NUMERIC_OPTIONS: readonly NumericOption[] = [
     min: 0,
   },
   ...ADAPTIVE_NUMERIC_OPTIONS,
+  ...FLOOD_NUMERIC_OPTIONS,
 ];
 
 interface SwitchOption {
@@ -182,6 +184,7 @@ export function helpText(): string {
     'generator driving the scenario  healthy -> payment hangs -> payment recovers,  once with bulkheads',
     'and once without. Prints a table per route and phase and writes an HTML report.',
     'Then the adaptive-limit phase: the user service drops to a quarter of its capacity, adaptive vs fixed limit.',
+    'Then the batch-flood phase: a batch job floods the database live calls need, plain vs partitioned compartment.',
     'While it runs: <gateway>/dashboard (live), /bulkheads (states JSON), /metrics (Prometheus text).',
     '',
     'Options:',
@@ -194,7 +197,7 @@ export function helpText(): string {
     `${'  --output <path>'.padEnd(30)}HTML report path (default ${DEFAULT_CONFIG.outputPath})`,
     `${'  --only <mode>'.padEnd(30)}run only "bulkheads" or only "shared" (without bulkheads)`,
     ...SWITCH_OPTIONS.map((option) => `${`  --${option.flag}`.padEnd(30)}${option.help}`),
-    `${'  --quick'.padEnd(30)}the same story in ~40 s: phases 3/5/3 s, payment hangs 4 s, timeouts 2/4 s, adaptive 12 s`,
+    `${'  --quick'.padEnd(30)}the same story in ~45 s: phases 3/5/3 s, payment hangs 4 s, timeouts 2/4 s, adaptive 12 s, flood 6 s`,
     `${'  -h, --help'.padEnd(30)}show this help`,
     '',
     'Explicit options win over --quick.',

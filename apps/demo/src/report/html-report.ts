@@ -1,10 +1,12 @@
 import type { AdaptiveRun } from '../adaptive/adaptive-phase.js';
+import type { FloodRun } from '../batch-flood/flood-phase.js';
 import { type DemoConfig, ROUTE_NAMES, type RouteName } from '../config.js';
 import type { ScenarioRun } from '../run-scenario.js';
 import { type SeriesPoint, timeSeries } from '../stats/time-series.js';
 import { ACCEPTANCE_BOUNDS, JUDGED_ROUTES, judgeRun } from './acceptance.js';
 import { renderAdaptiveSection } from './adaptive-section.js';
 import { escapeHtml } from './escape-html.js';
+import { renderFloodSection } from './flood-section.js';
 import { formatMs, formatPercent, formatRate } from './format.js';
 import { type ChartBand, type ChartMarker, renderLineChart } from './svg-chart.js';
 import { describePaymentBreakdown, showsShortCircuits } from './terminal-table.js';
@@ -17,6 +19,8 @@ export interface HtmlReportOptions {
   readonly environment: string;
   /** The adaptive-limit phase, shown after the routes. */
   readonly adaptive?: AdaptiveRun;
+  /** The batch-flood phase, shown last. */
+  readonly flood?: FloodRun;
 }
 
 const MODE_TITLES: Record<string, string> = {
@@ -215,6 +219,7 @@ ${statsTable(runs)}
 ${verdicts(runs)}
 ${ROUTE_NAMES.map((route) => routeSection(route, runs)).join('\n')}
 ${options.adaptive === undefined ? '' : renderAdaptiveSection(options.adaptive)}
+${options.flood === undefined ? '' : renderFloodSection(options.flood)}
 </body></html>
 `;
 }

@@ -31,6 +31,9 @@ export function testConfig(overrides: Partial<DemoConfig> = {}): DemoConfig {
     adaptiveSeconds: 3,
     adaptiveRate: 60,
     userCapacity: 8,
+    floodSeconds: 2,
+    floodWorkers: 30,
+    liveRate: 50,
     outputPath: path.join(os.tmpdir(), `bulkhead-demo-test-${process.pid}-${Date.now()}.html`),
     ...overrides,
   };

@@ -1,17 +1,21 @@
 import { type Bulkhead, isBulkhead } from '@x/bulkhead-core';
 import {
+  describeValue,
+  refuseKeyedBulkhead,
+  validateFunction,
   validateInteger,
   validateKnownKeys,
   validateName,
   validateOptionsObject,
   validateTimeout,
 } from '@x/bulkhead-core/extension';
-import type { HttpBulkheadGuardOptions } from '../http-bulkhead-guard-options.js';
+import type { BulkheadSelector, HttpBulkheadGuardOptions } from '../http-bulkhead-guard-options.js';
 import { validateSmoothing } from './validate-smoothing.js';
 
-/** Guard options with every default filled in. */
+/** Guard options with every default filled in; exactly one of `bulkhead` and `bulkheadFor` is set. */
 export interface GuardSettings {
-  bulkhead: Bulkhead;
+  bulkhead: Bulkhead | undefined;
+  bulkheadFor: BulkheadSelector | undefined;
   waitTimeout: number;
   minRetryAfter: number;
   maxRetryAfter: number;
@@ -22,6 +26,7 @@ export interface GuardSettings {
 
 const GUARD_OPTION_KEYS = [
   'bulkhead',
+  'bulkheadFor',
   'waitTimeout',
   'minRetryAfter',
   'maxRetryAfter',
@@ -31,6 +36,21 @@ const GUARD_OPTION_KEYS = [
 ] as const satisfies ReadonlyArray<keyof HttpBulkheadGuardOptions>;
 
 /**
+ * Throws unless `value` (given as `option`, or returned by `bulkheadFor`) is a Bulkhead that a call without a
+ * key can use (a `KeyedBulkhead` itself is refused: route to its `forKey(key)` views).
+ * @throws {TypeError}
+ */
+export function validateGuardedBulkhead(option: string, value: unknown): Bulkhead {
+  if (!isBulkhead(value)) {
+    throw new TypeError(
+      `${option} must implement the Bulkhead contract (acquire, on, getState), got ${describeValue(value)}`,
+    );
+  }
+  refuseKeyedBulkhead(option, value);
+  return value;
+}
+
+/**
  * Validates the guard options and applies defaults.
  * @throws {TypeError | RangeError} naming the offending option (or the unknown key).
  */
@@ -38,9 +58,15 @@ export function validateGuardOptions(options: HttpBulkheadGuardOptions): GuardSe
   if (options === undefined) throw new TypeError('options must be an object, got undefined');
   validateOptionsObject('options', options);
   validateKnownKeys(options, GUARD_OPTION_KEYS);
-  const bulkhead = options.bulkhead as unknown;
-  if (!isBulkhead(bulkhead)) {
-    throw new TypeError('options.bulkhead must implement the Bulkhead contract (acquire, on, getState)');
+  if (options.bulkhead !== undefined && options.bulkheadFor !== undefined) {
+    throw new TypeError('options.bulkhead and options.bulkheadFor exclude each other; give one');
+  }
+  let bulkhead: Bulkhead | undefined;
+  let bulkheadFor: BulkheadSelector | undefined;
+  if (options.bulkheadFor !== undefined) {
+    bulkheadFor = validateFunction<BulkheadSelector>('options.bulkheadFor', options.bulkheadFor);
+  } else {
+    bulkhead = validateGuardedBulkhead('options.bulkhead', options.bulkhead);
   }
   const waitTimeout = validateTimeout('waitTimeout', options.waitTimeout ?? 0);
   const minRetryAfter = validateInteger('minRetryAfter', options.minRetryAfter ?? 1, 0);
@@ -55,6 +81,7 @@ export function validateGuardOptions(options: HttpBulkheadGuardOptions): GuardSe
   }
   return {
     bulkhead,
+    bulkheadFor,
     waitTimeout,
     minRetryAfter,
     maxRetryAfter,

@@ -58,9 +58,9 @@ export interface PendingRequest {
   disconnect(): void;
 }
 
-/** Sends `GET path` on a fresh connection (no keep-alive pooling). */
-export function get(port: number, path: string): PendingRequest {
-  const outgoing = httpRequest({ host: '127.0.0.1', port, path, agent: false });
+/** Sends `GET path` (with `headers`) on a fresh connection (no keep-alive pooling). */
+export function get(port: number, path: string, headers: Record<string, string> = {}): PendingRequest {
+  const outgoing = httpRequest({ host: '127.0.0.1', port, path, headers, agent: false });
   const result = new Promise<HttpResult>((resolve, reject) => {
     outgoing.on('response', (incoming) => {
       const chunks: Buffer[] = [];
