@@ -1,4 +1,5 @@
 import type { IdleNode } from '../idle/idle-list.js';
+import type { PreboundReleases } from '../internal/prebound-releases.js';
 import type { OrderedWaitList } from '../waiting/ordered-wait-list.js';
 import type { QueuedCall } from '../waiting/queued-call.js';
 
@@ -14,8 +15,7 @@ export class KeyCompartment implements IdleNode {
   successful = 0;
   failed = 0;
   /** Prebound releases of calls run without a Permit (made on the first such call, kept while live). */
-  releaseAfterSuccess: ((value: unknown) => unknown) | undefined = undefined;
-  releaseAfterFailure: ((error: unknown) => never) | undefined = undefined;
+  releases: PreboundReleases | undefined = undefined;
   /** The key's waiters (on core's `WaitList`), made on first wait and dropped when idle: an idle key costs none. */
   queue: OrderedWaitList<QueuedCall<KeyCompartment>> | undefined = undefined;
 

@@ -1,0 +1,44 @@
+import type { ExecutionContext, ProtectedFunction } from '../bulkhead.js';
+import type { SlotOwner } from './slot-permit.js';
+
+/**
+ * The two reactions that give one slot's permit back when a call run without a Permit object settles: made
+ * once per slot (a partition, a key's compartment), so running a call allocates no closure.
+ */
+export interface PreboundReleases {
+  readonly afterSuccess: (value: unknown) => unknown;
+  readonly afterFailure: (error: unknown) => never;
+}
+
+/** The releases of `slot`: outcome `success` or `failure`, nothing observed (`admittedAt` -1). */
+export function prebindReleases<Slot>(owner: SlotOwner<Slot>, slot: Slot): PreboundReleases {
+  return {
+    afterSuccess: (value) => {
+      owner.releaseSlot(slot, -1, 0, 'success');
+      return value;
+    },
+    afterFailure: (error): never => {
+      owner.releaseSlot(slot, -1, 0, 'failure');
+      throw error;
+    },
+  };
+}
+
+/**
+ * Runs `task(context)` and gives the permit back through `releases` when it settles (a synchronous throw
+ * becomes a rejection, so the release always runs in a later microtask and never recurses into admission).
+ */
+export function runReleasing(
+  task: ProtectedFunction<unknown>,
+  context: ExecutionContext,
+  releases: PreboundReleases,
+): Promise<unknown> {
+  // `callProtected`, inlined: on the uncontended path the extra call costs more than the rest of the bulkhead.
+  let result: unknown;
+  try {
+    result = task(context);
+  } catch (error) {
+    result = Promise.reject(error);
+  }
+  return Promise.resolve(result).then(releases.afterSuccess, releases.afterFailure);
+}
