@@ -24,6 +24,25 @@ export function prebindReleases<Slot>(owner: SlotOwner<Slot>, slot: Slot): Prebo
   };
 }
 
+/** A slot that carries its own releases, made on its first call run without a Permit (a key's compartment). */
+export interface ReleaseCarrier {
+  afterSuccess: ((value: unknown) => unknown) | undefined;
+  afterFailure: ((error: unknown) => never) | undefined;
+}
+
+/** The releases `slot` carries, made (and kept on it) on first use. */
+export function carriedReleases<Slot extends ReleaseCarrier>(
+  owner: SlotOwner<Slot>,
+  slot: Slot,
+): PreboundReleases {
+  if (slot.afterSuccess === undefined || slot.afterFailure === undefined) {
+    const releases = prebindReleases(owner, slot);
+    slot.afterSuccess = releases.afterSuccess;
+    slot.afterFailure = releases.afterFailure;
+  }
+  return slot as PreboundReleases;
+}
+
 /**
  * Runs `task(context)` and gives the permit back through `releases` when it settles (a synchronous throw
  * becomes a rejection, so the release always runs in a later microtask and never recurses into admission).

@@ -3,7 +3,7 @@ import type { CallOutcome, ExecutionContext, ProtectedFunction } from '../bulkhe
 import { BulkheadEventEmitter } from '../events.js';
 import { now } from '../internal/clock.js';
 import { IdleWaiters } from '../internal/idle-waiters.js';
-import { prebindReleases, runReleasing } from '../internal/prebound-releases.js';
+import { carriedReleases, runReleasing } from '../internal/prebound-releases.js';
 import { runWithPermit } from '../internal/run-with-permit.js';
 import { type SlotOwner, SlotPermit } from '../internal/slot-permit.js';
 import type { Permit } from '../permit.js';
@@ -136,8 +136,7 @@ export class KeyAdmission implements SlotOwner<KeyCompartment>, ChainHost {
     }
     compartment.admitted++;
     this.ledger.permitted(waitTime, compartment);
-    compartment.releases ??= prebindReleases(this, compartment);
-    return runReleasing(task, context, compartment.releases);
+    return runReleasing(task, context, carriedReleases(this, compartment));
   }
 
   /** Gives a key's permit back (called once per permit, by `SlotPermit`, a prebound release or the chain). */
