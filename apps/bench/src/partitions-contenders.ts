@@ -42,6 +42,25 @@ export const partitionsContenders: readonly PartitionsContender[] = [
     },
   },
   {
+    name: 'SemaphoreBulkhead per key (1,000 in a Map, in turn)',
+    baseline: true,
+    comparedWith: 'SemaphoreBulkhead per key (1,000 in a Map, in turn)',
+    create(limit) {
+      // What per-key isolation costs by hand: a key lookup and a compartment per key, as KeyedBulkhead does.
+      const byKey = new Map<string, SemaphoreBulkhead>();
+      let next = 0;
+      return (fn, options) => {
+        const key = KEYS[next++ % KEYS.length]!;
+        let bulkhead = byKey.get(key);
+        if (bulkhead === undefined) {
+          bulkhead = new SemaphoreBulkhead(`bench-semaphore-${key}`, { maxConcurrent: limit });
+          byKey.set(key, bulkhead);
+        }
+        return bulkhead.execute(fn, options);
+      };
+    },
+  },
+  {
     name: 'PartitionedBulkhead (partition live)',
     baseline: false,
     comparedWith: 'SemaphoreBulkhead',
@@ -72,7 +91,7 @@ export const partitionsContenders: readonly PartitionsContender[] = [
   {
     name: 'KeyedBulkhead (1,000 keys in turn)',
     baseline: false,
-    comparedWith: 'SemaphoreBulkhead',
+    comparedWith: 'SemaphoreBulkhead per key (1,000 in a Map, in turn)',
     create(limit) {
       const bulkhead = new KeyedBulkhead('bench-keyed-many', { perKey: { maxConcurrent: limit } });
       let next = 0;

@@ -3,48 +3,19 @@ import { quickFromArgv } from './bench-options.js';
 import { formatBytes, formatCount, formatNanoseconds, formatRatio } from './format-number.js';
 import { formatTable } from './format-table.js';
 import { isMainModule } from './is-main-module.js';
-import { canCollectGarbage, measureOperation, minimumOf, settleTurn } from './measure.js';
-import { type PartitionsContender, partitionsContenders } from './partitions-contenders.js';
+import { canCollectGarbage, minimumOf } from './measure.js';
+import type { PartitionsRequest, PartitionsResult } from './partitions-child.js';
+import { partitionsContenders } from './partitions-contenders.js';
 import { keyChurn, retainedBytesPerIdleKey } from './partitions-memory.js';
+import { runInChild } from './run-in-child.js';
 
 /** Target: each bulkhead within this factor of SemaphoreBulkhead's ns/op. */
 const TARGET = 1.5;
 const LIMIT = 10;
 const BURST = 100;
 
-async function work(): Promise<number> {
-  return 1;
-}
-
 /** Calls per uncontended sample: one sample spans many calls, well above the CPU clock's resolution. */
 const SEQUENCE = 100;
-
-/** ns per call: one call at a time with free permits (`SEQUENCE` awaited calls per sample). */
-async function uncontended(contender: PartitionsContender, minimumTimeMs: number): Promise<number> {
-  const run = contender.create(LIMIT);
-  const perSequence = await measureOperation(
-    async () => {
-      for (let index = 0; index < SEQUENCE; index++) await run(work);
-    },
-    { minimumTimeMs },
-  );
-  return perSequence / SEQUENCE;
-}
-
-/** ns per call: `BURST` calls at once through `LIMIT` permits (most of them queue). */
-async function burst(contender: PartitionsContender, minimumTimeMs: number): Promise<number> {
-  const run = contender.create(LIMIT);
-  const options = { timeout: Number.POSITIVE_INFINITY };
-  const calls = new Array<Promise<number>>(BURST);
-  const perBurst = await measureOperation(
-    () => {
-      for (let index = 0; index < BURST; index++) calls[index] = run(work, options);
-      return Promise.all(calls);
-    },
-    { minimumTimeMs },
-  );
-  return perBurst / BURST;
-}
 
 function timingTable(
   title: string,
@@ -88,23 +59,40 @@ export async function main(options: BenchOptions = {}): Promise<void> {
     `## partitions: PartitionedBulkhead and KeyedBulkhead vs SemaphoreBulkhead${quick ? ' (--quick)' : ''}\n`,
   );
   const verdicts: string[] = [];
+  // Each contender runs in a fresh child process per round (rounds interleaved): measured in one process,
+  // whichever ran first got core's shared code (the wait list, the promise reactions) while its JIT feedback
+  // was still monomorphic, and the others paid for what it left behind.
+  const samples = {
+    uncontended: partitionsContenders.map((): number[] => []),
+    burst: partitionsContenders.map((): number[] => []),
+  };
+  for (let round = 0; round < rounds; round++) {
+    for (const [index, contender] of partitionsContenders.entries()) {
+      const result = await runInChild<PartitionsRequest, PartitionsResult>(
+        import.meta.url,
+        'partitions-child',
+        {
+          contenderName: contender.name,
+          limit: LIMIT,
+          burst: BURST,
+          sequence: SEQUENCE,
+          minimumTimeMs,
+        },
+      );
+      samples.uncontended[index]!.push(result.uncontended);
+      samples.burst[index]!.push(result.burst);
+    }
+  }
   for (const [title, scenario] of [
     [
       `Uncontended execute (limit ${LIMIT}, ${SEQUENCE} calls one at a time per sample), per call`,
-      uncontended,
+      'uncontended',
     ],
-    [`Burst (${BURST} calls at once, limit ${LIMIT}, timeout Infinity), per call`, burst],
+    [`Burst (${BURST} calls at once, limit ${LIMIT}, timeout Infinity), per call`, 'burst'],
   ] as const) {
-    const samples = partitionsContenders.map((): number[] => []);
-    for (let round = 0; round < rounds; round++) {
-      for (const [index, contender] of partitionsContenders.entries()) {
-        samples[index]!.push(await scenario(contender, minimumTimeMs));
-        await settleTurn();
-      }
-    }
-    const { text, worst, worstName } = timingTable(title, samples.map(minimumOf));
+    const { text, worst, worstName } = timingTable(title, samples[scenario].map(minimumOf));
     console.log(
-      `${text}\n\n> median of mitata samples on the CPU-time clock, best of ${rounds} interleaved rounds\n`,
+      `${text}\n\n> median of mitata samples on the CPU-time clock, best of ${rounds} interleaved rounds, each contender in a fresh process per round\n`,
     );
     verdicts.push(
       `- **${worst <= TARGET ? 'PASS' : 'FAIL'}** ${title.split(' (')[0]}: slowest against its baseline is ${worstName} at ${formatRatio(worst)} (target <= ${TARGET}×)`,

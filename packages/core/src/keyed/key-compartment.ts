@@ -1,9 +1,10 @@
 import type { IdleNode } from '../idle/idle-list.js';
+import type { ReleaseCarrier } from '../internal/prebound-releases.js';
 import type { OrderedWaitList } from '../waiting/ordered-wait-list.js';
 import type { QueuedCall } from '../waiting/queued-call.js';
 
 /** One key's compartment: a few counters, a queue made on first wait, and its place in the idle list. */
-export class KeyCompartment implements IdleNode {
+export class KeyCompartment implements IdleNode, ReleaseCarrier {
   idlePrevious: IdleNode | undefined = undefined;
   idleNext: IdleNode | undefined = undefined;
   idleSince = -1;
@@ -14,8 +15,8 @@ export class KeyCompartment implements IdleNode {
   successful = 0;
   failed = 0;
   /** Prebound releases of calls run without a Permit (made on the first such call, kept while live). */
-  releaseAfterSuccess: ((value: unknown) => unknown) | undefined = undefined;
-  releaseAfterFailure: ((error: unknown) => never) | undefined = undefined;
+  afterSuccess: ((value: unknown) => unknown) | undefined = undefined;
+  afterFailure: ((error: unknown) => never) | undefined = undefined;
   /** The key's waiters (on core's `WaitList`), made on first wait and dropped when idle: an idle key costs none. */
   queue: OrderedWaitList<QueuedCall<KeyCompartment>> | undefined = undefined;
 

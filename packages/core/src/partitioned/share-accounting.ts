@@ -99,6 +99,21 @@ export class ShareAccounting {
   nextGrant(waiting: WaitingView): number {
     if (this.#total >= this.#limit) return NO_GRANT;
     const named = this.#shares.length;
+    // One named partition with waiters (the usual case) takes the permit whatever its deficit: arrival
+    // numbers only break ties between partitions, so they are read only when two or more have waiters.
+    let only = NO_GRANT;
+    for (let index = 0; index < named; index++) {
+      if (waiting.waitingCount(index) === 0) continue;
+      if (only !== NO_GRANT) return this.#contested(waiting);
+      only = index;
+    }
+    if (only !== NO_GRANT) return only;
+    return waiting.waitingCount(named) > 0 ? named : NO_GRANT;
+  }
+
+  /** `nextGrant` when several named partitions have waiters. */
+  #contested(waiting: WaitingView): number {
+    const named = this.#shares.length;
     let deficitSlot = NO_GRANT;
     let largestDeficit = 0;
     let deficitSequence = Number.POSITIVE_INFINITY;
@@ -121,8 +136,6 @@ export class ShareAccounting {
         oldestSlot = index;
       }
     }
-    if (deficitSlot !== NO_GRANT) return deficitSlot;
-    if (oldestSlot !== NO_GRANT) return oldestSlot;
-    return waiting.waitingCount(named) > 0 ? named : NO_GRANT;
+    return deficitSlot !== NO_GRANT ? deficitSlot : oldestSlot;
   }
 }
