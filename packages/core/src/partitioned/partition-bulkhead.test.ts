@@ -57,6 +57,12 @@ describe('PartitionedBulkhead.partition()', () => {
     expect(batch.getState()).toMatchObject({ rejectedCount: 1, successfulCalls: 4, totalCalls: 5 });
   });
 
+  it('is one object per partition, so a registry can hold it and find it again', () => {
+    const api = liveAndBatch();
+    expect(api.partition('live')).toBe(api.partition('live'));
+    expect(api.partition('live')).not.toBe(api.partition('batch'));
+  });
+
   it('rejects an unknown partition name, naming the valid ones', () => {
     const api = liveAndBatch();
     expect(() => api.partition('bulk' as 'live')).toThrow(/live, batch/);

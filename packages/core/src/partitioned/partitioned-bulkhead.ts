@@ -44,6 +44,7 @@ export class PartitionedBulkhead<Names extends string = string>
   readonly type = 'partitioned' as const;
   readonly #names: readonly string[];
   readonly #slots = new Map<string, Slot>();
+  readonly #views = new Map<Slot, PartitionBulkhead>();
   readonly #admission: PartitionAdmission;
   readonly #options = new CallOptionReader(PARTITIONED_CALL_OPTION_KEYS);
   /** The slot of calls without a partition. */
@@ -147,16 +148,22 @@ export class PartitionedBulkhead<Names extends string = string>
 
   /**
    * The `Bulkhead` of one partition (for registries, policies, the decorator, the HTTP guard): its calls are
-   * this bulkhead's calls with `partition` set; its state is the partition's.
+   * this bulkhead's calls with `partition` set; its state is the partition's. One view per partition (the same
+   * object on every call, so it can be registered once and looked up again).
    * @throws {TypeError} for an unknown partition name.
    */
   partition(partition: Names): PartitionBulkhead {
     const slot = this.#slotOf(partition);
-    return new PartitionBulkhead({
-      partitioned: this as PartitionedBulkhead,
-      partition,
-      state: (name) => partitionViewState(name, this.#admission, slot),
-    });
+    let view = this.#views.get(slot);
+    if (view === undefined) {
+      view = new PartitionBulkhead({
+        partitioned: this as PartitionedBulkhead,
+        partition,
+        state: (name) => partitionViewState(name, this.#admission, slot),
+      });
+      this.#views.set(slot, view);
+    }
+    return view;
   }
 
   /**
