@@ -34,6 +34,7 @@ import {
   type ResizableBulkhead,
   SemaphoreBulkhead,
   type SemaphoreBulkheadState,
+  type SemaphoreCallOptions,
 } from './index.js';
 
 declare const bulkheadInstance: SemaphoreBulkhead;
@@ -49,7 +50,7 @@ describe('SemaphoreBulkhead', () => {
   });
 
   it('acquire, tryAcquire and close', () => {
-    expectTypeOf(bulkheadInstance.acquire).parameter(0).toEqualTypeOf<AcquireOptions | undefined>();
+    expectTypeOf(bulkheadInstance.acquire).parameter(0).toEqualTypeOf<SemaphoreCallOptions | undefined>();
     expectTypeOf(bulkheadInstance.acquire()).toEqualTypeOf<Promise<Permit>>();
     expectTypeOf(bulkheadInstance.tryAcquire()).toEqualTypeOf<Permit | undefined>();
     expectTypeOf(bulkheadInstance.close()).toEqualTypeOf<Promise<void>>();
