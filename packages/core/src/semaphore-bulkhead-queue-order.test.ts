@@ -120,9 +120,10 @@ describe('SemaphoreBulkhead onQueueFull', () => {
       maxQueue: 2,
       onQueueFull: 'drop-oldest',
     });
-    const first = queue('first', { priority: 'high' });
-    const second = queue('second');
-    const third = queue('third', { priority: 'low' });
+    // The oldest waiter is not the next one: drop-oldest sheds by age, whatever the priority.
+    const first = queue('first', { priority: 'low' });
+    const second = queue('second', { priority: 'high' });
+    const third = queue('third');
     await flush();
     expect([first.status, second.status, third.status]).toEqual(['rejected', 'pending', 'pending']);
     expect(reasonOf(first)).toBe('dropped');
