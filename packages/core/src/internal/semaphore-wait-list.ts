@@ -28,6 +28,10 @@ function waitTimeOf(events: BulkheadEventEmitter, waiter: Waiter): number {
  */
 export class SemaphoreWaitList extends OrderedWaitList<Waiter> {
   readonly #maxQueue: number;
+  /** Order of waiters within a priority level. */
+  readonly queueOrder: QueueOrder;
+  /** What a new waiter past a full queue does. */
+  readonly onQueueFull: QueueFullPolicy;
   readonly #dropOldest: boolean;
   readonly #ledger: AdmissionLedger;
   readonly #events: BulkheadEventEmitter;
@@ -41,6 +45,8 @@ export class SemaphoreWaitList extends OrderedWaitList<Waiter> {
       onAborted: (waiter) => waiter.refuse(ledger.aborted(waiter.signal!, waitTimeOf(events, waiter))),
     });
     this.#maxQueue = options.maxQueue;
+    this.queueOrder = options.queueOrder;
+    this.onQueueFull = options.onQueueFull;
     this.#dropOldest = options.onQueueFull === 'drop-oldest';
     this.#ledger = ledger;
     this.#events = events;
