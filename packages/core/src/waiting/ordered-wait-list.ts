@@ -4,7 +4,7 @@ import { WaitList, type WaitListOptions } from './wait-list.js';
 
 /** What an `OrderedWaitList` queues: a `WaitEntry` with its arrival number. */
 export interface SequencedEntry extends WaitEntry {
-  /** Arrival number: smaller is older (orders waiters across priority levels). */
+  /** Arrival number: smaller is older (orders waiters across levels); entries are enqueued in growing order. */
   readonly sequence: number;
 }
 
