@@ -108,10 +108,12 @@ export {
   setBulkheadRegistry,
 } from './registry.js';
 export type { BulkheadRegistryLike, GetOrCreateOptions, RegistryChange } from './registry-contract.js';
-export {
-  SemaphoreBulkhead,
-  type SemaphoreBulkheadOptions,
-  type SemaphoreBulkheadState,
-} from './semaphore-bulkhead.js';
+export { SemaphoreBulkhead } from './semaphore-bulkhead.js';
+export type {
+  SemaphoreBulkheadOptions,
+  SemaphoreCallOptions,
+  SemaphoreExecuteOptions,
+} from './semaphore-bulkhead-options.js';
+export type { SemaphoreBulkheadState } from './semaphore-bulkhead-state.js';
 export { type BulkheadState, type BulkheadStateInput, createBulkheadState } from './state.js';
 export type { CallPriority, QueueFullPolicy, QueueOrder } from './waiting/queue-policy.js';

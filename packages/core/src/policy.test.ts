@@ -85,6 +85,17 @@ describe('bulkheadPolicy()', () => {
     );
     expect(getBulkheadRegistry().has(name)).toBe(false);
   });
+
+  it('creates the compartment with queueOrder and onQueueFull, validated first', () => {
+    const name = uniqueName('queue-options');
+    const policy = bulkheadPolicy(name, { maxQueue: 2, queueOrder: 'lifo', onQueueFull: 'drop-oldest' });
+    expect(policy.bulkhead).toMatchObject({ maxQueue: 2, queueOrder: 'lifo', onQueueFull: 'drop-oldest' });
+    const invalid = uniqueName('bad-queue-order');
+    expect(() => bulkheadPolicy(invalid, { queueOrder: 'newest' as never })).toThrow(
+      new TypeError('options.queueOrder must be one of fifo, lifo, got string "newest"'),
+    );
+    expect(getBulkheadRegistry().has(invalid)).toBe(false);
+  });
 });
 
 describe('BulkheadPolicy.execute outcomes', () => {

@@ -20,7 +20,14 @@ export interface BulkheadPolicyOptions {
 
 const POLICY_OPTION_KEYS = ['timeout'] as const;
 const POLICY_EXECUTE_OPTION_KEYS = ['signal'] as const;
-const FACTORY_OPTION_KEYS = ['maxConcurrent', 'maxQueue', 'type', 'timeout'] as const;
+const FACTORY_OPTION_KEYS = [
+  'maxConcurrent',
+  'maxQueue',
+  'type',
+  'queueOrder',
+  'onQueueFull',
+  'timeout',
+] as const;
 
 /**
  * Runs functions in a bulkhead and reports the verdict as a `PolicyResult`: rejections

@@ -16,10 +16,13 @@ import {
   bulkhead,
   bulkheadPolicy,
   type CallOutcome,
+  type CallPriority,
   type ClosableBulkhead,
   type Entitlement,
+  type ExecuteOptions,
   type ExecutionContext,
   type FinishedEvent,
+  type GetOrCreateOptions,
   getBulkheadRegistry,
   getEntitlement,
   init,
@@ -28,12 +31,17 @@ import {
   type Permit,
   type PermittedEvent,
   type PolicyResult,
+  type QueueFullPolicy,
+  type QueueOrder,
   type RegistryChange,
   type RejectedEvent,
   type RejectionReason,
   type ResizableBulkhead,
   SemaphoreBulkhead,
+  type SemaphoreBulkheadOptions,
   type SemaphoreBulkheadState,
+  type SemaphoreCallOptions,
+  type SemaphoreExecuteOptions,
 } from './index.js';
 
 declare const bulkheadInstance: SemaphoreBulkhead;
@@ -49,7 +57,7 @@ describe('SemaphoreBulkhead', () => {
   });
 
   it('acquire, tryAcquire and close', () => {
-    expectTypeOf(bulkheadInstance.acquire).parameter(0).toEqualTypeOf<AcquireOptions | undefined>();
+    expectTypeOf(bulkheadInstance.acquire).parameter(0).toEqualTypeOf<SemaphoreCallOptions | undefined>();
     expectTypeOf(bulkheadInstance.acquire()).toEqualTypeOf<Promise<Permit>>();
     expectTypeOf(bulkheadInstance.tryAcquire()).toEqualTypeOf<Permit | undefined>();
     expectTypeOf(bulkheadInstance.close()).toEqualTypeOf<Promise<void>>();
@@ -81,6 +89,39 @@ describe('SemaphoreBulkhead', () => {
     new SemaphoreBulkhead('typed', { maxConcurrent: '1' });
     // @ts-expect-error unknown option
     new SemaphoreBulkhead('typed', { maxWorkers: 1 });
+  });
+
+  it('queue options and call priorities are typed', () => {
+    new SemaphoreBulkhead('queue', { queueOrder: 'lifo', onQueueFull: 'drop-oldest' });
+    expectTypeOf<SemaphoreBulkheadOptions['queueOrder']>().toEqualTypeOf<QueueOrder | undefined>();
+    expectTypeOf<SemaphoreBulkheadOptions['onQueueFull']>().toEqualTypeOf<QueueFullPolicy | undefined>();
+    expectTypeOf(bulkheadInstance.queueOrder).toEqualTypeOf<QueueOrder>();
+    expectTypeOf(bulkheadInstance.onQueueFull).toEqualTypeOf<QueueFullPolicy>();
+    // @ts-expect-error queueOrder is fifo or lifo
+    new SemaphoreBulkhead('queue', { queueOrder: 'random' });
+    // @ts-expect-error onQueueFull is reject-new or drop-oldest
+    new SemaphoreBulkhead('queue', { onQueueFull: 'drop-newest' });
+    expectTypeOf<SemaphoreCallOptions>().toExtend<AcquireOptions>();
+    expectTypeOf<SemaphoreExecuteOptions>().toExtend<ExecuteOptions>();
+    expectTypeOf<SemaphoreExecuteOptions['priority']>().toEqualTypeOf<CallPriority | undefined>();
+    expectTypeOf(bulkheadInstance.execute).parameter(1).toEqualTypeOf<SemaphoreExecuteOptions | undefined>();
+    void bulkheadInstance.execute(() => 1, { timeout: 10, priority: 'high' });
+    void bulkheadInstance.acquire({ priority: 'low' });
+    void bulkheadInstance.wrap(() => 1, { priority: 'normal' });
+    // @ts-expect-error priority is low, normal or high
+    void bulkheadInstance.execute(() => 1, { priority: 'urgent' });
+    // The generic Bulkhead contract keeps its options: no priority there.
+    const generic: Bulkhead = bulkheadInstance;
+    // @ts-expect-error priority is not part of the Bulkhead contract
+    void generic.execute(() => 1, { priority: 'high' });
+  });
+
+  it('getOrCreate and bulkheadPolicy accept the queue options', () => {
+    expectTypeOf<GetOrCreateOptions['queueOrder']>().toEqualTypeOf<QueueOrder | undefined>();
+    expectTypeOf<GetOrCreateOptions['onQueueFull']>().toEqualTypeOf<QueueFullPolicy | undefined>();
+    void bulkheadPolicy('typed-policy', { queueOrder: 'lifo', onQueueFull: 'drop-oldest', timeout: 5 });
+    // @ts-expect-error onQueueFull is reject-new or drop-oldest
+    void bulkheadPolicy('typed-policy', { onQueueFull: 'shed' });
   });
 });
 

@@ -1,10 +1,15 @@
 import type { Bulkhead, BulkheadType } from './bulkhead.js';
 import type { BulkheadState } from './state.js';
+import type { QueueFullPolicy, QueueOrder } from './waiting/queue-policy.js';
 
 /** Options of `getOrCreate()`. */
 export interface GetOrCreateOptions {
   maxConcurrent?: number;
   maxQueue?: number;
+  /** Order of waiters within a priority level (see `SemaphoreBulkheadOptions.queueOrder`). */
+  queueOrder?: QueueOrder;
+  /** What a new waiter past a full queue does (see `SemaphoreBulkheadOptions.onQueueFull`). */
+  onQueueFull?: QueueFullPolicy;
   /** OSS registries create `semaphore` bulkheads only; the PRO registry also creates `thread_pool` ones. */
   type?: BulkheadType;
 }

@@ -83,6 +83,24 @@ describe('BulkheadRegistry', () => {
     );
   });
 
+  it('getOrCreate() passes queueOrder and onQueueFull on to the semaphore bulkhead', () => {
+    const registry = new BulkheadRegistry();
+    const created = registry.getOrCreate('shedding', { queueOrder: 'lifo', onQueueFull: 'drop-oldest' });
+    expect(created).toMatchObject({ queueOrder: 'lifo', onQueueFull: 'drop-oldest' });
+    expect(registry.getOrCreate('plain')).toMatchObject({ queueOrder: 'fifo', onQueueFull: 'reject-new' });
+  });
+
+  it('getOrCreate() names an invalid queueOrder or onQueueFull and creates nothing', () => {
+    const registry = new BulkheadRegistry();
+    expect(() => registry.getOrCreate('bad-order', { queueOrder: 'random' as never })).toThrow(
+      new TypeError('options.queueOrder must be one of fifo, lifo, got string "random"'),
+    );
+    expect(() => registry.getOrCreate('bad-full', { onQueueFull: 'drop-newest' as never })).toThrow(
+      new TypeError('options.onQueueFull must be one of reject-new, drop-oldest, got string "drop-newest"'),
+    );
+    expect(registry.listNames()).toEqual([]);
+  });
+
   it('getOrCreate() validates the name, the options and the type', () => {
     const registry = new BulkheadRegistry();
     expect(() => registry.getOrCreate('')).toThrow(new RangeError('name must not be empty'));
@@ -300,5 +318,24 @@ describe('getOrCreate() on an existing compartment', () => {
       },
     ]);
     expect(existing.getState()).toMatchObject({ maxConcurrent: 5, maxQueue: 10 });
+  });
+
+  it('warns when queueOrder or onQueueFull differ (a compartment without them has the defaults)', async () => {
+    const warnings = await captureWarnings();
+    const registry = new BulkheadRegistry();
+    const existing = registry.getOrCreate('queue-differs', { queueOrder: 'lifo' });
+    expect(registry.getOrCreate('queue-differs', { queueOrder: 'lifo', onQueueFull: 'reject-new' })).toBe(
+      existing,
+    );
+    expect(warnings).toEqual([]);
+    registry.getOrCreate('queue-differs', { queueOrder: 'fifo', onQueueFull: 'drop-oldest' });
+    expect(warnings).toEqual([
+      {
+        event: 'registry.options_ignored',
+        bulkheadName: 'queue-differs',
+        queueOrder: { requested: 'fifo', actual: 'lifo' },
+        onQueueFull: { requested: 'drop-oldest', actual: 'reject-new' },
+      },
+    ]);
   });
 });

@@ -88,9 +88,7 @@ export class BulkheadRegistry implements BulkheadRegistryLike {
         `options.type '${options.type}' is not available in the OSS registry; create the bulkhead yourself and register() it`,
       );
     }
-    const bulkheadOptions: { maxConcurrent?: number; maxQueue?: number } = {};
-    if (options.maxConcurrent !== undefined) bulkheadOptions.maxConcurrent = options.maxConcurrent;
-    if (options.maxQueue !== undefined) bulkheadOptions.maxQueue = options.maxQueue;
+    const { type: _type, ...bulkheadOptions } = options;
     return this.register(new SemaphoreBulkhead(name, bulkheadOptions));
   }
 

@@ -8,10 +8,12 @@ function construct(name: unknown, options?: unknown): () => SemaphoreBulkhead {
 }
 
 describe('SemaphoreBulkhead options', () => {
-  it('defaults: maxConcurrent 10, unbounded queue, stackless rejections', () => {
+  it('defaults: maxConcurrent 10, unbounded FIFO queue that rejects the newest, stackless rejections', () => {
     const bulkhead = new SemaphoreBulkhead('defaults');
     expect(bulkhead.maxConcurrent).toBe(10);
     expect(bulkhead.maxQueue).toBe(Number.POSITIVE_INFINITY);
+    expect(bulkhead.queueOrder).toBe('fifo');
+    expect(bulkhead.onQueueFull).toBe('reject-new');
     expect(new SemaphoreBulkhead('explicit-infinity', { maxQueue: Number.POSITIVE_INFINITY }).maxQueue).toBe(
       Number.POSITIVE_INFINITY,
     );
@@ -57,6 +59,23 @@ describe('SemaphoreBulkhead options', () => {
     expect(new SemaphoreBulkhead('zero-queue', { maxQueue: 0 }).maxQueue).toBe(0);
   });
 
+  it('queueOrder must be fifo or lifo', () => {
+    expect(construct('x', { queueOrder: 'random' })).toThrow(
+      new TypeError('options.queueOrder must be one of fifo, lifo, got string "random"'),
+    );
+    expect(construct('x', { queueOrder: null })).toThrow(
+      new TypeError('options.queueOrder must be one of fifo, lifo, got null'),
+    );
+    expect(new SemaphoreBulkhead('lifo', { queueOrder: 'lifo' }).queueOrder).toBe('lifo');
+  });
+
+  it('onQueueFull must be reject-new or drop-oldest', () => {
+    expect(construct('x', { onQueueFull: 'drop-newest' })).toThrow(
+      new TypeError('options.onQueueFull must be one of reject-new, drop-oldest, got string "drop-newest"'),
+    );
+    expect(new SemaphoreBulkhead('drop', { onQueueFull: 'drop-oldest' }).onQueueFull).toBe('drop-oldest');
+  });
+
   it('captureStackTrace must be a boolean', () => {
     expect(construct('x', { captureStackTrace: 'yes' })).toThrow(
       new TypeError('options.captureStackTrace must be a boolean, got string "yes"'),
@@ -89,6 +108,22 @@ describe('acquire options', () => {
     await expect(bulkhead.acquire({ signal: { aborted: false } as never })).rejects.toThrow(
       new TypeError('options.signal must be an AbortSignal, got object'),
     );
+  });
+
+  it('priority must be low, normal or high', async () => {
+    await expect(bulkhead.acquire({ priority: 'urgent' as never })).rejects.toThrow(
+      new TypeError('options.priority must be one of low, normal, high, got string "urgent"'),
+    );
+    await expect(bulkhead.execute(() => 1, { priority: 2 as never })).rejects.toThrow(
+      new TypeError('options.priority must be one of low, normal, high, got number 2'),
+    );
+    const permit = await bulkhead.acquire({ priority: 'high' });
+    permit.release();
+  });
+
+  it('unknown keys are rejected, naming the key', async () => {
+    await expect(bulkhead.acquire({ priorty: 'high' } as never)).rejects.toThrow(TypeError);
+    await expect(bulkhead.acquire({ priorty: 'high' } as never)).rejects.toThrow(/priorty/);
   });
 
   it('no permit is taken and nothing is counted for invalid options', () => {

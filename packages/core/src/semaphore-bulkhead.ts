@@ -1,8 +1,6 @@
 import { AdmissionLedger } from './admission-ledger.js';
 import type {
-  AcquireOptions,
   ClosableBulkhead,
-  ExecuteOptions,
   ExecutionContext,
   ProtectedFunction,
   ResizableBulkhead,
@@ -10,11 +8,12 @@ import type {
 } from './bulkhead.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from './events.js';
 import { now } from './internal/clock.js';
-import { Admission, Refusal, settlementOf, type Task, Waiter } from './internal/semaphore-waiter.js';
+import { installSemaphoreRelease, SemaphorePermit } from './internal/semaphore-permit.js';
+import { runObserved, runReleasing, type SlotRelease } from './internal/semaphore-run.js';
+import { SemaphoreWaitList } from './internal/semaphore-wait-list.js';
+import { Admission, Refusal, type Task, type Waiter } from './internal/semaphore-waiter.js';
 import {
-  validateBoolean,
   validateInteger,
-  validateIntegerOrInfinity,
   validateKnownKeys,
   validateName,
   validateOptionsObject,
@@ -22,62 +21,23 @@ import {
   validateTimeout,
 } from './internal/validate.js';
 import type { Permit } from './permit.js';
-import { PermitBase } from './permit-base.js';
-import { CallContext, callProtected, protectFunction } from './protected-call.js';
-import { type BulkheadState, createBulkheadState } from './state.js';
+import { CallContext, protectFunction } from './protected-call.js';
+import {
+  resolveSemaphoreOptions,
+  SEMAPHORE_CALL_OPTION_KEYS,
+  type SemaphoreBulkheadOptions,
+  type SemaphoreCallOptions,
+  type SemaphoreExecuteOptions,
+} from './semaphore-bulkhead-options.js';
+import type { SemaphoreBulkheadState } from './semaphore-bulkhead-state.js';
+import { createBulkheadState } from './state.js';
 import type { CallOutcome } from './vocabulary.js';
-import { WaitList } from './waiting/wait-list.js';
-
-/** Options of `SemaphoreBulkhead`. */
-export interface SemaphoreBulkheadOptions {
-  /** Calls admitted at once; integer >= 1, default 10. */
-  maxConcurrent?: number;
-  /** Bound on waiters; integer >= 0 or `Infinity` (default). */
-  maxQueue?: number;
-  /** Whether rejection errors capture a stack trace (default false: rejections stay cheap under overload). */
-  captureStackTrace?: boolean;
-}
+import { priorityLevel, type QueueFullPolicy, type QueueOrder } from './waiting/queue-policy.js';
 
 /**
- * The snapshot of a `SemaphoreBulkhead`. It runs no timeouts of its own (its `timeout` is a wait budget: a
- * wait that runs out is a `queue_timeout` rejection), so it reports no `timedOutCount`; a permit released
- * with outcome `timeout` counts in `failedCalls`, and the policy that timed it out reports its own count.
- */
-export interface SemaphoreBulkheadState
-  extends Omit<BulkheadState, 'type' | 'queueCapacity' | 'poolSize' | 'orphanedCount' | 'timedOutCount'> {
-  readonly type: 'semaphore';
-}
-
-const OPTION_KEYS = ['maxConcurrent', 'maxQueue', 'captureStackTrace'] as const;
-const ACQUIRE_OPTION_KEYS = ['timeout', 'signal'] as const;
-
-let releaseSlot: (
-  bulkhead: SemaphoreBulkhead,
-  admittedAt: number,
-  waitTime: number,
-  outcome: CallOutcome,
-) => void;
-
-class SemaphorePermit extends PermitBase {
-  readonly #bulkhead: SemaphoreBulkhead;
-  readonly #admittedAt: number;
-  readonly #waitTime: number;
-
-  constructor(bulkhead: SemaphoreBulkhead, admittedAt: number, waitTime: number) {
-    super(bulkhead.name);
-    this.#bulkhead = bulkhead;
-    this.#admittedAt = admittedAt;
-    this.#waitTime = waitTime;
-  }
-
-  protected onRelease(outcome: CallOutcome): void {
-    releaseSlot(this.#bulkhead, this.#admittedAt, this.#waitTime, outcome);
-  }
-}
-
-/**
- * A named compartment that admits at most `maxConcurrent` calls at once, queues up to `maxQueue`
- * waiters in FIFO order and rejects the rest at once. All operations are O(1).
+ * A named compartment that admits at most `maxConcurrent` calls at once, queues up to `maxQueue` waiters
+ * (higher `priority` first, `queueOrder` within a level, every `STARVATION_INTERVAL`-th admission to the
+ * oldest waiter) and rejects the rest at once, or sheds the oldest waiter (`onQueueFull`). All operations are O(1).
  * @throws {TypeError | RangeError} at construction when an option is invalid or unknown (the message names it).
  */
 export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, SynchronousBulkhead {
@@ -93,33 +53,26 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   #idleWaiters: Array<() => void> = [];
   /** The options object whose keys were checked last (see `#admit`). */
   #checkedOptions: object | undefined = undefined;
-  readonly #waiters: WaitList<Waiter>;
+  readonly #waiters: SemaphoreWaitList;
   readonly #events = new BulkheadEventEmitter();
 
   static {
-    releaseSlot = (bulkhead, admittedAt, waitTime, outcome) =>
-      bulkhead.#release(admittedAt, waitTime, outcome);
+    installSemaphoreRelease((bulkhead, admittedAt, waitTime, outcome) =>
+      bulkhead.#release(admittedAt, waitTime, outcome),
+    );
   }
 
   constructor(name: string, options: SemaphoreBulkheadOptions = {}) {
     this.name = validateName('name', name);
-    validateOptionsObject('options', options);
-    validateKnownKeys(options, OPTION_KEYS);
-    this.#limit =
-      options.maxConcurrent === undefined ? 10 : validateInteger('maxConcurrent', options.maxConcurrent, 1);
-    this.#maxQueue =
-      options.maxQueue === undefined
-        ? Number.POSITIVE_INFINITY
-        : validateIntegerOrInfinity('maxQueue', options.maxQueue, 0);
-    const captureStackTrace =
-      options.captureStackTrace === undefined
-        ? false
-        : validateBoolean('captureStackTrace', options.captureStackTrace);
-    this.#ledger = new AdmissionLedger({ subject: this, events: this.#events, captureStackTrace });
-    this.#waiters = new WaitList<Waiter>({
-      onExpired: (waiter) => waiter.refuse(this.#ledger.full('queue_timeout', this.#waitTimeOf(waiter))),
-      onAborted: (waiter) => waiter.refuse(this.#ledger.aborted(waiter.signal!, this.#waitTimeOf(waiter))),
+    const resolved = resolveSemaphoreOptions(options);
+    this.#limit = resolved.maxConcurrent;
+    this.#maxQueue = resolved.maxQueue;
+    this.#ledger = new AdmissionLedger({
+      subject: this,
+      events: this.#events,
+      captureStackTrace: resolved.captureStackTrace,
     });
+    this.#waiters = new SemaphoreWaitList({ ...resolved, ledger: this.#ledger, events: this.#events });
   }
 
   /** Current limit of concurrent calls. */
@@ -130,6 +83,16 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   /** Bound on waiters (`Infinity` when unbounded). */
   get maxQueue(): number {
     return this.#maxQueue;
+  }
+
+  /** Order of waiters within a priority level (`fifo` or `lifo`). */
+  get queueOrder(): QueueOrder {
+    return this.#waiters.queueOrder;
+  }
+
+  /** What a new waiter past a full queue does: `reject-new` or `drop-oldest`. */
+  get onQueueFull(): QueueFullPolicy {
+    return this.#waiters.onQueueFull;
   }
 
   /** Calls holding a permit now. */
@@ -143,13 +106,14 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   }
 
   /**
-   * Resolves to a permit. Without `timeout` (or with 0) the verdict is immediate; with one the call
-   * waits in FIFO order up to `timeout` ms (`Infinity`: no timer).
-   * @throws {BulkheadFullError} (rejection) when full (`queue_full`) or the wait timed out (`queue_timeout`).
+   * Resolves to a permit. Without `timeout` (or with 0) the verdict is immediate; with one the call waits
+   * up to `timeout` ms (`Infinity`: no timer), in the order of its `priority` and the `queueOrder`.
+   * @throws {BulkheadFullError} (rejection) when full (`queue_full`), the wait timed out (`queue_timeout`)
+   * or a newer waiter shed it (`dropped`, with `onQueueFull: 'drop-oldest'`).
    * @throws {BulkheadClosedError} (rejection) after `close()`; the signal's reason when aborted;
    * {TypeError | RangeError} (rejection) for invalid or unknown options.
    */
-  acquire(options?: AcquireOptions): Promise<Permit> {
+  acquire(options?: SemaphoreCallOptions): Promise<Permit> {
     return this.#admit(options, undefined) as Promise<Permit>;
   }
 
@@ -165,7 +129,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
    * caller's, or the call's own (never shared with another call).
    * @throws the same rejections as `acquire()`; errors of `fn` propagate unchanged.
    */
-  execute<T>(fn: ProtectedFunction<T>, options?: ExecuteOptions): Promise<T> {
+  execute<T>(fn: ProtectedFunction<T>, options?: SemaphoreExecuteOptions): Promise<T> {
     if (typeof fn !== 'function') {
       return Promise.reject(new TypeError(`fn must be a function, got ${typeof fn}`));
     }
@@ -182,7 +146,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
    */
   wrap<Arguments extends unknown[], T>(
     fn: (...args: Arguments) => T | PromiseLike<T>,
-    options?: ExecuteOptions,
+    options?: SemaphoreExecuteOptions,
   ): (...args: Arguments) => Promise<T> {
     return protectFunction(this, fn, options);
   }
@@ -205,10 +169,7 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
-      // Every waiter leaves the queue before the first is settled (and its `rejected` event sent).
-      for (const waiter of this.#waiters.detachAll()) {
-        waiter.refuse(this.#ledger.closed(this.#waitTimeOf(waiter)));
-      }
+      this.#waiters.refuseAll();
     }
     if (this.#active === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
@@ -242,20 +203,22 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   }
 
   /** Validates options, then admits at once, rejects, or queues (`task` undefined: an `acquire()`). */
-  #admit(options: AcquireOptions | undefined, task: Task | undefined): Promise<unknown> {
+  #admit(options: SemaphoreCallOptions | undefined, task: Task | undefined): Promise<unknown> {
     let timeout: number | undefined;
     let signal: AbortSignal | undefined;
+    let level = 1;
     if (options !== undefined) {
       try {
         validateOptionsObject('options', options);
         // Callers usually pass one options object again and again (policies, decorators, wrap()): its keys are
         // checked when it is first seen, so the check costs nothing on the calls after.
         if (options !== this.#checkedOptions) {
-          validateKnownKeys(options, ACQUIRE_OPTION_KEYS);
+          validateKnownKeys(options, SEMAPHORE_CALL_OPTION_KEYS);
           this.#checkedOptions = options;
         }
         if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
         if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
+        if (options.priority !== undefined) level = priorityLevel(options.priority);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -266,18 +229,15 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
       if (task === undefined) return Promise.resolve(this.#grant(0));
       return this.#start(task, new CallContext(signal), 0);
     }
-    return this.#enqueue(timeout, signal, task);
+    return this.#enqueue(timeout, signal, task, level);
   }
 
-  /**
-   * Takes a slot and runs `task`; the slot is released when the task settles, always in a later
-   * microtask (a synchronous throw included), so admissions never recurse through `#release`.
-   */
+  /** Takes a slot and runs `task`; the slot is released when the task settles (see `runReleasing`). */
   #start<T>(task: ProtectedFunction<T>, context: ExecutionContext, waitTime: number): Promise<T> {
     this.#active++;
     this.#ledger.permitted(waitTime);
-    if (this.#events.listeningFinished) return this.#runObserved(task, context, now(), waitTime);
-    // `callProtected`, inlined: on the uncontended path the extra call costs more than the rest of the bulkhead.
+    if (this.#events.listeningFinished) return runObserved(task, context, now(), waitTime, this.#releaseSlot);
+    // `runReleasing`, inlined: on the uncontended path an extra call costs more than the rest of the bulkhead.
     let result: T | PromiseLike<T>;
     try {
       result = task(context);
@@ -290,6 +250,9 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     );
   }
 
+  readonly #releaseSlot: SlotRelease = (admittedAt, waitTime, outcome) =>
+    this.#release(admittedAt, waitTime, outcome);
+
   readonly #releaseAfterSuccess = (value: unknown): unknown => {
     this.#release(-1, 0, 'success');
     return value;
@@ -300,43 +263,21 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     throw error;
   };
 
-  /** The path taken while somebody listens to `finished`: it needs the admission time and outcome. */
-  async #runObserved<T>(
-    task: ProtectedFunction<T>,
-    context: ExecutionContext,
-    admittedAt: number,
-    waitTime: number,
-  ): Promise<T> {
-    let outcome: CallOutcome = 'failure';
-    try {
-      const value = await callProtected(task, context);
-      outcome = 'success';
-      return value;
-    } finally {
-      this.#release(admittedAt, waitTime, outcome);
-    }
-  }
-
   /** Runs the task of an admitted `execute()` waiter (a reaction registered when it was queued). */
   readonly #runAdmitted = (admitted: Waiter | Admission | Refusal): Promise<unknown> => {
     if (admitted instanceof Refusal) throw admitted.error;
     if (admitted instanceof Admission) {
-      const { waiter } = admitted;
-      return this.#runObserved(
+      const { waiter, admittedAt, waitTime } = admitted;
+      return runObserved(
         waiter.task!,
         new CallContext(waiter.signal),
-        admitted.admittedAt,
-        admitted.waitTime,
+        admittedAt,
+        waitTime,
+        this.#releaseSlot,
       );
     }
-    // `callProtected`, inlined as on the uncontended path.
-    let result: unknown;
-    try {
-      result = admitted.task!(new CallContext(admitted.signal));
-    } catch (error) {
-      result = Promise.reject(error);
-    }
-    return Promise.resolve(result).then(this.#releaseAfterSuccess, this.#releaseAfterFailure);
+    const context = new CallContext(admitted.signal);
+    return runReleasing(admitted.task!, context, this.#releaseAfterSuccess, this.#releaseAfterFailure);
   };
 
   #grant(waitTime: number): Permit {
@@ -350,14 +291,11 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     timeout: number | undefined,
     signal: AbortSignal | undefined,
     task: Task | undefined,
+    level: number,
   ): Promise<unknown> {
-    if (timeout === undefined || timeout === 0 || this.#waiters.size >= this.#maxQueue) {
-      return Promise.reject(this.#ledger.full('queue_full', 0));
-    }
-    const start = timeout !== Number.POSITIVE_INFINITY || this.#events.listening ? now() : -1;
-    const waiter = new Waiter(signal, start, task);
-    const promise = settlementOf(waiter);
-    this.#waiters.enqueue(waiter, timeout);
+    const promise =
+      timeout === undefined || timeout === 0 ? undefined : this.#waiters.wait(timeout, signal, task, level);
+    if (promise === undefined) return Promise.reject(this.#ledger.full('queue_full', 0));
     // Registered now, in the caller's async context, so the task later runs in that context too.
     return task === undefined
       ? promise
@@ -376,18 +314,18 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   }
 
   /**
-   * Hands free permits to the head waiters directly (FIFO, no thundering herd). Each waiter is settled
+   * Hands free permits to the next waiters directly (queue order, no thundering herd). Each waiter is settled
    * before its `permitted` event, and a re-entrant call (a listener that releases or resizes) returns at
-   * once: this loop admits the next waiter, so start order stays FIFO and the limit holds.
+   * once: this loop admits the next waiter, so start order stays the queue order and the limit holds.
    */
   #admitWaiters(): void {
     if (this.#admitting) return;
     this.#admitting = true;
     try {
       while (!this.#closed && this.#active < this.#limit) {
-        const waiter = this.#waiters.dequeue();
+        const waiter = this.#waiters.shift();
         if (waiter === undefined) break;
-        const waitTime = this.#waitTimeOf(waiter);
+        const waitTime = this.#waiters.waitTimeOf(waiter);
         this.#active++;
         if (waiter.task === undefined) {
           const admittedAt = this.#events.listeningFinished ? now() : -1;
@@ -402,9 +340,5 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     } finally {
       this.#admitting = false;
     }
-  }
-
-  #waitTimeOf(waiter: Waiter): number {
-    return waiter.enqueuedAt >= 0 && this.#events.listening ? now() - waiter.enqueuedAt : 0;
   }
 }

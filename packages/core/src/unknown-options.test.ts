@@ -24,7 +24,7 @@ describe('every options object of core rejects unknown keys', () => {
     );
     expect(() => new SemaphoreBulkhead('typo', { maxWorker: 2 } as never)).toThrow(
       new TypeError(
-        'options.maxWorker is not a known option (known options: maxConcurrent, maxQueue, captureStackTrace)',
+        'options.maxWorker is not a known option (known options: maxConcurrent, maxQueue, captureStackTrace, queueOrder, onQueueFull)',
       ),
     );
   });

@@ -1,4 +1,5 @@
 import type { ProtectedFunction } from '../bulkhead.js';
+import type { SequencedEntry } from '../waiting/ordered-wait-list.js';
 import { WaitEntry } from '../waiting/wait-entry.js';
 
 /** What a queued `execute()` runs. */
@@ -11,13 +12,15 @@ export type Task = ProtectedFunction<unknown>;
  * rejects the task through one reaction registered in the caller's async context: no Permit, no closure
  * and no reject function per waiter, AsyncLocalStorage and traces preserved.
  */
-export class Waiter extends WaitEntry {
+export class Waiter extends WaitEntry implements SequencedEntry {
   resolve!: (value: unknown) => void;
   reject: ((error: unknown) => void) | undefined = undefined;
   constructor(
     signal: AbortSignal | undefined,
     enqueuedAt: number,
     readonly task: Task | undefined,
+    /** Arrival number in its bulkhead: smaller is older (priority levels, starvation, drop-oldest). */
+    readonly sequence: number,
   ) {
     super(signal, enqueuedAt);
   }

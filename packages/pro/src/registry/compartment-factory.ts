@@ -13,6 +13,8 @@ export function createCompartment(name: string, settings: CompartmentSettings): 
     return new SemaphoreBulkhead(name, {
       maxConcurrent: settings.maxConcurrent,
       maxQueue: settings.maxQueue,
+      ...(settings.queueOrder === undefined ? {} : { queueOrder: settings.queueOrder }),
+      ...(settings.onQueueFull === undefined ? {} : { onQueueFull: settings.onQueueFull }),
     });
   }
   const ThreadPoolBulkhead = loadThreadPoolBulkhead();

@@ -16,9 +16,16 @@ export class OptionMismatchReporter {
   check(existing: Bulkhead, options: GetOrCreateOptions): void {
     if (this.#reported.has(existing.name)) return;
     const state = existing.getState();
-    const differing = (['maxConcurrent', 'maxQueue', 'type'] as const).filter(
+    const differing: string[] = (['maxConcurrent', 'maxQueue', 'type'] as const).filter(
       (key) => options[key] !== undefined && options[key] !== state[key],
     );
+    const live = existing as { readonly queueOrder?: string; readonly onQueueFull?: string };
+    if (options.queueOrder !== undefined && options.queueOrder !== (live.queueOrder ?? 'fifo')) {
+      differing.push('queueOrder');
+    }
+    if (options.onQueueFull !== undefined && options.onQueueFull !== (live.onQueueFull ?? 'reject-new')) {
+      differing.push('onQueueFull');
+    }
     if (differing.length === 0) return;
     this.#reported.add(existing.name);
     this.#logger.warn(

@@ -1,7 +1,10 @@
 import type { EntitlementLogger, GetOrCreateOptions } from '@x/bulkhead-core';
 import {
   describeValue,
+  QUEUE_FULL_POLICIES,
+  QUEUE_ORDERS,
   validateBoolean,
+  validateChoice,
   validateInteger,
   validateIntegerOrInfinity,
   validateKnownKeys,
@@ -37,7 +40,7 @@ const REGISTRY_OPTION_KEYS = [
   'configEvents',
 ] as const;
 
-const GET_OR_CREATE_OPTION_KEYS = ['maxConcurrent', 'maxQueue', 'type'] as const;
+const GET_OR_CREATE_OPTION_KEYS = ['maxConcurrent', 'maxQueue', 'type', 'queueOrder', 'onQueueFull'] as const;
 
 /**
  * Validates `ProBulkheadRegistry` (and `configureProRegistry()`) options, naming the offending one; `known`
@@ -85,4 +88,6 @@ export function validateGetOrCreateOptions(options: GetOrCreateOptions): void {
   if (type !== undefined && type !== 'semaphore' && type !== 'thread_pool') {
     throw new TypeError(`options.type must be 'semaphore' or 'thread_pool', got ${describeValue(type)}`);
   }
+  validateChoice('queueOrder', options.queueOrder, QUEUE_ORDERS);
+  validateChoice('onQueueFull', options.onQueueFull, QUEUE_FULL_POLICIES);
 }

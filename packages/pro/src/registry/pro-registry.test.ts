@@ -132,6 +132,27 @@ describe('lookups', () => {
     expect(registry.listNames().slice(4)).toEqual(['payments', 'reports', 'other']);
   });
 
+  it('getOrCreate() takes queueOrder and onQueueFull from options, then the settings template', () => {
+    const logs = captureLogs();
+    const registry = create({
+      logger: logs.logger,
+      settings: { compartments: { reports: { queueOrder: 'lifo', onQueueFull: 'drop-oldest' } } },
+    });
+    expect(registry.getOrCreate('reports')).toMatchObject({ queueOrder: 'lifo', onQueueFull: 'drop-oldest' });
+    const payments = registry.getOrCreate('payments', { onQueueFull: 'drop-oldest' });
+    expect(payments).toMatchObject({ queueOrder: 'fifo', onQueueFull: 'drop-oldest' });
+    registry.getOrCreate('payments', { queueOrder: 'lifo' });
+    expect(logs.events('bulkhead.options_ignored')).toEqual([
+      expect.objectContaining({
+        object: expect.objectContaining({ bulkheadName: 'payments', options: ['queueOrder'] }),
+      }),
+    ]);
+    expect(() => registry.getOrCreate('bad', { queueOrder: 'random' as never })).toThrow(
+      new TypeError('options.queueOrder must be one of fifo, lifo, got string "random"'),
+    );
+    expect(registry.has('bad')).toBe(false);
+  });
+
   it.each([
     [{ maxConcurrent: 0 }, RangeError, 'options.maxConcurrent must be >= 1, got 0'],
     [{ maxQueue: -1 }, RangeError, 'options.maxQueue must be >= 0, got -1'],

@@ -174,6 +174,13 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
     const template = compartmentSettingsFor(name, this.#settings);
     const type = (options.type as CompartmentSettings['type'] | undefined) ?? template?.type ?? 'semaphore';
     const workerFilename = template?.workerFilename;
+    const queueOrder = options.queueOrder ?? template?.queueOrder;
+    const onQueueFull = options.onQueueFull ?? template?.onQueueFull;
+    if (type === 'thread_pool' && (queueOrder ?? onQueueFull) !== undefined) {
+      throw new TypeError(
+        `getOrCreate('${name}'): queueOrder and onQueueFull apply to 'semaphore' compartments only`,
+      );
+    }
     if (type === 'thread_pool' && workerFilename === undefined) {
       throw new TypeError(
         `getOrCreate('${name}', { type: 'thread_pool' }) needs settings.compartments.${name}.workerFilename: a thread pool runs a worker module`,
@@ -184,6 +191,8 @@ export class ProBulkheadRegistry implements BulkheadRegistryLike {
       maxConcurrent: options.maxConcurrent ?? template?.maxConcurrent ?? 10,
       maxQueue: options.maxQueue ?? template?.maxQueue ?? Number.POSITIVE_INFINITY,
       ...(workerFilename === undefined ? {} : { workerFilename }),
+      ...(queueOrder === undefined ? {} : { queueOrder }),
+      ...(onQueueFull === undefined ? {} : { onQueueFull }),
     });
     if (template !== undefined) this.#compartments.own(bulkhead);
     if (this.#draining) void (bulkhead as { close?: () => unknown }).close?.();

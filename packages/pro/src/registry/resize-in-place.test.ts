@@ -53,4 +53,13 @@ describe('resizeInPlace', () => {
       resizeInPlace(bulkhead, target({ type: 'thread_pool', workerFilename: '/w.mjs' })).skipped,
     ).toEqual([{ name: 'a', reason: 'type change semaphore -> thread_pool applies after a restart' }]);
   });
+
+  it('reports queueOrder and onQueueFull changes as applying after a restart', () => {
+    const bulkhead = new SemaphoreBulkhead('a', { maxConcurrent: 5, queueOrder: 'lifo' });
+    expect(resizeInPlace(bulkhead, target({ queueOrder: 'lifo' }))).toEqual({ skipped: [] });
+    expect(resizeInPlace(bulkhead, target({ onQueueFull: 'drop-oldest' })).skipped).toEqual([
+      { name: 'a', reason: 'queueOrder changes apply after a restart' },
+      { name: 'a', reason: 'onQueueFull changes apply after a restart' },
+    ]);
+  });
 });

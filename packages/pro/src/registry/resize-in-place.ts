@@ -22,6 +22,11 @@ export function resizeInPlace(bulkhead: Bulkhead, target: CompartmentSettings): 
   const skipped: Array<{ name: string; reason: string }> = [];
   if (state.maxQueue !== target.maxQueue)
     skipped.push({ name, reason: 'maxQueue changes apply after a restart' });
+  const live = bulkhead as { readonly queueOrder?: string; readonly onQueueFull?: string };
+  if ((live.queueOrder ?? 'fifo') !== (target.queueOrder ?? 'fifo'))
+    skipped.push({ name, reason: 'queueOrder changes apply after a restart' });
+  if ((live.onQueueFull ?? 'reject-new') !== (target.onQueueFull ?? 'reject-new'))
+    skipped.push({ name, reason: 'onQueueFull changes apply after a restart' });
   if (state.maxConcurrent === target.maxConcurrent) return { skipped };
   const resize = (bulkhead as Partial<ResizableBulkhead>).resize;
   if (typeof resize !== 'function') {

@@ -1,3 +1,5 @@
+import type { QueueFullPolicy, QueueOrder } from '@x/bulkhead-core';
+
 /** The four compartments every PRO registry always has. */
 export const BUILT_IN_COMPARTMENTS = Object.freeze([
   'database',
@@ -21,6 +23,10 @@ export interface CompartmentSettings {
   readonly maxQueue: number;
   /** Worker module of a `thread_pool` compartment (required for that type). */
   readonly workerFilename?: string;
+  /** Order of a `semaphore` compartment's waiters within a priority level; default `fifo`. */
+  readonly queueOrder?: QueueOrder;
+  /** What a new waiter past a full `semaphore` queue does; default `reject-new`. */
+  readonly onQueueFull?: QueueFullPolicy;
 }
 
 /** Per-alias (database) or per-instance (cache) size; defaults to the parent built-in's size. */
@@ -48,6 +54,8 @@ export interface CompartmentSettingsInput {
   type?: CompartmentType;
   maxQueue?: number;
   workerFilename?: string;
+  queueOrder?: QueueOrder;
+  onQueueFull?: QueueFullPolicy;
 }
 
 /** Partial settings as given by a source; missing values come from lower-precedence sources or defaults. */

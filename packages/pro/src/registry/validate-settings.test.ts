@@ -64,6 +64,16 @@ describe('validateSettingsInput', () => {
       TypeError,
       'settings.message_queue.workerFilename must be a non-empty string',
     ],
+    [
+      { cache: { queueOrder: 'random' } },
+      TypeError,
+      'settings.cache.queueOrder must be one of fifo, lifo, got string "random"',
+    ],
+    [
+      { compartments: { reports: { onQueueFull: 'drop-newest' } } },
+      TypeError,
+      'settings.compartments.reports.onQueueFull must be one of reject-new, drop-oldest, got string "drop-newest"',
+    ],
     [{ databases: [] }, TypeError, 'settings.databases must be an object, got array'],
     [
       { databases: { replica: { maxConcurrent: 0 } } },
@@ -104,6 +114,27 @@ describe('mergeSettings', () => {
     );
     expect(() => mergeSettings([{ compartments: { reports: { type: 'thread_pool' } } }])).toThrow(
       /settings.compartments.reports.workerFilename is required/,
+    );
+  });
+
+  it('merges queueOrder and onQueueFull of semaphore compartments; a thread pool has neither', () => {
+    const input = validateSettingsInput({
+      database: { queueOrder: 'lifo' },
+      compartments: { reports: { onQueueFull: 'drop-oldest' } },
+    });
+    const settings = mergeSettings([input, { database: { onQueueFull: 'drop-oldest' } }]);
+    expect(settings.database).toEqual({
+      ...DEFAULT_BULKHEAD_SETTINGS.database,
+      queueOrder: 'lifo',
+      onQueueFull: 'drop-oldest',
+    });
+    expect(settings.compartments.reports).toMatchObject({ type: 'semaphore', onQueueFull: 'drop-oldest' });
+    expect(() =>
+      mergeSettings([{ cache: { type: 'thread_pool', workerFilename: '/w.js', queueOrder: 'lifo' } }]),
+    ).toThrow(
+      new TypeError(
+        "settings.cache.queueOrder and settings.cache.onQueueFull apply to 'semaphore' compartments only",
+      ),
     );
   });
 });

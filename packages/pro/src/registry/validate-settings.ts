@@ -1,4 +1,10 @@
-import { describeValue, validateKnownKeys } from '@x/bulkhead-core/extension';
+import type { QueueFullPolicy, QueueOrder } from '@x/bulkhead-core';
+import {
+  describeValue,
+  QUEUE_FULL_POLICIES,
+  QUEUE_ORDERS,
+  validateKnownKeys,
+} from '@x/bulkhead-core/extension';
 import {
   type AliasSettings,
   BUILT_IN_COMPARTMENTS,
@@ -10,7 +16,7 @@ import {
 } from './settings.js';
 
 const TOP_LEVEL_KEYS = [...BUILT_IN_COMPARTMENTS, 'databases', 'caches', 'compartments'];
-const COMPARTMENT_KEYS = ['maxConcurrent', 'type', 'maxQueue', 'workerFilename'];
+const COMPARTMENT_KEYS = ['maxConcurrent', 'type', 'maxQueue', 'workerFilename', 'queueOrder', 'onQueueFull'];
 const COMPARTMENT_TYPES = ['semaphore', 'thread_pool'];
 
 function plainObject(value: unknown, where: string): Record<string, unknown> {
@@ -41,6 +47,13 @@ function queueBound(value: unknown, where: string): number {
   return value;
 }
 
+function choice<Choice extends string>(value: unknown, choices: readonly Choice[], where: string): Choice {
+  if (!choices.includes(value as Choice)) {
+    throw new TypeError(`${where} must be one of ${choices.join(', ')}, got ${describeValue(value)}`);
+  }
+  return value as Choice;
+}
+
 function compartmentInput(value: unknown, where: string): CompartmentSettingsInput {
   const object = plainObject(value, where);
   validateKnownKeys(object, COMPARTMENT_KEYS, where);
@@ -64,6 +77,12 @@ function compartmentInput(value: unknown, where: string): CompartmentSettingsInp
       );
     }
     input.workerFilename = object.workerFilename;
+  }
+  if (object.queueOrder !== undefined) {
+    input.queueOrder = choice(object.queueOrder, QUEUE_ORDERS, `${where}.queueOrder`);
+  }
+  if (object.onQueueFull !== undefined) {
+    input.onQueueFull = choice(object.onQueueFull, QUEUE_FULL_POLICIES, `${where}.onQueueFull`);
   }
   return input;
 }
@@ -117,6 +136,8 @@ function mergeCompartment(
     type: CompartmentSettings['type'];
     maxQueue: number;
     workerFilename?: string;
+    queueOrder?: QueueOrder;
+    onQueueFull?: QueueFullPolicy;
   } = { ...base };
   for (const layer of layers) {
     if (layer === undefined) continue;
@@ -124,9 +145,16 @@ function mergeCompartment(
     if (layer.type !== undefined) merged.type = layer.type;
     if (layer.maxQueue !== undefined) merged.maxQueue = layer.maxQueue;
     if (layer.workerFilename !== undefined) merged.workerFilename = layer.workerFilename;
+    if (layer.queueOrder !== undefined) merged.queueOrder = layer.queueOrder;
+    if (layer.onQueueFull !== undefined) merged.onQueueFull = layer.onQueueFull;
   }
   if (merged.type === 'thread_pool' && merged.workerFilename === undefined) {
     throw new TypeError(`${where}.workerFilename is required when ${where}.type is 'thread_pool'`);
+  }
+  if (merged.type === 'thread_pool' && (merged.queueOrder ?? merged.onQueueFull) !== undefined) {
+    throw new TypeError(
+      `${where}.queueOrder and ${where}.onQueueFull apply to 'semaphore' compartments only`,
+    );
   }
   return Object.freeze(merged);
 }
