@@ -10,6 +10,8 @@ export interface PartitionsRequest {
   burst: number;
   /** Calls per uncontended sample. */
   sequence: number;
+  /** Bursts per burst sample, one after the other. */
+  burstsPerSample: number;
   minimumTimeMs: number;
 }
 
@@ -35,19 +37,21 @@ async function uncontended(contender: PartitionsContender, request: PartitionsRe
   return perSequence / request.sequence;
 }
 
-/** ns per call: `burst` calls at once through `limit` permits (most of them queue). */
+/** ns per call: `burst` calls at once through `limit` permits (most of them queue), `burstsPerSample` times per sample. */
 async function burst(contender: PartitionsContender, request: PartitionsRequest): Promise<number> {
   const run = contender.create(request.limit);
   const options = { timeout: Number.POSITIVE_INFINITY };
   const calls = new Array<Promise<number>>(request.burst);
-  const perBurst = await measureOperation(
-    () => {
-      for (let index = 0; index < request.burst; index++) calls[index] = run(work, options);
-      return Promise.all(calls);
+  const perSample = await measureOperation(
+    async () => {
+      for (let round = 0; round < request.burstsPerSample; round++) {
+        for (let index = 0; index < request.burst; index++) calls[index] = run(work, options);
+        await Promise.all(calls);
+      }
     },
     { minimumTimeMs: request.minimumTimeMs },
   );
-  return perBurst / request.burst;
+  return perSample / (request.burst * request.burstsPerSample);
 }
 
 /**

@@ -14,8 +14,12 @@ const TARGET = 1.5;
 const LIMIT = 10;
 const BURST = 100;
 
-/** Calls per uncontended sample: one sample spans many calls, well above the CPU clock's resolution. */
-const SEQUENCE = 100;
+/**
+ * Calls per uncontended sample, and bursts per burst sample: the CPU-time clock ticks in microseconds, so a
+ * sample must span hundreds of them (100 calls of ~100 ns were 10 ticks, and medians came out quantised by 10%).
+ */
+const SEQUENCE = 2_000;
+const BURSTS_PER_SAMPLE = 20;
 
 function timingTable(
   title: string,
@@ -54,7 +58,7 @@ function timingTable(
 export async function main(options: BenchOptions = {}): Promise<void> {
   const quick = options.quick ?? quickFromArgv();
   const minimumTimeMs = quick ? 150 : 600;
-  const rounds = quick ? 2 : 4;
+  const rounds = quick ? 2 : 8;
   console.log(
     `## partitions: PartitionedBulkhead and KeyedBulkhead vs SemaphoreBulkhead${quick ? ' (--quick)' : ''}\n`,
   );
@@ -76,6 +80,7 @@ export async function main(options: BenchOptions = {}): Promise<void> {
           limit: LIMIT,
           burst: BURST,
           sequence: SEQUENCE,
+          burstsPerSample: BURSTS_PER_SAMPLE,
           minimumTimeMs,
         },
       );
