@@ -95,21 +95,25 @@ export async function acquireGlobal(
   return host.grant(compartment, reportedWaitTime(start, host.events), globalPermit);
 }
 
+/** The options of a call waiting without a timer: one shared object, so the global bulkhead checks its keys once. */
+const WAIT_WITHOUT_TIMER: AcquireOptions = Object.freeze({ timeout: Number.POSITIVE_INFINITY });
+
 /** What the global bulkhead is asked with: what is left of the caller's timeout, and its signal. */
 function globalOptions(
   timeout: number | undefined,
   signal: AbortSignal | undefined,
   start: number,
 ): AcquireOptions | undefined {
-  if (timeout === undefined && signal === undefined) return undefined;
+  if (signal === undefined) {
+    if (timeout === undefined) return undefined;
+    if (timeout === Number.POSITIVE_INFINITY) return WAIT_WITHOUT_TIMER;
+  }
   let remaining = timeout;
   if (remaining !== undefined && remaining !== Number.POSITIVE_INFINITY && start >= 0) {
     remaining = Math.max(0, remaining - (now() - start));
   }
-  return {
-    ...(remaining === undefined ? {} : { timeout: remaining }),
-    ...(signal === undefined ? {} : { signal }),
-  };
+  if (remaining === undefined) return { signal: signal! };
+  return signal === undefined ? { timeout: remaining } : { timeout: remaining, signal };
 }
 
 /** The reason to count when the global bulkhead rejected. */
