@@ -7,19 +7,13 @@ import type {
   SynchronousBulkhead,
 } from './bulkhead.js';
 import { BulkheadEventEmitter, type BulkheadEventListener, type BulkheadEventName } from './events.js';
+import { CallOptionReader } from './internal/call-option-reader.js';
 import { now } from './internal/clock.js';
 import { installSemaphoreRelease, SemaphorePermit } from './internal/semaphore-permit.js';
 import { runObserved, runReleasing, type SlotRelease } from './internal/semaphore-run.js';
 import { SemaphoreWaitList } from './internal/semaphore-wait-list.js';
 import { Admission, Refusal, type Task, type Waiter } from './internal/semaphore-waiter.js';
-import {
-  validateInteger,
-  validateKnownKeys,
-  validateName,
-  validateOptionsObject,
-  validateSignal,
-  validateTimeout,
-} from './internal/validate.js';
+import { validateInteger, validateName } from './internal/validate.js';
 import type { Permit } from './permit.js';
 import { CallContext, protectFunction } from './protected-call.js';
 import {
@@ -32,7 +26,7 @@ import {
 import type { SemaphoreBulkheadState } from './semaphore-bulkhead-state.js';
 import { createBulkheadState } from './state.js';
 import type { CallOutcome } from './vocabulary.js';
-import { priorityLevel, type QueueFullPolicy, type QueueOrder } from './waiting/queue-policy.js';
+import type { QueueFullPolicy, QueueOrder } from './waiting/queue-policy.js';
 
 /**
  * A named compartment that admits at most `maxConcurrent` calls at once, queues up to `maxQueue` waiters
@@ -51,8 +45,8 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
   /** True while `#admitWaiters` runs: a re-entrant call (from a listener) leaves the work to the running loop. */
   #admitting = false;
   #idleWaiters: Array<() => void> = [];
-  /** The options object whose keys were checked last (see `#admit`). */
-  #checkedOptions: object | undefined = undefined;
+  /** Checks per-call options (the object checked last is not walked again: callers reuse one). */
+  readonly #callOptions = new CallOptionReader(SEMAPHORE_CALL_OPTION_KEYS);
   readonly #waiters: SemaphoreWaitList;
   readonly #events = new BulkheadEventEmitter();
 
@@ -208,20 +202,17 @@ export class SemaphoreBulkhead implements ResizableBulkhead, ClosableBulkhead, S
     let signal: AbortSignal | undefined;
     let level = 1;
     if (options !== undefined) {
+      const reader = this.#callOptions;
       try {
-        validateOptionsObject('options', options);
-        // Callers usually pass one options object again and again (policies, decorators, wrap()): its keys are
-        // checked when it is first seen, so the check costs nothing on the calls after.
-        if (options !== this.#checkedOptions) {
-          validateKnownKeys(options, SEMAPHORE_CALL_OPTION_KEYS);
-          this.#checkedOptions = options;
-        }
-        if (options.timeout !== undefined) timeout = validateTimeout('timeout', options.timeout);
-        if (options.signal !== undefined) signal = validateSignal('signal', options.signal);
-        if (options.priority !== undefined) level = priorityLevel(options.priority);
+        reader.checkKeys(options);
+        reader.read(options);
       } catch (error) {
         return Promise.reject(error);
       }
+      // Copied out before anything can call back into the bulkhead (the reader holds one call's options).
+      timeout = reader.timeout;
+      signal = reader.signal;
+      level = reader.level;
     }
     if (signal?.aborted) return Promise.reject(this.#ledger.aborted(signal, 0));
     if (this.#closed) return Promise.reject(this.#ledger.closed(0));

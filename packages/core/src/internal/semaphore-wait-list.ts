@@ -2,6 +2,7 @@ import type { AdmissionLedger } from '../admission-ledger.js';
 import type { BulkheadEventEmitter } from '../events.js';
 import { OrderedWaitList } from '../waiting/ordered-wait-list.js';
 import type { QueueFullPolicy, QueueOrder } from '../waiting/queue-policy.js';
+import { reportedWaitTime } from '../waiting/wait-time.js';
 import { now } from './clock.js';
 import { settlementOf, type Task, Waiter } from './semaphore-waiter.js';
 
@@ -14,11 +15,6 @@ export interface SemaphoreWaitListOptions {
   readonly ledger: AdmissionLedger;
   /** The bulkhead's events: wait times are measured only while somebody listens. */
   readonly events: BulkheadEventEmitter;
-}
-
-/** How long `waiter` has waited (ms; 0 when its wait was not measured or nobody listens). */
-function waitTimeOf(events: BulkheadEventEmitter, waiter: Waiter): number {
-  return waiter.enqueuedAt >= 0 && events.listening ? now() - waiter.enqueuedAt : 0;
 }
 
 /**
@@ -41,8 +37,10 @@ export class SemaphoreWaitList extends OrderedWaitList<Waiter> {
   constructor(options: SemaphoreWaitListOptions) {
     const { ledger, events } = options;
     super(options.queueOrder, {
-      onExpired: (waiter) => waiter.refuse(ledger.full('queue_timeout', waitTimeOf(events, waiter))),
-      onAborted: (waiter) => waiter.refuse(ledger.aborted(waiter.signal!, waitTimeOf(events, waiter))),
+      onExpired: (waiter) =>
+        waiter.refuse(ledger.full('queue_timeout', reportedWaitTime(waiter.enqueuedAt, events))),
+      onAborted: (waiter) =>
+        waiter.refuse(ledger.aborted(waiter.signal!, reportedWaitTime(waiter.enqueuedAt, events))),
     });
     this.#maxQueue = options.maxQueue;
     this.queueOrder = options.queueOrder;
@@ -89,6 +87,6 @@ export class SemaphoreWaitList extends OrderedWaitList<Waiter> {
 
   /** How long `waiter` has waited (ms; 0 when not measured or nobody listens). */
   waitTimeOf(waiter: Waiter): number {
-    return waitTimeOf(this.#events, waiter);
+    return reportedWaitTime(waiter.enqueuedAt, this.#events);
   }
 }
